@@ -1,0 +1,17 @@
+//! `cargo xtask bench <what>`: reproducible commands that print figures.
+
+use crate::util::{Result, cargo};
+
+pub(crate) fn run(args: &[String]) -> Result {
+    match args.first().map(String::as_str) {
+        Some("core") => core(),
+        Some("all") | None => core(),
+        Some(other) => Err(format!("unknown benchmark `{other}`: try core").into()),
+    }
+}
+
+/// Signing and decoding a 1,000-container list, natively.
+fn core() -> Result {
+    crate::util::sh(cargo().args(["bench", "-p", "ews-core", "--bench", "core"]))
+}
+

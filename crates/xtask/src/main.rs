@@ -1,0 +1,54 @@
+//! `cargo xtask`: every project task, so the README's commands are short and
+//! the same on every machine. Standard library only.
+//!
+//! - `cargo xtask run`: install what is missing, build the console, start the
+//!   simulator serving it, print the URL and the demo credentials.
+//! - `cargo xtask test`: every test in the project (what CI runs).
+//! - `cargo xtask bench <core|sim|all>`: benchmarks that print figures.
+//! - `cargo xtask install`: only install the pinned tools.
+
+mod bench;
+mod run;
+mod test;
+mod tools;
+mod util;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (cmd, rest) = match args.split_first() {
+        Some((cmd, rest)) => (cmd.as_str(), rest),
+        None => ("help", &[][..]),
+    };
+    let result = match cmd {
+        "run" => run::run(rest),
+        "test" => test::run(rest),
+        "bench" => bench::run(rest),
+        "install" => tools::install_all(),
+        "help" | "--help" | "-h" => {
+            print!("{}", HELP);
+            Ok(())
+        }
+        other => Err(format!("unknown task `{other}`\n\n{HELP}").into()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+const HELP: &str = "\
+usage: cargo xtask <task>
+
+tasks:
+  run                 build the console and start the simulator serving it
+  test [--quick]      every test (fmt, clippy, native, wasm, end to end);
+                      --quick skips the browser and worker suites
+  bench core          signing and decoding micro-benchmarks
+  bench sim           load benchmark of the simulator on loopback
+  install             install the pinned tools only
+";

@@ -1,0 +1,112 @@
+//! `cargo xtask test`: every test in the project, in order of cost. Each step
+//! runs even when an earlier one failed, so one run shows every failure; the
+//! task fails when any step did.
+
+use std::time::Instant;
+
+use crate::tools;
+use crate::util::{Result, cargo, sh, tool_path};
+
+struct Step {
+    name: &'static str,
+    /// Needs Chromium, Node or workerd (skipped by `--quick`).
+    heavy: bool,
+    run: fn() -> Result,
+}
+
+const STEPS: &[Step] = &[
+    Step { name: "install pinned tools", heavy: false, run: install },
+    Step { name: "rustfmt", heavy: false, run: fmt },
+    Step { name: "clippy (native)", heavy: false, run: clippy_native },
+    Step { name: "clippy (wasm)", heavy: false, run: clippy_wasm },
+    Step { name: "ews-core builds no_std for wasm", heavy: false, run: core_no_std },
+    Step { name: "native tests", heavy: false, run: native_tests },
+    Step { name: "ews-core tests in headless Chromium", heavy: true, run: core_wasm_tests },
+];
+
+pub(crate) fn run(args: &[String]) -> Result {
+    let quick = args.iter().any(|a| a == "--quick");
+    let mut failed = Vec::new();
+    let mut passed = 0;
+    for step in STEPS.iter().filter(|s| !(quick && s.heavy)) {
+        eprintln!("\n=== {} ===", step.name);
+        let t = Instant::now();
+        match (step.run)() {
+            Ok(()) => {
+                passed += 1;
+                eprintln!("=== ok: {} ({:.0?}) ===", step.name, t.elapsed());
+            }
+            Err(e) => {
+                eprintln!("=== FAILED: {}: {e} ===", step.name);
+                failed.push(step.name);
+            }
+        }
+    }
+    println!("\nxtask test steps:");
+    for step in STEPS {
+        let mark = if failed.contains(&step.name) {
+            "FAILED"
+        } else if quick && step.heavy {
+            "skipped"
+        } else {
+            "ok"
+        };
+        println!("  {mark:7} {}", step.name);
+    }
+    println!("steps: {passed} passed, {} failed", failed.len());
+    if failed.is_empty() { Ok(()) } else { Err(format!("{} step(s) failed", failed.len()).into()) }
+}
+
+fn install() -> Result {
+    tools::wasm_target()?;
+    tools::wasm_bindgen_cli()?;
+    tools::npm_packages()
+}
+
+fn fmt() -> Result {
+    sh(cargo().args(["fmt", "--all", "--check"]))
+}
+
+fn clippy_native() -> Result {
+    sh(cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))
+}
+
+fn clippy_wasm() -> Result {
+    sh(cargo().args([
+        "clippy",
+        "-p",
+        "ews-core",
+        "--no-default-features",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))
+}
+
+fn core_no_std() -> Result {
+    sh(cargo().args(["build", "-p", "ews-core", "--no-default-features", "--target", "wasm32-unknown-unknown"]))
+}
+
+fn native_tests() -> Result {
+    sh(cargo().args(["test", "--workspace"]))
+}
+
+/// Runs a crate's integration tests as wasm in headless Chromium.
+pub(crate) fn wasm_browser_tests(krate: &str, extra: &[&str]) -> Result {
+    tools::chromium()?;
+    let mut cmd = cargo();
+    cmd.args(["test", "-p", krate, "--target", "wasm32-unknown-unknown"])
+        .args(extra)
+        .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
+        .env("PATH", tool_path());
+    sh(&mut cmd)
+}
+
+fn core_wasm_tests() -> Result {
+    wasm_browser_tests("ews-core", &["--no-default-features", "--test", "*"])
+}
+

@@ -1,0 +1,78 @@
+//! The pinned tools, installed when missing (see `../shared/TOOLCHAIN.md`).
+//! Only registries are reachable: crates.io, npm, Debian.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::util::{Result, cargo, output, root, sh};
+
+/// Must equal the `wasm-bindgen` version in Cargo.lock.
+pub(crate) const WASM_BINDGEN: &str = "0.2.130";
+/// 0.22 needs a newer rustc than this machine has.
+pub(crate) const TRUNK: &str = "0.21.14";
+
+pub(crate) fn install_all() -> Result {
+    wasm_target()?;
+    wasm_bindgen_cli()?;
+    trunk()?;
+    npm_packages()?;
+    chromium()
+}
+
+pub(crate) fn wasm_target() -> Result {
+    let installed = output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    if installed.lines().any(|l| l.trim() == "wasm32-unknown-unknown") {
+        return Ok(());
+    }
+    sh(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
+}
+
+fn has_version(bin: &str, version: &str) -> bool {
+    output(Command::new(bin).arg("--version")).is_some_and(|v| v.split_whitespace().any(|w| w == version || w == format!("v{version}")))
+}
+
+pub(crate) fn wasm_bindgen_cli() -> Result {
+    if has_version("wasm-bindgen", WASM_BINDGEN) && has_version("wasm-bindgen-test-runner", WASM_BINDGEN) {
+        return Ok(());
+    }
+    // Without --locked: its lock pins a webpki-roots the registry lacks.
+    sh(cargo().args(["install", "wasm-bindgen-cli", "--version", WASM_BINDGEN]))
+}
+
+pub(crate) fn trunk() -> Result {
+    if has_version("trunk", TRUNK) {
+        return Ok(());
+    }
+    sh(cargo().args(["install", "--locked", "trunk", "--version", TRUNK]))
+}
+
+/// `npm ci` in `tests/` (Playwright, workerd, binaryen's wasm-opt), when the
+/// installed tree is older than the lock file.
+pub(crate) fn npm_packages() -> Result {
+    let dir = root().join("tests");
+    let lock = dir.join("package-lock.json");
+    let stamp = dir.join("node_modules/.package-lock.json");
+    if !lock.exists() {
+        return Ok(());
+    }
+    if newer_or_same(&stamp, &lock) {
+        return Ok(());
+    }
+    sh(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&dir))
+}
+
+fn newer_or_same(a: &Path, b: &Path) -> bool {
+    let m = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    matches!((m(a), m(b)), (Some(a), Some(b)) if a >= b)
+}
+
+/// Chromium and ChromeDriver come from Debian (`.ci/run` installs them as
+/// root); this only checks and says what to do.
+pub(crate) fn chromium() -> Result {
+    for bin in ["/usr/bin/chromium", "/usr/bin/chromedriver"] {
+        if !Path::new(bin).exists() {
+            return Err(format!("{bin} is missing: run `apt-get update && apt-get install -y chromium chromium-driver` (as .ci/run does)").into());
+        }
+    }
+    Ok(())
+}
