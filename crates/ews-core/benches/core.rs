@@ -29,7 +29,14 @@ fn measure(name: &str, per_batch: u32, mut f: impl FnMut()) {
 }
 
 fn fleet_json(n: u64) -> String {
-    let statuses = ["RUNNING", "STOPPED", "ALLOCATED", "STARTFAILED", "STOPPING", "LOGIN"];
+    let statuses = [
+        "RUNNING",
+        "STOPPED",
+        "ALLOCATED",
+        "STARTFAILED",
+        "STOPPING",
+        "LOGIN",
+    ];
     let items: Vec<String> = (0..n)
         .map(|i| {
             format!(
@@ -45,11 +52,17 @@ fn fleet_json(n: u64) -> String {
             )
         })
         .collect();
-    format!(r#"{{"code":"0","message":"success","data":[{}]}}"#, items.join(","))
+    format!(
+        r#"{{"code":"0","message":"success","data":[{}]}}"#,
+        items.join(",")
+    )
 }
 
 fn main() {
-    let params = [("accesskey", "t9xuit3pt202ou09"), ("timestamp", "1453960955000")];
+    let params = [
+        ("accesskey", "t9xuit3pt202ou09"),
+        ("timestamp", "1453960955000"),
+    ];
     for m in SignMethod::ALL {
         measure(&format!("sign::signature ({m}, 2 params)"), 20_000, || {
             black_box(sign::signature(m, black_box("s3cr3t"), black_box(&params)));
@@ -57,7 +70,11 @@ fn main() {
     }
     let creds = Credentials::new("t9xuit3pt202ou09", "s3cr3t", SignMethod::HmacMd5);
     measure("request::build (list, HMAC-MD5)", 20_000, || {
-        black_box(request::build(&Operation::ListContainers, &creds, black_box(1_453_960_955_000)));
+        black_box(request::build(
+            &Operation::ListContainers,
+            &creds,
+            black_box(1_453_960_955_000),
+        ));
     });
     let auth = sign::signature(SignMethod::HmacMd5, "s3cr3t", &params);
     measure("sign::verify (HMAC-MD5)", 20_000, || {

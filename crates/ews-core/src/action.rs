@@ -38,15 +38,22 @@ impl Action {
     pub fn allowed_from(self, status: &ContainerStatus) -> bool {
         use ContainerStatus as S;
         match self {
-            Action::Start => matches!(status, S::Allocated | S::Stopped | S::StartFailed | S::Fail | S::RunFailed),
+            Action::Start => matches!(
+                status,
+                S::Allocated | S::Stopped | S::StartFailed | S::Fail | S::RunFailed
+            ),
             Action::Stop => matches!(status, S::Running | S::Login | S::StopFailed | S::RunFailed),
-            Action::Delete => matches!(status, S::Allocated | S::Stopped | S::StartFailed | S::Fail),
+            Action::Delete => {
+                matches!(status, S::Allocated | S::Stopped | S::StartFailed | S::Fail)
+            }
         }
     }
 
     /// The actions allowed from `status`.
     pub fn allowed(status: &ContainerStatus) -> impl Iterator<Item = Action> + '_ {
-        Action::ALL.into_iter().filter(move |a| a.allowed_from(status))
+        Action::ALL
+            .into_iter()
+            .filter(move |a| a.allowed_from(status))
     }
 
     /// The operation that performs it.

@@ -152,15 +152,23 @@ impl fmt::Display for Outcome {
                 };
                 with_msg(f, &head, message)
             }
-            Outcome::PublishFailed { message } => with_msg(f, "failed: the command could not be published", message),
-            Outcome::TimedOut { last_status, after_ms } => {
+            Outcome::PublishFailed { message } => {
+                with_msg(f, "failed: the command could not be published", message)
+            }
+            Outcome::TimedOut {
+                last_status,
+                after_ms,
+            } => {
                 write!(f, "no result after {} s", after_ms / 1000)?;
                 if let Some(s) = last_status {
                     write!(f, " (last status {s})")?;
                 }
                 f.write_str("; it may still finish: refresh the container to see its state")
             }
-            Outcome::Lost { reason } => write!(f, "could not follow the command ({reason}); refresh the container to see its state"),
+            Outcome::Lost { reason } => write!(
+                f,
+                "could not follow the command ({reason}); refresh the container to see its state"
+            ),
         }
     }
 }
@@ -188,7 +196,13 @@ impl FollowPolicy {
 
     /// What to do after a poll failed with `error`; `consecutive` counts this
     /// one, `last_status` is the last status seen.
-    pub fn after_error(&self, elapsed_ms: u64, consecutive: u32, error: &Error, last_status: Option<CommandStatus>) -> Next {
+    pub fn after_error(
+        &self,
+        elapsed_ms: u64,
+        consecutive: u32,
+        error: &Error,
+        last_status: Option<CommandStatus>,
+    ) -> Next {
         if !error.is_transient() || consecutive >= self.max_consecutive_errors {
             let mut reason = String::new();
             let _ = fmt::write(&mut reason, format_args!("{error}"));

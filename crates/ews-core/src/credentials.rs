@@ -19,7 +19,11 @@ pub struct Credentials {
 
 impl Credentials {
     /// Credentials for one account.
-    pub fn new(access_key: impl Into<String>, secret: impl Into<String>, method: SignMethod) -> Self {
+    pub fn new(
+        access_key: impl Into<String>,
+        secret: impl Into<String>,
+        method: SignMethod,
+    ) -> Self {
         Credentials {
             access_key: access_key.into(),
             secret: secret.into(),

@@ -49,7 +49,11 @@ fn not_envelope(status: u16, body: &[u8], reason: String) -> Error {
 pub fn envelope<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, Error> {
     let body_trimmed = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
     if body_trimmed.iter().all(u8::is_ascii_whitespace) {
-        return Err(not_envelope(status, body, String::from("the body is empty")));
+        return Err(not_envelope(
+            status,
+            body,
+            String::from("the body is empty"),
+        ));
     }
     let head: Head<'_> = match serde_json::from_slice(body_trimmed) {
         Ok(head) => head,
@@ -114,9 +118,18 @@ pub fn command(status: u16, body: &[u8]) -> Result<Command, Error> {
 
 /// Decodes and, on a sign error, attaches the clock skew measured from the
 /// server's `Date` header (see [`crate::clock::skew_ms`]).
-pub fn with_date<T>(result: Result<T, Error>, date_header: Option<&str>, now_ms: u64) -> Result<T, Error> {
-    result.map_err(|e| match (e.is_sign_error(), date_header.and_then(|d| crate::clock::skew_ms(d, now_ms))) {
-        (true, Some(skew)) => e.with_clock_skew(skew),
-        _ => e,
+pub fn with_date<T>(
+    result: Result<T, Error>,
+    date_header: Option<&str>,
+    now_ms: u64,
+) -> Result<T, Error> {
+    result.map_err(|e| {
+        match (
+            e.is_sign_error(),
+            date_header.and_then(|d| crate::clock::skew_ms(d, now_ms)),
+        ) {
+            (true, Some(skew)) => e.with_clock_skew(skew),
+            _ => e,
+        }
     })
 }

@@ -100,16 +100,36 @@ impl ApiErrorCode {
     /// What the user should do about it.
     pub fn user_action(&self) -> &'static str {
         match self {
-            ApiErrorCode::InternalError => "the EWS service failed internally; retry in a moment, and contact EWS support if it persists",
-            ApiErrorCode::ParamError => "the request was refused as invalid; check the container or command id",
-            ApiErrorCode::ParamRequired => "a required parameter is missing; check the access key and the endpoint URL",
-            ApiErrorCode::SignError => "the signature was refused; check the secret key and the sign method",
-            ApiErrorCode::ResourceNotExist => "the container or command does not exist (any more); refresh the list",
-            ApiErrorCode::NoPermission => "this access key may not do this; ask the account owner for permission",
-            ApiErrorCode::StatusError => "the action does not fit the container's current state; refresh and choose an action its state allows",
-            ApiErrorCode::ActionNotExist => "the service does not know this action; check the endpoint URL and API version",
-            ApiErrorCode::Timeout => "the service timed out; the action may still happen, so refresh before retrying",
-            ApiErrorCode::Other(_) => "the service refused the request; read its message, and retry if it looks temporary",
+            ApiErrorCode::InternalError => {
+                "the EWS service failed internally; retry in a moment, and contact EWS support if it persists"
+            }
+            ApiErrorCode::ParamError => {
+                "the request was refused as invalid; check the container or command id"
+            }
+            ApiErrorCode::ParamRequired => {
+                "a required parameter is missing; check the access key and the endpoint URL"
+            }
+            ApiErrorCode::SignError => {
+                "the signature was refused; check the secret key and the sign method"
+            }
+            ApiErrorCode::ResourceNotExist => {
+                "the container or command does not exist (any more); refresh the list"
+            }
+            ApiErrorCode::NoPermission => {
+                "this access key may not do this; ask the account owner for permission"
+            }
+            ApiErrorCode::StatusError => {
+                "the action does not fit the container's current state; refresh and choose an action its state allows"
+            }
+            ApiErrorCode::ActionNotExist => {
+                "the service does not know this action; check the endpoint URL and API version"
+            }
+            ApiErrorCode::Timeout => {
+                "the service timed out; the action may still happen, so refresh before retrying"
+            }
+            ApiErrorCode::Other(_) => {
+                "the service refused the request; read its message, and retry if it looks temporary"
+            }
         }
     }
 }
@@ -184,7 +204,9 @@ impl Error {
     /// The HTTP status, when a response arrived.
     pub fn http_status(&self) -> Option<u16> {
         match self {
-            Error::Http { status, .. } | Error::Api { status, .. } | Error::Malformed { status, .. } => Some(*status),
+            Error::Http { status, .. }
+            | Error::Api { status, .. }
+            | Error::Malformed { status, .. } => Some(*status),
             Error::InvalidId(_) => None,
         }
     }
@@ -194,7 +216,9 @@ impl Error {
     pub fn is_transient(&self) -> bool {
         match self {
             Error::Http { status, .. } => *status >= 500 || *status == 429 || *status == 408,
-            Error::Api { code, .. } => matches!(code, ApiErrorCode::InternalError | ApiErrorCode::Timeout),
+            Error::Api { code, .. } => {
+                matches!(code, ApiErrorCode::InternalError | ApiErrorCode::Timeout)
+            }
             Error::Malformed { .. } => true,
             Error::InvalidId(_) => false,
         }
@@ -214,9 +238,13 @@ impl fmt::Display for Error {
                 let action = match status {
                     401 => "sign in again (the console session may have expired)",
                     403 => "this login may not do this; ask for an operator token",
-                    404 => "check the endpoint URL: it should be the API's base URL, without /api/v1",
+                    404 => {
+                        "check the endpoint URL: it should be the API's base URL, without /api/v1"
+                    }
                     408 | 429 => "the server is busy; retry in a moment",
-                    502..=504 => "the API or a proxy in front of it is down or overloaded; retry in a moment",
+                    502..=504 => {
+                        "the API or a proxy in front of it is down or overloaded; retry in a moment"
+                    }
                     500..=599 => "the server failed; retry in a moment",
                     _ => "check the endpoint URL and retry",
                 };
@@ -246,7 +274,11 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
-            Error::Malformed { status, reason, snippet } => {
+            Error::Malformed {
+                status,
+                reason,
+                snippet,
+            } => {
                 write!(
                     f,
                     "the answer (HTTP {status}) is not an EWS API response ({reason}): check that the endpoint URL points to the API, not a web page"
@@ -280,7 +312,11 @@ pub fn snippet(body: &[u8]) -> String {
             out.push('…');
             break;
         }
-        let c = if c.is_control() || c.is_whitespace() { ' ' } else { c };
+        let c = if c.is_control() || c.is_whitespace() {
+            ' '
+        } else {
+            c
+        };
         if c == ' ' && last_space {
             continue;
         }

@@ -110,7 +110,9 @@ impl Operation {
     /// The HTTP method.
     pub fn method(&self) -> Method {
         match self {
-            Operation::ListContainers | Operation::GetContainer(_) | Operation::GetCommand(_) => Method::Get,
+            Operation::ListContainers | Operation::GetContainer(_) | Operation::GetCommand(_) => {
+                Method::Get
+            }
             Operation::StartContainer(_) | Operation::StopContainer(_) => Method::Post,
             Operation::DeleteContainer(_) => Method::Delete,
         }
@@ -122,7 +124,9 @@ impl Operation {
         // Writing to a String cannot fail.
         let _ = match self {
             Operation::ListContainers => write!(p, "/container"),
-            Operation::GetContainer(id) | Operation::DeleteContainer(id) => write!(p, "/container/{id}"),
+            Operation::GetContainer(id) | Operation::DeleteContainer(id) => {
+                write!(p, "/container/{id}")
+            }
             Operation::StartContainer(id) => write!(p, "/container/{id}/start"),
             Operation::StopContainer(id) => write!(p, "/container/{id}/stop"),
             Operation::GetCommand(id) => {
@@ -190,7 +194,12 @@ impl Operation {
                 "DELETE" => Ok(Operation::DeleteContainer(container(id)?)),
                 _ => Err(allowed(GET_DELETE)),
             },
-            [Some("container"), Some(id), Some(action @ ("start" | "stop")), None] if !id.is_empty() => {
+            [
+                Some("container"),
+                Some(id),
+                Some(action @ ("start" | "stop")),
+                None,
+            ] if !id.is_empty() => {
                 if method != "POST" {
                     return Err(allowed(POST));
                 }
@@ -264,7 +273,10 @@ impl fmt::Debug for SignedRequest {
 pub fn build(op: &Operation, creds: &Credentials, now_ms: u64) -> SignedRequest {
     let mut ts = String::new();
     let _ = write!(ts, "{now_ms}");
-    let params = [(PARAM_ACCESS_KEY, creds.access_key()), (PARAM_TIMESTAMP, ts.as_str())];
+    let params = [
+        (PARAM_ACCESS_KEY, creds.access_key()),
+        (PARAM_TIMESTAMP, ts.as_str()),
+    ];
     let authorization = sign::signature(creds.method(), creds.secret(), &params);
     let mut query = String::with_capacity(40 + creds.access_key().len());
     query.push_str(PARAM_ACCESS_KEY);

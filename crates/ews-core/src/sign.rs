@@ -94,14 +94,20 @@ impl fmt::Display for SignMethod {
 /// value so that a repeated name signs the same whatever the order.
 fn sorted<'a>(params: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
     let mut sorted: Vec<(&str, &str)> = params.to_vec();
-    sorted.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()).then(a.1.as_bytes().cmp(b.1.as_bytes())));
+    sorted.sort_unstable_by(|a, b| {
+        a.0.as_bytes()
+            .cmp(b.0.as_bytes())
+            .then(a.1.as_bytes().cmp(b.1.as_bytes()))
+    });
     sorted
 }
 
 /// The exact string that is HMAC'd: `secret + name1 + value1 + … + secret`.
 /// For tests and debugging; never log it, it contains the secret.
 pub fn string_to_sign(secret: &str, params: &[(&str, &str)]) -> String {
-    let mut s = String::with_capacity(secret.len() * 2 + params.iter().map(|(n, v)| n.len() + v.len()).sum::<usize>());
+    let mut s = String::with_capacity(
+        secret.len() * 2 + params.iter().map(|(n, v)| n.len() + v.len()).sum::<usize>(),
+    );
     s.push_str(secret);
     for (name, value) in sorted(params) {
         s.push_str(name);
@@ -138,7 +144,12 @@ pub fn signature(method: SignMethod, secret: &str, params: &[(&str, &str)]) -> S
 
 /// Compares a provided hex signature (either case) with the expected one in
 /// time that depends only on the lengths.
-pub fn signature_matches(method: SignMethod, secret: &str, params: &[(&str, &str)], provided: &str) -> bool {
+pub fn signature_matches(
+    method: SignMethod,
+    secret: &str,
+    params: &[(&str, &str)],
+    provided: &str,
+) -> bool {
     let expected = mac_bytes(method, secret, params);
     let provided = provided.trim().as_bytes();
     if provided.len() != expected.len() * 2 {
@@ -164,7 +175,10 @@ fn hex_val(c: u8) -> u16 {
     let is_upper = ((upper < 6) as u16).wrapping_neg();
     let is_lower = ((lower < 6) as u16).wrapping_neg();
     let none = !(is_digit | is_upper | is_lower);
-    (digit & is_digit) | (upper.wrapping_add(10) & is_upper) | (lower.wrapping_add(10) & is_lower) | (0x100 & none)
+    (digit & is_digit)
+        | (upper.wrapping_add(10) & is_upper)
+        | (lower.wrapping_add(10) & is_lower)
+        | (0x100 & none)
 }
 
 /// What a server needs to check one request's signature.
@@ -300,7 +314,8 @@ pub fn verify(input: &VerifyInput<'_>) -> Result<(), VerifyError> {
         return Ok(());
     }
     let other = SignMethod::ALL.into_iter().find(|m| *m != input.method);
-    let other_method = other.filter(|m| signature_matches(*m, input.secret, input.params, provided));
+    let other_method =
+        other.filter(|m| signature_matches(*m, input.secret, input.params, provided));
     Err(VerifyError::BadSignature {
         other_method,
         wrong_length: other_method.is_none() && provided.len() != input.method.hex_len(),

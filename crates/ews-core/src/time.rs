@@ -262,7 +262,13 @@ mod tests {
 
     #[test]
     fn rejects_impossible_dates() {
-        for bad in ["2016-02-30 00:00:00", "2016-13-01 00:00:00", "2016-01-01 24:00:00", "2016-1-1 1:1:1", "yesterday"] {
+        for bad in [
+            "2016-02-30 00:00:00",
+            "2016-13-01 00:00:00",
+            "2016-01-01 24:00:00",
+            "2016-1-1 1:1:1",
+            "yesterday",
+        ] {
             assert_eq!(DateTime::parse(bad), None, "{bad}");
         }
         assert!(DateTime::parse("2016-02-29 00:00:00").is_some());
@@ -274,8 +280,14 @@ mod tests {
         let dt = DateTime::parse("2016-01-28 14:22:35").unwrap();
         assert_eq!(dt.unix_ms(480), 1_453_962_155_000);
         assert_eq!(DateTime::from_unix_ms(1_453_962_155_000, 480), dt);
-        assert_eq!(DateTime::from_unix_ms(0, 0).to_string(), "1970-01-01 00:00:00");
-        assert_eq!(DateTime::from_unix_ms(-1000, 0).to_string(), "1969-12-31 23:59:59");
+        assert_eq!(
+            DateTime::from_unix_ms(0, 0).to_string(),
+            "1970-01-01 00:00:00"
+        );
+        assert_eq!(
+            DateTime::from_unix_ms(-1000, 0).to_string(),
+            "1969-12-31 23:59:59"
+        );
     }
 
     #[test]

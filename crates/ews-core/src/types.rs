@@ -302,7 +302,11 @@ pub struct Step {
     #[serde(default, deserialize_with = "lenient::string")]
     pub status: String,
     /// Message, when the server gave one.
-    #[serde(default, deserialize_with = "lenient::opt_string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub msg: Option<String>,
 }
 
@@ -475,7 +479,9 @@ pub(crate) mod lenient {
     }
 
     /// A list, or `null` for an empty one.
-    pub(crate) fn vec<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
+    pub(crate) fn vec<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+        d: D,
+    ) -> Result<Vec<T>, D::Error> {
         Option::<Vec<T>>::deserialize(d).map(Option::unwrap_or_default)
     }
 }

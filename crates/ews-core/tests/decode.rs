@@ -53,9 +53,21 @@ fn seed_get() {
 #[test]
 fn seed_commands() {
     for (body, name, id) in [
-        (SEED_START, "container_start", "ec8364b4-6c58-4c42-b410-c77d3aa0a5fe"),
-        (SEED_STOP, "container_stop", "ddee2904-a0a9-46b3-9c23-82ebd4f2db6e"),
-        (SEED_DELETE, "container_delete", "f3bdc169-6243-40ed-a95d-92a8ceaa9836"),
+        (
+            SEED_START,
+            "container_start",
+            "ec8364b4-6c58-4c42-b410-c77d3aa0a5fe",
+        ),
+        (
+            SEED_STOP,
+            "container_stop",
+            "ddee2904-a0a9-46b3-9c23-82ebd4f2db6e",
+        ),
+        (
+            SEED_DELETE,
+            "container_delete",
+            "f3bdc169-6243-40ed-a95d-92a8ceaa9836",
+        ),
     ] {
         let cmd = decode::command(200, body.as_bytes()).unwrap();
         assert_eq!(cmd.command_id.as_str(), id);
@@ -91,7 +103,10 @@ fn odd_but_valid_variants_decode() {
     let list = decode::container_list(200, body).unwrap();
     assert_eq!(list[0].id, ContainerId(42));
     assert_eq!(list[0].node_id, Some(7));
-    assert_eq!(list[0].status, ContainerStatus::Unknown("HIBERNATING".into()));
+    assert_eq!(
+        list[0].status,
+        ContainerStatus::Unknown("HIBERNATING".into())
+    );
     assert!(list[0].cpu_shared());
     assert_eq!(list[0].mem, Some(2048));
     assert_eq!(list[0].host_id, None);
@@ -100,13 +115,25 @@ fn odd_but_valid_variants_decode() {
     assert_eq!(list[2].health, "healthy");
     assert!(!list[2].start_time.is_set());
     // Empty list is a real empty list.
-    assert!(decode::container_list(200, br#"{"code":"0","message":"success","data":[]}"#).unwrap().is_empty());
+    assert!(
+        decode::container_list(200, br#"{"code":"0","message":"success","data":[]}"#)
+            .unwrap()
+            .is_empty()
+    );
     // Numeric command id, numeric result, null activities.
-    let cmd = decode::command(200, br#"{"code":"0","data":{"commandId":123,"status":"DONE","result":200,"activitys":null}}"#).unwrap();
+    let cmd = decode::command(
+        200,
+        br#"{"code":"0","data":{"commandId":123,"status":"DONE","result":200,"activitys":null}}"#,
+    )
+    .unwrap();
     assert_eq!(cmd.command_id.as_str(), "123");
     assert!(cmd.succeeded());
     // Unknown command status.
-    let cmd = decode::command(200, br#"{"code":"0","data":{"commandId":"x","status":"QUEUED"}}"#).unwrap();
+    let cmd = decode::command(
+        200,
+        br#"{"code":"0","data":{"commandId":"x","status":"QUEUED"}}"#,
+    )
+    .unwrap();
     assert_eq!(cmd.status, CommandStatus::Unknown("QUEUED".into()));
     assert!(!cmd.is_final());
     // A byte-order mark and surrounding blanks.
@@ -147,10 +174,23 @@ fn api_errors_with_and_without_data() {
 fn sign_error_says_what_to_do_and_the_skew() {
     let e = decode::container_list(200, br#"{"code":"1004","message":"SignError"}"#).unwrap_err();
     assert!(e.is_sign_error());
-    assert!(e.to_string().contains("check the secret key and the sign method"), "{e}");
-    let e = decode::with_date(Err::<(), _>(e), Some("Thu, 28 Jan 2016 05:32:35 GMT"), 1_453_957_355_000).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("check the secret key and the sign method"),
+        "{e}"
+    );
+    let e = decode::with_date(
+        Err::<(), _>(e),
+        Some("Thu, 28 Jan 2016 05:32:35 GMT"),
+        1_453_957_355_000,
+    )
+    .unwrap_err();
     // Server 05:32:35.5, local 05:32:35 - 1800 s: the local clock is 1800 s behind.
-    assert!(e.to_string().contains("your clock is 1800 s behind the server's"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("your clock is 1800 s behind the server's"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -158,15 +198,39 @@ fn not_an_envelope_is_an_error_never_an_empty_list() {
     let cases: &[(u16, &[u8], &str)] = &[
         (200, b"", "empty"),
         (200, b"   \n", "empty"),
-        (200, b"<html><body>502 Bad Gateway</body></html>", "not JSON"),
-        (200, br#"{"code":"0","message":"success","data":[{"id":1"#, "cut short"),
+        (
+            200,
+            b"<html><body>502 Bad Gateway</body></html>",
+            "not JSON",
+        ),
+        (
+            200,
+            br#"{"code":"0","message":"success","data":[{"id":1"#,
+            "cut short",
+        ),
         (200, b"[]", "envelope"),
         (200, br#"{"message":"success","data":[]}"#, "no `code`"),
-        (200, br#"{"code":"0","message":"success"}"#, "without `data`"),
-        (200, br#"{"code":"0","message":"success","data":null}"#, "without `data`"),
+        (
+            200,
+            br#"{"code":"0","message":"success"}"#,
+            "without `data`",
+        ),
+        (
+            200,
+            br#"{"code":"0","message":"success","data":null}"#,
+            "without `data`",
+        ),
         (200, br#"{"code":"0","data":{"id":1}}"#, "documented shape"),
-        (200, br#"{"code":"0","data":[{"status":"RUNNING"}]}"#, "documented shape"),
-        (200, br#"{"code":"0","data":[{"id":-5}]}"#, "documented shape"),
+        (
+            200,
+            br#"{"code":"0","data":[{"status":"RUNNING"}]}"#,
+            "documented shape",
+        ),
+        (
+            200,
+            br#"{"code":"0","data":[{"id":-5}]}"#,
+            "documented shape",
+        ),
         (200, b"\xff\xfe\x00garbage", "not JSON"),
     ];
     for (status, body, reason) in cases {
@@ -179,7 +243,8 @@ fn not_an_envelope_is_an_error_never_an_empty_list() {
 #[test]
 fn http_failures_without_envelope() {
     for status in [404u16, 500, 502, 503, 504] {
-        let e = decode::container_list(status, b"<html><title>Bad Gateway</title></html>").unwrap_err();
+        let e =
+            decode::container_list(status, b"<html><title>Bad Gateway</title></html>").unwrap_err();
         assert_eq!(
             e,
             Error::Http {
@@ -187,7 +252,11 @@ fn http_failures_without_envelope() {
                 snippet: "<html><title>Bad Gateway</title></html>".into()
             }
         );
-        assert!(e.to_string().starts_with(&format!("HTTP {status} without an API response")), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with(&format!("HTTP {status} without an API response")),
+            "{e}"
+        );
     }
     assert!(decode::container_list(502, b"").unwrap_err().is_transient());
     assert!(!decode::container_list(404, b"").unwrap_err().is_transient());
@@ -198,7 +267,9 @@ fn snippets_are_short_and_safe() {
     let mut body = String::from("<html>\n\t<body>");
     body.push_str(&"x".repeat(1000));
     let e = decode::container_list(500, body.as_bytes()).unwrap_err();
-    let Error::Http { snippet, .. } = &e else { panic!("{e:?}") };
+    let Error::Http { snippet, .. } = &e else {
+        panic!("{e:?}")
+    };
     assert!(snippet.chars().count() <= 81, "{snippet}");
     assert!(snippet.starts_with("<html> <body>xxx"), "{snippet}");
     assert!(snippet.ends_with('…'));

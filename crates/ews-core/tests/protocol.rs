@@ -11,8 +11,8 @@ use ews_core::command::{FollowPolicy, Next, Outcome};
 use ews_core::request::{self, RouteError};
 use ews_core::sign::{self, VerifyInput};
 use ews_core::{
-    Action, ApiErrorCode, Command, CommandId, CommandStatus, ContainerId, ContainerStatus, Credentials, Error, InvalidId,
-    Method, Operation, SignMethod,
+    Action, ApiErrorCode, Command, CommandId, CommandStatus, ContainerId, ContainerStatus,
+    Credentials, Error, InvalidId, Method, Operation, SignMethod,
 };
 
 fn creds() -> Credentials {
@@ -25,10 +25,26 @@ fn builds_all_six_operations() {
     let cmd = CommandId::new("ec8364b4-6c58-4c42-b410-c77d3aa0a5fe").unwrap();
     let cases = [
         (Operation::ListContainers, Method::Get, "/api/v1/container"),
-        (Operation::GetContainer(id), Method::Get, "/api/v1/container/242"),
-        (Operation::StartContainer(id), Method::Post, "/api/v1/container/242/start"),
-        (Operation::StopContainer(id), Method::Post, "/api/v1/container/242/stop"),
-        (Operation::DeleteContainer(id), Method::Delete, "/api/v1/container/242"),
+        (
+            Operation::GetContainer(id),
+            Method::Get,
+            "/api/v1/container/242",
+        ),
+        (
+            Operation::StartContainer(id),
+            Method::Post,
+            "/api/v1/container/242/start",
+        ),
+        (
+            Operation::StopContainer(id),
+            Method::Post,
+            "/api/v1/container/242/stop",
+        ),
+        (
+            Operation::DeleteContainer(id),
+            Method::Delete,
+            "/api/v1/container/242",
+        ),
         (
             Operation::GetCommand(cmd),
             Method::Get,
@@ -39,17 +55,25 @@ fn builds_all_six_operations() {
         let req = request::build(&op, &creds(), 1_453_960_955_000);
         assert_eq!(req.method, method);
         assert_eq!(req.path, path);
-        assert_eq!(req.query, "accesskey=t9xuit3pt202ou09&timestamp=1453960955000");
+        assert_eq!(
+            req.query,
+            "accesskey=t9xuit3pt202ou09&timestamp=1453960955000"
+        );
         // Path parameters are not signed: every operation has the same signature.
         assert_eq!(req.authorization, "C5C3D6926C64C3AB83D443A2017AED9B");
         assert_eq!(
             req.url("https://open-ews.cloud.tmall.com/"),
-            format!("https://open-ews.cloud.tmall.com{path}?accesskey=t9xuit3pt202ou09&timestamp=1453960955000")
+            format!(
+                "https://open-ews.cloud.tmall.com{path}?accesskey=t9xuit3pt202ou09&timestamp=1453960955000"
+            )
         );
         // The server side routes it back to the same operation.
         assert_eq!(Operation::route(method.as_str(), &req.path), Ok(op));
         // And verifies it.
-        let params = [("accesskey", "t9xuit3pt202ou09"), ("timestamp", "1453960955000")];
+        let params = [
+            ("accesskey", "t9xuit3pt202ou09"),
+            ("timestamp", "1453960955000"),
+        ];
         let v = VerifyInput {
             method: SignMethod::HmacMd5,
             secret: "s3cr3t",
@@ -64,15 +88,25 @@ fn builds_all_six_operations() {
 
 #[test]
 fn sha1_credentials_sign_with_sha1() {
-    let req = request::build(&Operation::ListContainers, &creds().with_method(SignMethod::HmacSha1), 1_453_960_955_000);
-    assert_eq!(req.authorization, include_str!("vectors/protocol_example/hmac_sha1.txt"));
+    let req = request::build(
+        &Operation::ListContainers,
+        &creds().with_method(SignMethod::HmacSha1),
+        1_453_960_955_000,
+    );
+    assert_eq!(
+        req.authorization,
+        include_str!("vectors/protocol_example/hmac_sha1.txt")
+    );
     assert_eq!(req.authorization.len(), 40);
     assert_eq!(
         req.authorization,
         sign::signature(
             SignMethod::HmacSha1,
             "s3cr3t",
-            &[("timestamp", "1453960955000"), ("accesskey", "t9xuit3pt202ou09")]
+            &[
+                ("timestamp", "1453960955000"),
+                ("accesskey", "t9xuit3pt202ou09")
+            ]
         )
     );
 }
@@ -83,7 +117,10 @@ fn command_ids_are_percent_encoded_and_validated() {
     assert_eq!(op.path(), "/api/v1/command/a%20b%2Fc%3Fd%23%C3%A9");
     assert_eq!(Operation::route("GET", &op.path()), Ok(op));
     assert_eq!(CommandId::new(""), Err(InvalidId::EmptyCommand));
-    assert_eq!(CommandId::new("x".repeat(129)), Err(InvalidId::CommandTooLong { len: 129 }));
+    assert_eq!(
+        CommandId::new("x".repeat(129)),
+        Err(InvalidId::CommandTooLong { len: 129 })
+    );
     assert_eq!(CommandId::new("a\nb"), Err(InvalidId::CommandControlChar));
     let access = Credentials::new("a&b c", "s", SignMethod::HmacMd5);
     let req = request::build(&Operation::ListContainers, &access, 5);
@@ -93,8 +130,19 @@ fn command_ids_are_percent_encoded_and_validated() {
 #[test]
 fn container_ids_are_validated() {
     assert_eq!(ContainerId::parse("242"), Ok(ContainerId(242)));
-    for bad in ["", "-1", "+1", "1.5", "abc", "99999999999999999999999", " 1"] {
-        assert!(matches!(ContainerId::parse(bad), Err(InvalidId::Container { .. })), "{bad}");
+    for bad in [
+        "",
+        "-1",
+        "+1",
+        "1.5",
+        "abc",
+        "99999999999999999999999",
+        " 1",
+    ] {
+        assert!(
+            matches!(ContainerId::parse(bad), Err(InvalidId::Container { .. })),
+            "{bad}"
+        );
     }
     let e = ContainerId::parse(&"9".repeat(500)).unwrap_err();
     assert!(e.to_string().len() < 200, "{e}");
@@ -103,23 +151,59 @@ fn container_ids_are_validated() {
 
 #[test]
 fn routing_refuses_what_is_not_an_operation() {
-    assert_eq!(Operation::route("GET", "/api/v1/container/"), Ok(Operation::ListContainers));
-    assert_eq!(Operation::route("GET", "/api/v1/containers"), Err(RouteError::NotFound));
-    assert_eq!(Operation::route("GET", "/api/v2/container"), Err(RouteError::NotFound));
-    assert_eq!(Operation::route("GET", "/api/v1/container/1/restart"), Err(RouteError::NotFound));
-    assert_eq!(Operation::route("GET", "/api/v1/container/1/start/x"), Err(RouteError::NotFound));
-    assert_eq!(Operation::route("GET", "/api/v1/service"), Err(RouteError::NotFound));
+    assert_eq!(
+        Operation::route("GET", "/api/v1/container/"),
+        Ok(Operation::ListContainers)
+    );
+    assert_eq!(
+        Operation::route("GET", "/api/v1/containers"),
+        Err(RouteError::NotFound)
+    );
+    assert_eq!(
+        Operation::route("GET", "/api/v2/container"),
+        Err(RouteError::NotFound)
+    );
+    assert_eq!(
+        Operation::route("GET", "/api/v1/container/1/restart"),
+        Err(RouteError::NotFound)
+    );
+    assert_eq!(
+        Operation::route("GET", "/api/v1/container/1/start/x"),
+        Err(RouteError::NotFound)
+    );
+    assert_eq!(
+        Operation::route("GET", "/api/v1/service"),
+        Err(RouteError::NotFound)
+    );
     assert_eq!(Operation::route("GET", "/"), Err(RouteError::NotFound));
-    assert!(matches!(Operation::route("POST", "/api/v1/container"), Err(RouteError::MethodNotAllowed { .. })));
-    assert!(matches!(Operation::route("GET", "/api/v1/container/1/start"), Err(RouteError::MethodNotAllowed { .. })));
-    assert!(matches!(Operation::route("PUT", "/api/v1/container/1"), Err(RouteError::MethodNotAllowed { .. })));
-    assert!(matches!(Operation::route("DELETE", "/api/v1/command/x"), Err(RouteError::MethodNotAllowed { .. })));
-    assert!(matches!(Operation::route("GET", "/api/v1/container/abc"), Err(RouteError::InvalidId(_))));
+    assert!(matches!(
+        Operation::route("POST", "/api/v1/container"),
+        Err(RouteError::MethodNotAllowed { .. })
+    ));
+    assert!(matches!(
+        Operation::route("GET", "/api/v1/container/1/start"),
+        Err(RouteError::MethodNotAllowed { .. })
+    ));
+    assert!(matches!(
+        Operation::route("PUT", "/api/v1/container/1"),
+        Err(RouteError::MethodNotAllowed { .. })
+    ));
+    assert!(matches!(
+        Operation::route("DELETE", "/api/v1/command/x"),
+        Err(RouteError::MethodNotAllowed { .. })
+    ));
+    assert!(matches!(
+        Operation::route("GET", "/api/v1/container/abc"),
+        Err(RouteError::InvalidId(_))
+    ));
     assert!(matches!(
         Operation::route("GET", "/api/v1/container/123456789012345678901234567890"),
         Err(RouteError::InvalidId(_))
     ));
-    assert_eq!(Operation::route("GET", "/api/v1/command/%zz"), Err(RouteError::NotFound));
+    assert_eq!(
+        Operation::route("GET", "/api/v1/command/%zz"),
+        Err(RouteError::NotFound)
+    );
     let e = Operation::route("PUT", "/api/v1/container/1").unwrap_err();
     assert_eq!(e.to_string(), "method not allowed here; use GET or DELETE");
 }
@@ -157,7 +241,10 @@ fn follow_policy_polls_quickly_then_backs_off_to_a_cap() {
     assert_eq!(p.after_status(4_000, &running), Next::PollIn(2_000));
     assert_eq!(p.after_status(60_000, &running), Next::PollIn(5_000));
     // Never sleeps past the deadline, then gives up with the last status.
-    assert_eq!(p.after_status(p.timeout_ms - 10, &running), Next::PollIn(10));
+    assert_eq!(
+        p.after_status(p.timeout_ms - 10, &running),
+        Next::PollIn(10)
+    );
     assert_eq!(
         p.after_status(p.timeout_ms, &running),
         Next::Done(Outcome::TimedOut {
@@ -184,10 +271,19 @@ fn follow_policy_outcomes() {
             message: "started".into()
         })
     );
-    let failed = command(CommandStatus::Done, "500", "docker start failed: no space left");
-    let Next::Done(outcome) = p.after_status(3_000, &failed) else { panic!() };
+    let failed = command(
+        CommandStatus::Done,
+        "500",
+        "docker start failed: no space left",
+    );
+    let Next::Done(outcome) = p.after_status(3_000, &failed) else {
+        panic!()
+    };
     assert!(outcome.is_failure());
-    assert_eq!(outcome.to_string(), "failed (result 500): docker start failed: no space left");
+    assert_eq!(
+        outcome.to_string(),
+        "failed (result 500): docker start failed: no space left"
+    );
     let publish = command(CommandStatus::PublishFailed, "", "agent offline");
     assert_eq!(
         p.after_status(1, &publish),
@@ -196,7 +292,11 @@ fn follow_policy_outcomes() {
         })
     );
     // DONE without "200" is not a success, even with a friendly message.
-    assert!(!Outcome::of(&command(CommandStatus::Done, "", "ok")).unwrap().is_success());
+    assert!(
+        !Outcome::of(&command(CommandStatus::Done, "", "ok"))
+            .unwrap()
+            .is_success()
+    );
     // Unknown states keep polling.
     let odd = command(CommandStatus::Unknown("QUEUED".into()), "", "");
     assert!(matches!(p.after_status(10, &odd), Next::PollIn(_)));
@@ -209,8 +309,13 @@ fn follow_policy_on_errors() {
         status: 503,
         snippet: String::new(),
     };
-    assert!(matches!(p.after_error(2_000, 1, &transient, None), Next::PollIn(_)));
-    let Next::Done(Outcome::Lost { reason }) = p.after_error(2_000, p.max_consecutive_errors, &transient, None) else {
+    assert!(matches!(
+        p.after_error(2_000, 1, &transient, None),
+        Next::PollIn(_)
+    ));
+    let Next::Done(Outcome::Lost { reason }) =
+        p.after_error(2_000, p.max_consecutive_errors, &transient, None)
+    else {
         panic!()
     };
     assert!(reason.contains("HTTP 503"), "{reason}");
@@ -220,7 +325,10 @@ fn follow_policy_on_errors() {
         message: "no such command".into(),
         clock_skew_ms: None,
     };
-    assert!(matches!(p.after_error(2_000, 1, &gone, None), Next::Done(Outcome::Lost { .. })));
+    assert!(matches!(
+        p.after_error(2_000, 1, &gone, None),
+        Next::Done(Outcome::Lost { .. })
+    ));
 }
 
 #[test]
@@ -232,10 +340,22 @@ fn follow_schedule_for_a_4s_command() {
 
 #[test]
 fn clock_skew_from_date_header() {
-    assert_eq!(clock::parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"), Some(784_111_777_000));
-    assert_eq!(clock::format_http_date(784_111_777_000), "Sun, 06 Nov 1994 08:49:37 GMT");
+    assert_eq!(
+        clock::parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"),
+        Some(784_111_777_000)
+    );
+    assert_eq!(
+        clock::format_http_date(784_111_777_000),
+        "Sun, 06 Nov 1994 08:49:37 GMT"
+    );
     assert_eq!(clock::format_http_date(0), "Thu, 01 Jan 1970 00:00:00 GMT");
-    for bad in ["", "yesterday", "Sun, 06 Nov 1994 08:49:37 PST", "Sun, 31 Feb 1994 08:49:37 GMT", "Sun, 06 Nov 1994 25:49:37 GMT"] {
+    for bad in [
+        "",
+        "yesterday",
+        "Sun, 06 Nov 1994 08:49:37 PST",
+        "Sun, 31 Feb 1994 08:49:37 GMT",
+        "Sun, 06 Nov 1994 25:49:37 GMT",
+    ] {
         assert_eq!(clock::parse_http_date(bad), None, "{bad}");
     }
     let server = 1_700_000_000_000i64;
@@ -244,7 +364,10 @@ fn clock_skew_from_date_header() {
     let local = (server - 300_000) as u64;
     let c = clock::correction_ms(&date, local).unwrap();
     assert!((299_000..=301_000).contains(&c), "{c}");
-    assert_eq!(clock::corrected(local, c) / 1000, (server as u64 + 500) / 1000);
+    assert_eq!(
+        clock::corrected(local, c) / 1000,
+        (server as u64 + 500) / 1000
+    );
     // Within noise: no correction.
     assert_eq!(clock::correction_ms(&date, server as u64 + 700), Some(0));
 }
@@ -264,7 +387,10 @@ fn action_rule() {
             assert!(!Action::Stop.allowed_from(s), "{s}");
         }
     }
-    assert_eq!(Action::of(&Action::Stop.operation(ContainerId(3))), Some((Action::Stop, ContainerId(3))));
+    assert_eq!(
+        Action::of(&Action::Stop.operation(ContainerId(3))),
+        Some((Action::Stop, ContainerId(3)))
+    );
     assert_eq!(Action::parse("delete"), Some(Action::Delete));
 }
 

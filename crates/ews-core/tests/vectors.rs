@@ -51,18 +51,28 @@ struct Input {
 }
 
 fn load(case: &Case) -> Input {
-    serde_json::from_str(case.input).unwrap_or_else(|e| panic!("{}: bad input.json: {e}", case.name))
+    serde_json::from_str(case.input)
+        .unwrap_or_else(|e| panic!("{}: bad input.json: {e}", case.name))
 }
 
 fn pairs(input: &Input) -> Vec<(&str, &str)> {
-    input.params.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect()
+    input
+        .params
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect()
 }
 
 #[test]
 fn string_to_sign_matches() {
     for case in CASES {
         let input = load(case);
-        assert_eq!(sign::string_to_sign(&input.secret, &pairs(&input)), case.string_to_sign, "{}", case.name);
+        assert_eq!(
+            sign::string_to_sign(&input.secret, &pairs(&input)),
+            case.string_to_sign,
+            "{}",
+            case.name
+        );
     }
 }
 
@@ -71,20 +81,36 @@ fn signatures_match() {
     for case in CASES {
         let input = load(case);
         let p = pairs(&input);
-        assert_eq!(sign::signature(SignMethod::HmacMd5, &input.secret, &p), case.md5, "{} md5", case.name);
-        assert_eq!(sign::signature(SignMethod::HmacSha1, &input.secret, &p), case.sha1, "{} sha1", case.name);
+        assert_eq!(
+            sign::signature(SignMethod::HmacMd5, &input.secret, &p),
+            case.md5,
+            "{} md5",
+            case.name
+        );
+        assert_eq!(
+            sign::signature(SignMethod::HmacSha1, &input.secret, &p),
+            case.sha1,
+            "{} sha1",
+            case.name
+        );
     }
 }
 
 #[test]
 fn protocol_example_is_the_documented_one() {
     let case = CASES.iter().find(|c| c.name == "protocol_example").unwrap();
-    assert_eq!(case.string_to_sign, "s3cr3taccesskeyt9xuit3pt202ou09timestamp1453960955000s3cr3t");
+    assert_eq!(
+        case.string_to_sign,
+        "s3cr3taccesskeyt9xuit3pt202ou09timestamp1453960955000s3cr3t"
+    );
     assert_eq!(
         sign::signature(
             SignMethod::HmacMd5,
             "s3cr3t",
-            &[("accesskey", "t9xuit3pt202ou09"), ("timestamp", "1453960955000")]
+            &[
+                ("accesskey", "t9xuit3pt202ou09"),
+                ("timestamp", "1453960955000")
+            ]
         ),
         case.md5
     );
@@ -93,7 +119,11 @@ fn protocol_example_is_the_documented_one() {
 #[test]
 fn prefix_names_sort_by_name_not_joined_string() {
     let case = CASES.iter().find(|c| c.name == "prefix_names").unwrap();
-    assert!(case.string_to_sign.starts_with("s3cr3taz"), "{}", case.string_to_sign);
+    assert!(
+        case.string_to_sign.starts_with("s3cr3taz"),
+        "{}",
+        case.string_to_sign
+    );
 }
 
 #[test]
@@ -101,14 +131,19 @@ fn verify_accepts_either_case_and_rejects_tampering() {
     for case in CASES.iter().filter(|c| c.input.contains("\"timestamp\"")) {
         let input = load(case);
         let p = pairs(&input);
-        let now: u64 = sign::param(&p, "timestamp").and_then(|t| t.parse().ok()).unwrap_or(0);
+        let now: u64 = sign::param(&p, "timestamp")
+            .and_then(|t| t.parse().ok())
+            .unwrap_or(0);
         let has_required = ["accesskey", "timestamp"]
             .iter()
             .all(|n| sign::param(&p, n).is_some_and(|v| !v.is_empty()));
         if !has_required {
             continue;
         }
-        for (method, sig) in [(SignMethod::HmacMd5, case.md5), (SignMethod::HmacSha1, case.sha1)] {
+        for (method, sig) in [
+            (SignMethod::HmacMd5, case.md5),
+            (SignMethod::HmacSha1, case.sha1),
+        ] {
             let lower = sig.to_ascii_lowercase();
             for provided in [sig, lower.as_str()] {
                 let v = VerifyInput {
@@ -132,7 +167,11 @@ fn verify_accepts_either_case_and_rejects_tampering() {
                 now_ms: now,
                 window_ms: sign::DEFAULT_WINDOW_MS,
             };
-            assert!(matches!(sign::verify(&v), Err(VerifyError::BadSignature { .. })), "{}", case.name);
+            assert!(
+                matches!(sign::verify(&v), Err(VerifyError::BadSignature { .. })),
+                "{}",
+                case.name
+            );
         }
     }
 }
@@ -140,7 +179,10 @@ fn verify_accepts_either_case_and_rejects_tampering() {
 #[test]
 fn verify_says_what_failed() {
     let secret = "s3cr3t";
-    let p = [("accesskey", "t9xuit3pt202ou09"), ("timestamp", "1453960955000")];
+    let p = [
+        ("accesskey", "t9xuit3pt202ou09"),
+        ("timestamp", "1453960955000"),
+    ];
     let md5 = sign::signature(SignMethod::HmacMd5, secret, &p);
     let sha1 = sign::signature(SignMethod::HmacSha1, secret, &p);
     let base = VerifyInput {
@@ -152,7 +194,11 @@ fn verify_says_what_failed() {
         window_ms: sign::DEFAULT_WINDOW_MS,
     };
     // The client signed with SHA1, the server expects MD5.
-    let e = sign::verify(&VerifyInput { authorization: Some(&sha1), ..base }).unwrap_err();
+    let e = sign::verify(&VerifyInput {
+        authorization: Some(&sha1),
+        ..base
+    })
+    .unwrap_err();
     assert_eq!(
         e,
         VerifyError::BadSignature {
@@ -162,7 +208,11 @@ fn verify_says_what_failed() {
     );
     assert!(e.to_string().contains("HMAC-SHA1"), "{e}");
     // Wrong secret.
-    let e = sign::verify(&VerifyInput { secret: "other", ..base }).unwrap_err();
+    let e = sign::verify(&VerifyInput {
+        secret: "other",
+        ..base
+    })
+    .unwrap_err();
     assert!(e.to_string().contains("check the secret key"), "{e}");
     // 20 minutes late.
     let e = sign::verify(&VerifyInput {
@@ -181,22 +231,34 @@ fn verify_says_what_failed() {
     // Missing pieces.
     let no_ts = [("accesskey", "t9xuit3pt202ou09")];
     assert_eq!(
-        sign::verify(&VerifyInput { params: &no_ts, ..base }),
+        sign::verify(&VerifyInput {
+            params: &no_ts,
+            ..base
+        }),
         Err(VerifyError::MissingParam("timestamp"))
     );
     assert_eq!(
-        sign::verify(&VerifyInput { authorization: None, ..base }),
+        sign::verify(&VerifyInput {
+            authorization: None,
+            ..base
+        }),
         Err(VerifyError::MissingSignature)
     );
     let bad_ts = [("accesskey", "t9xuit3pt202ou09"), ("timestamp", "soon")];
     assert_eq!(
-        sign::verify(&VerifyInput { params: &bad_ts, ..base }),
+        sign::verify(&VerifyInput {
+            params: &bad_ts,
+            ..base
+        }),
         Err(VerifyError::BadTimestamp)
     );
     // Not hex at all, right length.
     let junk = "Z".repeat(32);
     assert!(matches!(
-        sign::verify(&VerifyInput { authorization: Some(&junk), ..base }),
+        sign::verify(&VerifyInput {
+            authorization: Some(&junk),
+            ..base
+        }),
         Err(VerifyError::BadSignature { .. })
     ));
 }

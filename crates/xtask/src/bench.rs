@@ -14,4 +14,3 @@ pub(crate) fn run(args: &[String]) -> Result {
 fn core() -> Result {
     crate::util::sh(cargo().args(["bench", "-p", "ews-core", "--bench", "core"]))
 }
-

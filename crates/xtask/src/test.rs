@@ -15,13 +15,46 @@ struct Step {
 }
 
 const STEPS: &[Step] = &[
-    Step { name: "install pinned tools", heavy: false, run: install },
-    Step { name: "rustfmt", heavy: false, run: fmt },
-    Step { name: "clippy (native)", heavy: false, run: clippy_native },
-    Step { name: "clippy (wasm)", heavy: false, run: clippy_wasm },
-    Step { name: "ews-core builds no_std for wasm", heavy: false, run: core_no_std },
-    Step { name: "native tests", heavy: false, run: native_tests },
-    Step { name: "ews-core tests in headless Chromium", heavy: true, run: core_wasm_tests },
+    Step {
+        name: "install pinned tools",
+        heavy: false,
+        run: install,
+    },
+    Step {
+        name: "rustfmt",
+        heavy: false,
+        run: fmt,
+    },
+    Step {
+        name: "tidy",
+        heavy: false,
+        run: crate::tidy::run,
+    },
+    Step {
+        name: "clippy (native)",
+        heavy: false,
+        run: clippy_native,
+    },
+    Step {
+        name: "clippy (wasm)",
+        heavy: false,
+        run: clippy_wasm,
+    },
+    Step {
+        name: "ews-core builds no_std for wasm",
+        heavy: false,
+        run: core_no_std,
+    },
+    Step {
+        name: "native tests",
+        heavy: false,
+        run: native_tests,
+    },
+    Step {
+        name: "ews-core tests in headless Chromium",
+        heavy: true,
+        run: core_wasm_tests,
+    },
 ];
 
 pub(crate) fn run(args: &[String]) -> Result {
@@ -54,7 +87,11 @@ pub(crate) fn run(args: &[String]) -> Result {
         println!("  {mark:7} {}", step.name);
     }
     println!("steps: {passed} passed, {} failed", failed.len());
-    if failed.is_empty() { Ok(()) } else { Err(format!("{} step(s) failed", failed.len()).into()) }
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{} step(s) failed", failed.len()).into())
+    }
 }
 
 fn install() -> Result {
@@ -68,7 +105,14 @@ fn fmt() -> Result {
 }
 
 fn clippy_native() -> Result {
-    sh(cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))
+    sh(cargo().args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))
 }
 
 fn clippy_wasm() -> Result {
@@ -87,7 +131,14 @@ fn clippy_wasm() -> Result {
 }
 
 fn core_no_std() -> Result {
-    sh(cargo().args(["build", "-p", "ews-core", "--no-default-features", "--target", "wasm32-unknown-unknown"]))
+    sh(cargo().args([
+        "build",
+        "-p",
+        "ews-core",
+        "--no-default-features",
+        "--target",
+        "wasm32-unknown-unknown",
+    ]))
 }
 
 fn native_tests() -> Result {
@@ -109,4 +160,3 @@ pub(crate) fn wasm_browser_tests(krate: &str, extra: &[&str]) -> Result {
 fn core_wasm_tests() -> Result {
     wasm_browser_tests("ews-core", &["--no-default-features", "--test", "*"])
 }
-

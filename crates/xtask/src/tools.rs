@@ -20,19 +20,28 @@ pub(crate) fn install_all() -> Result {
 }
 
 pub(crate) fn wasm_target() -> Result {
-    let installed = output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
-    if installed.lines().any(|l| l.trim() == "wasm32-unknown-unknown") {
+    let installed =
+        output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    if installed
+        .lines()
+        .any(|l| l.trim() == "wasm32-unknown-unknown")
+    {
         return Ok(());
     }
     sh(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
 }
 
 fn has_version(bin: &str, version: &str) -> bool {
-    output(Command::new(bin).arg("--version")).is_some_and(|v| v.split_whitespace().any(|w| w == version || w == format!("v{version}")))
+    output(Command::new(bin).arg("--version")).is_some_and(|v| {
+        v.split_whitespace()
+            .any(|w| w == version || w == format!("v{version}"))
+    })
 }
 
 pub(crate) fn wasm_bindgen_cli() -> Result {
-    if has_version("wasm-bindgen", WASM_BINDGEN) && has_version("wasm-bindgen-test-runner", WASM_BINDGEN) {
+    if has_version("wasm-bindgen", WASM_BINDGEN)
+        && has_version("wasm-bindgen-test-runner", WASM_BINDGEN)
+    {
         return Ok(());
     }
     // Without --locked: its lock pins a webpki-roots the registry lacks.
@@ -58,7 +67,9 @@ pub(crate) fn npm_packages() -> Result {
     if newer_or_same(&stamp, &lock) {
         return Ok(());
     }
-    sh(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&dir))
+    sh(Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(&dir))
 }
 
 fn newer_or_same(a: &Path, b: &Path) -> bool {

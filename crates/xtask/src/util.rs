@@ -20,7 +20,9 @@ pub(crate) fn sh(cmd: &mut Command) -> Result {
         cmd.current_dir(root());
     }
     eprintln!("$ {}", show(cmd));
-    let status = cmd.status().map_err(|e| format!("cannot run `{}`: {e}", show(cmd)))?;
+    let status = cmd
+        .status()
+        .map_err(|e| format!("cannot run `{}`: {e}", show(cmd)))?;
     if status.success() {
         Ok(())
     } else {
@@ -32,7 +34,9 @@ pub(crate) fn sh(cmd: &mut Command) -> Result {
 /// run or fails.
 pub(crate) fn output(cmd: &mut Command) -> Option<String> {
     let out = cmd.output().ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 pub(crate) fn show(cmd: &Command) -> String {
@@ -52,11 +56,16 @@ pub(crate) fn cargo() -> Command {
 /// A PATH with the project's npm tools (wasm-opt, workerd) and cargo's bin first.
 pub(crate) fn tool_path() -> String {
     let mut parts = vec![root().join("tests/node_modules/.bin")];
-    if let Some(home) = std::env::var_os("CARGO_HOME").map(PathBuf::from).or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo"))) {
+    if let Some(home) = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+    {
         parts.push(home.join("bin"));
     }
     if let Some(path) = std::env::var_os("PATH") {
         parts.extend(std::env::split_paths(&path));
     }
-    std::env::join_paths(parts).map(|p| p.to_string_lossy().into_owned()).unwrap_or_default()
+    std::env::join_paths(parts)
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
