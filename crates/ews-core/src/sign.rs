@@ -164,6 +164,19 @@ pub fn signature_matches(
     diff == 0
 }
 
+/// Whether two byte strings are equal, in time that depends only on their
+/// lengths (never on where they differ). For secrets such as tokens: compare
+/// fixed-length digests of them when the length itself must stay hidden.
+pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let diff = a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y));
+    // Reading the accumulated difference through `black_box` keeps the
+    // optimiser from turning the loop into an early-exit comparison.
+    core::hint::black_box(diff) == 0
+}
+
 /// A hex digit's value, or 0x100 for anything else, without branching on the
 /// digit's value.
 fn hex_val(c: u8) -> u16 {
@@ -320,4 +333,28 @@ pub fn verify(input: &VerifyInput<'_>) -> Result<(), VerifyError> {
         other_method,
         wrong_length: other_method.is_none() && provided.len() != input.method.hex_len(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ct_eq;
+
+    #[test]
+    fn ct_eq_is_equality() {
+        assert!(ct_eq(b"", b""));
+        assert!(ct_eq(b"token-123", b"token-123"));
+        assert!(!ct_eq(b"token-123", b"token-124"));
+        assert!(!ct_eq(b"xoken-123", b"token-123"));
+        assert!(!ct_eq(b"token-123", b"token-12"));
+        assert!(!ct_eq(b"", b"a"));
+        // Every single-bit difference is seen, in any position.
+        let base = [0x5au8; 16];
+        for i in 0..16 {
+            for bit in 0..8 {
+                let mut other = base;
+                other[i] ^= 1 << bit;
+                assert!(!ct_eq(&base, &other), "byte {i} bit {bit}");
+            }
+        }
+    }
 }

@@ -1,0 +1,761 @@
+//! The request handler: route → authenticate → authorize → sign → upstream,
+//! written against a [`Platform`] so that it runs the same in the wasm
+//! worker and in native unit tests with a fake upstream.
+//!
+//! | path | what |
+//! |---|---|
+//! | `/api/v1/…` | the six operations, proxied and signed (bearer or session) |
+//! | `GET /edge/session` | who is signed in: 200 `{"mode":"edge","user","role"}` or 401 `{"mode":"edge","login":"/edge/login"}` |
+//! | `GET /edge/login` | the login page; `POST` (form `token=…`) signs in |
+//! | `POST /edge/logout` | signs out |
+//! | anything else | the console's files (`GET`/`HEAD`), SPA fallback to `/index.html` |
+
+use core::cell::{Cell, RefCell};
+use core::fmt;
+
+use ews_core::clock;
+use ews_core::request::{self, Method, Operation};
+use serde::{Deserialize, Serialize};
+
+use crate::config::{Config, ConfigError};
+use crate::limiter::{self, Limiter};
+use crate::reply::{self, EdgeError, Reply};
+use crate::session;
+use crate::users::User;
+
+/// The largest login form accepted, bytes.
+pub const MAX_FORM_BYTES: usize = 4096;
+/// Upstream bodies larger than this are passed on without being read for
+/// their `code` (error envelopes and commands are far smaller).
+const PEEK_LIMIT: usize = 16 * 1024;
+
+/// The parts of an incoming request the worker looks at.
+#[derive(Clone, Default)]
+pub struct Incoming {
+    /// The method, upper case.
+    pub method: String,
+    /// The full URL as the runtime gives it (`https://host/path?query`).
+    pub url: String,
+    /// `Authorization`.
+    pub authorization: Option<String>,
+    /// `Cookie`.
+    pub cookie: Option<String>,
+    /// `Origin`.
+    pub origin: Option<String>,
+    /// `CF-Connecting-IP`.
+    pub client_ip: Option<String>,
+    /// `Content-Length`, when given and numeric.
+    pub content_length: Option<u64>,
+}
+
+impl fmt::Debug for Incoming {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Incoming")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("authorization", &self.authorization.as_ref().map(|_| "***"))
+            .field("cookie", &self.cookie.as_ref().map(|_| "***"))
+            .field("origin", &self.origin)
+            .finish()
+    }
+}
+
+/// A signed request for the upstream. `Debug` hides the signature.
+#[derive(Clone, PartialEq, Eq)]
+pub struct UpstreamRequest {
+    /// The method.
+    pub method: Method,
+    /// The full URL: `EWS_UPSTREAM` + path + `?accesskey=…&timestamp=…`.
+    pub url: String,
+    /// The `Authorization` header value (the signature).
+    pub authorization: String,
+    /// Give up after this many ms.
+    pub timeout_ms: u32,
+}
+
+impl fmt::Debug for UpstreamRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UpstreamRequest")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("authorization", &"***")
+            .field("timeout_ms", &self.timeout_ms)
+            .finish()
+    }
+}
+
+/// What the upstream answered.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct UpstreamReply {
+    /// HTTP status.
+    pub status: u16,
+    /// `Content-Type`.
+    pub content_type: Option<String>,
+    /// `Date`, for the clock-skew correction.
+    pub date: Option<String>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+/// Why no upstream answer arrived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FetchError {
+    /// Connection refused, DNS failure, reset…
+    Unreachable,
+    /// No answer within the timeout.
+    Timeout,
+}
+
+/// Why a request body could not be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyError {
+    /// Over the limit.
+    TooLarge,
+    /// The body could not be read.
+    Unreadable,
+}
+
+/// Why a console file could not be fetched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssetError {
+    /// The runtime has no `ASSETS` binding.
+    NoBinding,
+    /// The binding failed.
+    Failed,
+}
+
+/// What the handler needs from the runtime: the clock, a log, the request
+/// body, the upstream and the console's files. The wasm worker implements
+/// it with `fetch`, `Date.now()` and `console.log`; tests with fakes.
+#[allow(async_fn_in_trait)] // Single-threaded runtimes: no `Send` bound wanted.
+pub trait Platform {
+    /// A console file's response, passed through without being read.
+    type Asset;
+    /// Milliseconds since the Unix epoch.
+    fn now_ms(&self) -> u64;
+    /// Writes one log line.
+    fn log(&self, line: &str);
+    /// Reads the request body, up to `limit` bytes.
+    async fn read_body(&self, limit: usize) -> Result<Vec<u8>, BodyError>;
+    /// Sends a signed request to the upstream.
+    async fn fetch_upstream(&self, req: &UpstreamRequest) -> Result<UpstreamReply, FetchError>;
+    /// Fetches a console file by path (`/index.html`), with the request's
+    /// method (`GET` or `HEAD`).
+    async fn fetch_asset(&self, path: &str, method: &str) -> Result<Self::Asset, AssetError>;
+    /// A fetched file's HTTP status.
+    fn asset_status(&self, asset: &Self::Asset) -> u16;
+    /// A fetched file's `Content-Type`.
+    fn asset_content_type(&self, asset: &Self::Asset) -> Option<String>;
+}
+
+/// What to answer.
+#[derive(Debug)]
+pub enum Outcome<A> {
+    /// A response the worker made.
+    Reply(Reply),
+    /// A console file, with headers to set on it (replacing its own).
+    Asset {
+        /// The file's response.
+        asset: A,
+        /// Headers to set.
+        headers: Vec<(&'static str, String)>,
+    },
+}
+
+/// What one isolate remembers between requests.
+#[derive(Debug, Default)]
+pub struct State {
+    /// Failed sign-ins per client.
+    pub limiter: RefCell<Limiter>,
+    /// Upstream clock minus ours, ms, from the last upstream `Date`.
+    pub correction_ms: Cell<i64>,
+}
+
+/// `scheme://host[:port]` (lower case) and the path of a URL.
+pub fn split_url(url: &str) -> (String, &str) {
+    let Some(scheme_end) = url.find("://") else {
+        return (String::new(), "/");
+    };
+    let after = &url[scheme_end + 3..];
+    let path_start = after.find(['/', '?', '#']).unwrap_or(after.len());
+    let origin = url[..scheme_end + 3 + path_start].to_ascii_lowercase();
+    let rest = &after[path_start..];
+    let path = rest.split(['?', '#']).next().unwrap_or("");
+    (origin, if path.is_empty() { "/" } else { path })
+}
+
+enum Route {
+    Api,
+    Session,
+    Login,
+    LoginCss,
+    Logout,
+    EdgeOther,
+    Asset,
+}
+
+fn route_of(path: &str) -> Route {
+    if path == "/api" || path.starts_with("/api/") {
+        Route::Api
+    } else if path == "/edge/session" {
+        Route::Session
+    } else if path == "/edge/login" {
+        Route::Login
+    } else if path == "/edge/login.css" {
+        Route::LoginCss
+    } else if path == "/edge/logout" {
+        Route::Logout
+    } else if path == "/edge" || path.starts_with("/edge/") {
+        Route::EdgeOther
+    } else {
+        Route::Asset
+    }
+}
+
+/// How a request authenticated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    /// `Authorization: Bearer <token>`.
+    Bearer,
+    /// The session cookie.
+    Cookie,
+}
+
+/// A signed-in user.
+#[derive(Debug, Clone, Copy)]
+pub struct Principal<'c> {
+    /// Who.
+    pub user: &'c User,
+    /// How.
+    pub via: Via,
+}
+
+fn bearer(authorization: Option<&str>) -> Option<&str> {
+    let value = authorization?.trim();
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+/// Authenticates a request: a `Bearer` token first (any other
+/// `Authorization`, such as an EWS signature, is ignored), else the session
+/// cookie. Failed bearer tokens count against the client's login limit.
+pub fn authenticate<'c>(
+    cfg: &'c Config,
+    state: &State,
+    req: &Incoming,
+    now_ms: u64,
+) -> Result<Principal<'c>, EdgeError> {
+    if let Some(token) = bearer(req.authorization.as_deref()) {
+        let client = limiter::client_key(req.client_ip.as_deref());
+        if let Err(retry_after_s) = state.limiter.borrow().check(&client, now_ms) {
+            return Err(EdgeError::RateLimited { retry_after_s });
+        }
+        return match cfg.users.by_token(token) {
+            Some(user) => Ok(Principal {
+                user,
+                via: Via::Bearer,
+            }),
+            None => {
+                state.limiter.borrow_mut().record_failure(&client, now_ms);
+                Err(EdgeError::BadToken)
+            }
+        };
+    }
+    let Some(value) = req.cookie.as_deref().and_then(session::from_cookie_header) else {
+        return Err(EdgeError::Unauthenticated {
+            clear_cookie: false,
+        });
+    };
+    session::verify(&cfg.session_key, &cfg.users, value, now_ms)
+        .map(|user| Principal {
+            user,
+            via: Via::Cookie,
+        })
+        .map_err(|_| EdgeError::Unauthenticated { clear_cookie: true })
+}
+
+/// Whether `principal` may perform `op`, given the request's `Origin` and
+/// the worker's own origin: the role must allow it, and a state change made
+/// with the session cookie must come from the worker's own origin.
+pub fn authorize(
+    principal: &Principal<'_>,
+    op: &Operation,
+    origin: Option<&str>,
+    own_origin: &str,
+) -> Result<(), EdgeError> {
+    let role = principal.user.role();
+    if !role.may(op) {
+        return Err(EdgeError::RoleForbidden {
+            user: principal.user.name().to_owned(),
+            role,
+            op: op.name(),
+        });
+    }
+    if op.is_mutating() && principal.via == Via::Cookie && !same_origin(origin, own_origin) {
+        return Err(EdgeError::ForeignOrigin);
+    }
+    Ok(())
+}
+
+fn same_origin(origin: Option<&str>, own_origin: &str) -> bool {
+    origin.is_some_and(|o| !own_origin.is_empty() && o.trim().eq_ignore_ascii_case(own_origin))
+}
+
+/// For forms: a present `Origin` must be ours (a missing one is allowed, as
+/// for non-browser clients; the cookie is `SameSite=Strict` besides).
+fn origin_absent_or_same(origin: Option<&str>, own_origin: &str) -> bool {
+    origin.is_none() || same_origin(origin, own_origin)
+}
+
+/// Handles one request.
+pub async fn handle<P: Platform>(
+    p: &P,
+    state: &State,
+    req: &Incoming,
+    config: Result<Config, ConfigError>,
+) -> Outcome<P::Asset> {
+    let (own_origin, path) = split_url(&req.url);
+    let route = route_of(path);
+    let json_route = matches!(route, Route::Api | Route::Session | Route::EdgeOther);
+    let cfg = match config {
+        Ok(cfg) => cfg,
+        Err(e) => {
+            let e = EdgeError::Config(e);
+            return Outcome::Reply(if json_route {
+                e.envelope()
+            } else {
+                e.page(crate::config::DEFAULT_FRAME_ANCESTORS)
+            });
+        }
+    };
+    let fa = cfg.frame_ancestors.as_str();
+    let method = req.method.as_str();
+    let reply = match route {
+        Route::Api => api(p, state, &cfg, req, &own_origin, path).await,
+        Route::Session if method == "GET" => session_info(p, state, &cfg, req),
+        Route::Session => EdgeError::MethodNotAllowed { allowed: "GET" }.envelope(),
+        Route::Login if method == "GET" || method == "HEAD" => reply::login_page(200, None, fa),
+        Route::Login if method == "POST" => login(p, state, &cfg, req, &own_origin).await,
+        Route::Login => EdgeError::MethodNotAllowed {
+            allowed: "GET, POST",
+        }
+        .page(fa),
+        Route::LoginCss => reply::login_css(),
+        Route::Logout if method == "POST" => {
+            if origin_absent_or_same(req.origin.as_deref(), &own_origin) {
+                Reply::new(303, reply::HTML, "")
+                    .with_all(reply::page_headers(fa))
+                    .with("Location", "/edge/login")
+                    .with("Set-Cookie", session::clear_cookie())
+                    .with("Cache-Control", "no-store")
+            } else {
+                EdgeError::ForeignOrigin.page(fa)
+            }
+        }
+        Route::Logout => EdgeError::MethodNotAllowed { allowed: "POST" }.page(fa),
+        Route::EdgeOther => EdgeError::NotFound.envelope(),
+        Route::Asset => return asset(p, &cfg, method, path).await,
+    };
+    Outcome::Reply(reply)
+}
+
+#[derive(Serialize)]
+struct SessionInfo<'a> {
+    mode: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    role: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    login: Option<&'static str>,
+}
+
+fn session_info<P: Platform>(p: &P, state: &State, cfg: &Config, req: &Incoming) -> Reply {
+    match authenticate(cfg, state, req, p.now_ms()) {
+        Ok(who) => reply::json(
+            200,
+            &SessionInfo {
+                mode: "edge",
+                user: Some(who.user.name()),
+                role: Some(who.user.role().as_str()),
+                login: None,
+            },
+        ),
+        Err(e) => {
+            let status = e.status();
+            let mut r = reply::json(
+                status,
+                &SessionInfo {
+                    mode: "edge",
+                    user: None,
+                    role: None,
+                    login: Some("/edge/login"),
+                },
+            );
+            // Keep Set-Cookie (clear a stale session), Retry-After, WWW-Authenticate.
+            let extra = e.envelope().headers;
+            r.headers.extend(
+                extra.into_iter().filter(|(n, _)| {
+                    matches!(*n, "Set-Cookie" | "Retry-After" | "WWW-Authenticate")
+                }),
+            );
+            r
+        }
+    }
+}
+
+async fn login<P: Platform>(
+    p: &P,
+    state: &State,
+    cfg: &Config,
+    req: &Incoming,
+    own_origin: &str,
+) -> Reply {
+    let fa = cfg.frame_ancestors.as_str();
+    if !origin_absent_or_same(req.origin.as_deref(), own_origin) {
+        return EdgeError::ForeignOrigin.page(fa);
+    }
+    let now = p.now_ms();
+    let client = limiter::client_key(req.client_ip.as_deref());
+    if let Err(retry_after_s) = state.limiter.borrow().check(&client, now) {
+        let e = EdgeError::RateLimited { retry_after_s };
+        return reply::login_page(429, Some(&e.message()), fa)
+            .with("Retry-After", retry_after_s.to_string());
+    }
+    if req
+        .content_length
+        .is_some_and(|n| n > MAX_FORM_BYTES as u64)
+    {
+        return EdgeError::BodyTooLarge.page(fa);
+    }
+    let body = match p.read_body(MAX_FORM_BYTES).await {
+        Ok(b) => b,
+        Err(BodyError::TooLarge) => return EdgeError::BodyTooLarge.page(fa),
+        Err(BodyError::Unreadable) => Vec::new(),
+    };
+    let token = core::str::from_utf8(&body)
+        .ok()
+        .and_then(request::parse_query)
+        .and_then(|pairs| {
+            pairs
+                .into_iter()
+                .find(|(n, _)| n == "token")
+                .map(|(_, v)| v)
+        });
+    let user = token.as_deref().and_then(|t| cfg.users.by_token(t.trim()));
+    match user {
+        Some(user) => {
+            p.log(&log_line(&LoginLog {
+                event: "login",
+                user: Some(user.name()),
+                ok: true,
+            }));
+            let value = session::issue(&cfg.session_key, user, now, cfg.session_ttl_s);
+            Reply::new(303, reply::HTML, "")
+                .with_all(reply::page_headers(fa))
+                .with("Location", "/")
+                .with("Set-Cookie", session::set_cookie(&value, cfg.session_ttl_s))
+                .with("Cache-Control", "no-store")
+        }
+        None => {
+            state.limiter.borrow_mut().record_failure(&client, now);
+            p.log(&log_line(&LoginLog {
+                event: "login",
+                user: None,
+                ok: false,
+            }));
+            reply::login_page(401, Some("That access token is not valid."), fa)
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct LoginLog<'a> {
+    event: &'static str,
+    user: Option<&'a str>,
+    ok: bool,
+}
+
+/// One state-changing action, as logged.
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct ActionLog<'a> {
+    /// Always `action`.
+    pub event: &'static str,
+    /// The token's name (never the token).
+    pub user: &'a str,
+    /// The user's role.
+    pub role: &'static str,
+    /// `start`, `stop` or `delete`.
+    pub op: &'static str,
+    /// The container.
+    pub container: Option<u64>,
+    /// The command the upstream created, when it did.
+    #[serde(rename = "commandId")]
+    pub command_id: Option<String>,
+    /// The HTTP status of the upstream's answer (`None`: no answer).
+    #[serde(rename = "upstreamStatus")]
+    pub upstream_status: Option<u16>,
+    /// The envelope's `code` (`"0"`: success).
+    #[serde(rename = "upstreamCode")]
+    pub upstream_code: Option<String>,
+    /// What went wrong when no answer came: `unreachable` or `timeout`.
+    pub error: Option<&'static str>,
+}
+
+fn log_line(value: &impl Serialize) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+/// An envelope's `code` (a string, or leniently a whole number) and, for
+/// actions, `data.commandId`. Hand-written so that no `serde_json::Value`
+/// (and its float code) ends up in the wasm.
+#[derive(Default)]
+struct Peek {
+    code: Option<String>,
+    command_id: Option<String>,
+}
+
+struct CodeText(Option<String>);
+
+impl<'de> Deserialize<'de> for CodeText {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = CodeText;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a code")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<CodeText, E> {
+                Ok(CodeText(Some(v.to_owned())))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<CodeText, E> {
+                Ok(CodeText(Some(v.to_string())))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<CodeText, E> {
+                Ok(CodeText(Some(v.to_string())))
+            }
+            fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<CodeText, E> {
+                Ok(CodeText(None))
+            }
+            fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<CodeText, E> {
+                Ok(CodeText(None))
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<CodeText, E> {
+                Ok(CodeText(None))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[derive(Deserialize)]
+struct PeekEnvelope {
+    #[serde(default)]
+    code: Option<CodeText>,
+    #[serde(default)]
+    data: Option<PeekData>,
+}
+
+#[derive(Deserialize)]
+struct PeekCode {
+    #[serde(default)]
+    code: Option<CodeText>,
+}
+
+#[derive(Deserialize)]
+struct PeekData {
+    #[serde(default, rename = "commandId")]
+    command_id: Option<String>,
+}
+
+fn peek(body: &[u8], with_data: bool) -> Peek {
+    if body.len() > PEEK_LIMIT {
+        return Peek::default();
+    }
+    if with_data {
+        match serde_json::from_slice::<PeekEnvelope>(body) {
+            Ok(e) => Peek {
+                code: e.code.and_then(|c| c.0),
+                command_id: e.data.and_then(|d| d.command_id),
+            },
+            // `data` may be something else (an error's null is fine, an
+            // array is not): fall back to the code alone.
+            Err(_) => peek(body, false),
+        }
+    } else {
+        serde_json::from_slice::<PeekCode>(body)
+            .map(|c| Peek {
+                code: c.code.and_then(|c| c.0),
+                command_id: None,
+            })
+            .unwrap_or_default()
+    }
+}
+
+async fn api<P: Platform>(
+    p: &P,
+    state: &State,
+    cfg: &Config,
+    req: &Incoming,
+    own_origin: &str,
+    path: &str,
+) -> Reply {
+    let who = match authenticate(cfg, state, req, p.now_ms()) {
+        Ok(who) => who,
+        Err(e) => return e.envelope(),
+    };
+    let op = match Operation::route(&req.method, path) {
+        Ok(op) => op,
+        Err(e) => return EdgeError::NoRoute(e).envelope(),
+    };
+    if let Err(e) = authorize(&who, &op, req.origin.as_deref(), own_origin) {
+        return e.envelope();
+    }
+    let result = proxy(p, state, cfg, &op).await;
+    if op.is_mutating() {
+        let (status, code, command_id, error) = match &result {
+            Ok((up, peeked)) => (
+                Some(up.status),
+                peeked.code.clone(),
+                peeked.command_id.clone(),
+                None,
+            ),
+            Err(FetchError::Unreachable) => (None, None, None, Some("unreachable")),
+            Err(FetchError::Timeout) => (None, None, None, Some("timeout")),
+        };
+        p.log(&log_line(&ActionLog {
+            event: "action",
+            user: who.user.name(),
+            role: who.user.role().as_str(),
+            op: op.name(),
+            container: op.container().map(|c| c.0),
+            command_id,
+            upstream_status: status,
+            upstream_code: code,
+            error,
+        }));
+    }
+    match result {
+        Ok((up, _)) if (300..400).contains(&up.status) => {
+            EdgeError::UpstreamRedirect { status: up.status }.envelope()
+        }
+        Ok((up, _)) => {
+            let content_type = up
+                .content_type
+                .unwrap_or_else(|| "application/octet-stream".to_owned());
+            Reply::new(up.status, &content_type, up.body).with_all(reply::data_headers())
+        }
+        Err(FetchError::Unreachable) => EdgeError::UpstreamUnreachable.envelope(),
+        Err(FetchError::Timeout) => EdgeError::UpstreamTimeout {
+            timeout_ms: cfg.timeout_ms,
+        }
+        .envelope(),
+    }
+}
+
+/// Whether a sign error is worth one retry: the upstream's clock, measured
+/// from its answer, differs from the correction the request was signed with.
+pub fn retry_for_skew(code: Option<&str>, used_ms: i64, measured_ms: Option<i64>) -> bool {
+    code == Some("1004") && measured_ms.is_some_and(|m| (m - used_ms).abs() >= clock::SKEW_NOISE_MS)
+}
+
+/// Signs `op` at the skew-corrected time and sends it; remembers the
+/// upstream's clock from its `Date`; retries once on a sign error caused by
+/// skew.
+async fn proxy<P: Platform>(
+    p: &P,
+    state: &State,
+    cfg: &Config,
+    op: &Operation,
+) -> Result<(UpstreamReply, Peek), FetchError> {
+    let mut retried = false;
+    loop {
+        let used = state.correction_ms.get();
+        let signed = request::build(op, &cfg.credentials, clock::corrected(p.now_ms(), used));
+        let up = p
+            .fetch_upstream(&UpstreamRequest {
+                method: signed.method,
+                url: signed.url(&cfg.upstream),
+                authorization: signed.authorization,
+                timeout_ms: cfg.timeout_ms,
+            })
+            .await?;
+        let measured = up
+            .date
+            .as_deref()
+            .and_then(|d| clock::correction_ms(d, p.now_ms()));
+        if let Some(m) = measured {
+            state.correction_ms.set(m);
+        }
+        let peeked = peek(&up.body, op.is_mutating());
+        if !retried && retry_for_skew(peeked.code.as_deref(), used, measured) {
+            retried = true;
+            continue;
+        }
+        return Ok((up, peeked));
+    }
+}
+
+/// A `Content-Type` for a console file, by extension.
+pub fn content_type_for(path: &str) -> Option<&'static str> {
+    let ext = path.rsplit('/').next()?.rsplit_once('.')?.1;
+    Some(match ext.to_ascii_lowercase().as_str() {
+        "html" => "text/html; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "wasm" => "application/wasm",
+        "css" => "text/css; charset=utf-8",
+        "json" | "map" => "application/json",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "ico" => "image/x-icon",
+        "txt" => "text/plain; charset=utf-8",
+        "woff2" => "font/woff2",
+        _ => return None,
+    })
+}
+
+fn has_extension(path: &str) -> bool {
+    path.rsplit('/').next().is_some_and(|seg| seg.contains('.'))
+}
+
+async fn asset<P: Platform>(p: &P, cfg: &Config, method: &str, path: &str) -> Outcome<P::Asset> {
+    let fa = cfg.frame_ancestors.as_str();
+    if method != "GET" && method != "HEAD" {
+        return Outcome::Reply(
+            EdgeError::MethodNotAllowed {
+                allowed: "GET, HEAD",
+            }
+            .page(fa),
+        );
+    }
+    let mut file = if path == "/" { "/index.html" } else { path };
+    let mut fetched = p.fetch_asset(file, method).await;
+    // SPA fallback: a route of the console (no extension) gets index.html.
+    if matches!(&fetched, Ok(a) if p.asset_status(a) == 404) && !has_extension(file) {
+        file = "/index.html";
+        fetched = p.fetch_asset(file, method).await;
+    }
+    let asset = match fetched {
+        Ok(a) => a,
+        Err(AssetError::NoBinding) => return Outcome::Reply(EdgeError::NoAssets.page(fa)),
+        Err(AssetError::Failed) => return Outcome::Reply(EdgeError::AssetsFailed.page(fa)),
+    };
+    if p.asset_status(&asset) == 404 {
+        return Outcome::Reply(EdgeError::NotFound.page(fa));
+    }
+    let mut headers = reply::page_headers(fa);
+    let given = p.asset_content_type(&asset);
+    let generic = given
+        .as_deref()
+        .is_none_or(|t| t.starts_with("application/octet-stream"));
+    if let (true, Some(t)) = (generic, content_type_for(file)) {
+        headers.push(("Content-Type", t.to_owned()));
+    }
+    if file.ends_with(".html") {
+        headers.push(("Cache-Control", "no-cache".to_owned()));
+    }
+    Outcome::Asset { asset, headers }
+}
+
+#[cfg(test)]
+mod tests;

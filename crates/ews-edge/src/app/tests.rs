@@ -1,0 +1,715 @@
+//! The handler against a fake runtime: every decision the worker makes,
+//! without a network.
+
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::future::Future;
+use std::task::{Context, Poll, Waker};
+
+use ews_core::sign::{self, VerifyInput};
+use ews_core::{SignMethod, clock};
+
+use super::*;
+use crate::config;
+
+const SECRET: &str = "edge-test-secret-key";
+const ACCESS: &str = "edge-test-access";
+const OPERATOR: &str = "operator-token-0123456789";
+const VIEWER: &str = "viewer-token-0123456789";
+const SESSION_KEY: &str = "session-key-for-tests-0123456789abcdef";
+const NOW: u64 = 1_700_000_000_000;
+const ORIGIN: &str = "https://console.example.com";
+
+fn block_on<F: Future>(f: F) -> F::Output {
+    let mut cx = Context::from_waker(Waker::noop());
+    let mut f = std::pin::pin!(f);
+    loop {
+        if let Poll::Ready(v) = f.as_mut().poll(&mut cx) {
+            return v;
+        }
+    }
+}
+
+#[derive(Default)]
+struct Fake {
+    now: Cell<u64>,
+    logs: RefCell<Vec<String>>,
+    body: RefCell<Vec<u8>>,
+    sent: RefCell<Vec<UpstreamRequest>>,
+    answers: RefCell<VecDeque<Result<UpstreamReply, FetchError>>>,
+    /// (path, status, content type)
+    files: Vec<(&'static str, u16, Option<&'static str>)>,
+    no_assets: bool,
+}
+
+#[derive(Debug, PartialEq)]
+struct FakeAsset {
+    path: String,
+    status: u16,
+    content_type: Option<String>,
+}
+
+impl Platform for Fake {
+    type Asset = FakeAsset;
+    fn now_ms(&self) -> u64 {
+        self.now.get()
+    }
+    fn log(&self, line: &str) {
+        self.logs.borrow_mut().push(line.to_owned());
+    }
+    async fn read_body(&self, limit: usize) -> Result<Vec<u8>, BodyError> {
+        let body = self.body.borrow();
+        if body.len() > limit {
+            Err(BodyError::TooLarge)
+        } else {
+            Ok(body.clone())
+        }
+    }
+    async fn fetch_upstream(&self, req: &UpstreamRequest) -> Result<UpstreamReply, FetchError> {
+        self.sent.borrow_mut().push(req.clone());
+        self.answers
+            .borrow_mut()
+            .pop_front()
+            .unwrap_or(Err(FetchError::Unreachable))
+    }
+    async fn fetch_asset(&self, path: &str, _method: &str) -> Result<FakeAsset, AssetError> {
+        if self.no_assets {
+            return Err(AssetError::NoBinding);
+        }
+        let (status, ct) = self
+            .files
+            .iter()
+            .find(|(p, ..)| *p == path)
+            .map_or((404, None), |(_, s, ct)| (*s, *ct));
+        Ok(FakeAsset {
+            path: path.to_owned(),
+            status,
+            content_type: ct.map(str::to_owned),
+        })
+    }
+    fn asset_status(&self, asset: &FakeAsset) -> u16 {
+        asset.status
+    }
+    fn asset_content_type(&self, asset: &FakeAsset) -> Option<String> {
+        asset.content_type.clone()
+    }
+}
+
+fn fake() -> Fake {
+    let f = Fake::default();
+    f.now.set(NOW);
+    f
+}
+
+fn env(var: &str) -> Option<String> {
+    Some(match var {
+        config::UPSTREAM => "http://127.0.0.1:9".to_owned(),
+        config::ACCESS_KEY => ACCESS.to_owned(),
+        config::SECRET_KEY => SECRET.to_owned(),
+        config::SIGN_METHOD => "md5".to_owned(),
+        config::CONSOLE_TOKENS => format!("olga:operator:{OPERATOR},vic:viewer:{VIEWER}"),
+        config::SESSION_KEY => SESSION_KEY.to_owned(),
+        _ => return None,
+    })
+}
+
+fn cfg() -> Result<Config, ConfigError> {
+    Config::from_env(env)
+}
+
+fn req(method: &str, path: &str) -> Incoming {
+    Incoming {
+        method: method.to_owned(),
+        url: format!("{ORIGIN}{path}"),
+        ..Incoming::default()
+    }
+}
+
+fn bearer(mut r: Incoming, token: &str) -> Incoming {
+    r.authorization = Some(format!("Bearer {token}"));
+    r
+}
+
+fn run(p: &Fake, state: &State, r: &Incoming) -> Reply {
+    match block_on(handle(p, state, r, cfg())) {
+        Outcome::Reply(reply) => reply,
+        Outcome::Asset { asset, .. } => panic!("asset {asset:?} where a reply was expected"),
+    }
+}
+
+fn json(r: &Reply) -> serde_json::Value {
+    serde_json::from_slice(&r.body)
+        .unwrap_or_else(|e| panic!("{e}: {:?}", String::from_utf8_lossy(&r.body)))
+}
+
+fn ok_envelope(data: &str) -> Result<UpstreamReply, FetchError> {
+    Ok(UpstreamReply {
+        status: 200,
+        content_type: Some("application/json; charset=utf-8".into()),
+        date: Some(clock::format_http_date(NOW as i64)),
+        body: format!(r#"{{"code":"0","message":"success","data":{data}}}"#).into_bytes(),
+    })
+}
+
+/// Checks the upstream request as the simulator would: the worker's own
+/// access key, a valid signature, a fresh timestamp, nothing from the client.
+fn assert_signed(sent: &UpstreamRequest, path: &str, now_ms: u64) {
+    let (base, query) = sent.url.split_once('?').unwrap();
+    assert_eq!(base, format!("http://127.0.0.1:9{path}"));
+    let params = request::parse_query(query).unwrap();
+    let names: Vec<&str> = params.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["accesskey", "timestamp"], "{query}");
+    let pairs: Vec<(&str, &str)> = params
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(pairs[0].1, ACCESS);
+    sign::verify(&VerifyInput {
+        method: SignMethod::HmacMd5,
+        secret: SECRET,
+        params: &pairs,
+        authorization: Some(&sent.authorization),
+        now_ms,
+        window_ms: 1000,
+    })
+    .unwrap();
+}
+
+fn assert_no_secret(r: &Reply) {
+    let mut all = String::from_utf8_lossy(&r.body).into_owned();
+    for (n, v) in &r.headers {
+        all.push_str(n);
+        all.push_str(v);
+    }
+    for secret in [SECRET, SESSION_KEY, OPERATOR, VIEWER] {
+        assert!(!all.contains(secret), "secret in response: {all}");
+    }
+}
+
+#[test]
+fn no_credentials_is_401_and_nothing_is_sent() {
+    let p = fake();
+    let s = State::default();
+    let r = run(&p, &s, &req("GET", "/api/v1/container"));
+    assert_eq!(r.status, 401);
+    assert_eq!(json(&r)["code"], "1006");
+    assert!(r.header("WWW-Authenticate").is_some());
+    assert!(p.sent.borrow().is_empty());
+}
+
+#[test]
+fn viewer_lists_with_the_workers_signature_and_client_credentials_are_dropped() {
+    let p = fake();
+    p.answers.borrow_mut().push_back(ok_envelope("[]"));
+    let s = State::default();
+    let mut r = bearer(
+        req("GET", "/api/v1/container?accesskey=evil&timestamp=1&x=y"),
+        VIEWER,
+    );
+    r.cookie = Some("other=1".into());
+    let reply = run(&p, &s, &r);
+    assert_eq!(reply.status, 200);
+    assert_eq!(json(&reply)["code"], "0");
+    assert_eq!(
+        reply.header("Content-Type"),
+        Some("application/json; charset=utf-8")
+    );
+    assert_eq!(reply.header("Cache-Control"), Some("no-store"));
+    let sent = p.sent.borrow();
+    assert_eq!(sent.len(), 1);
+    assert_signed(&sent[0], "/api/v1/container", NOW);
+    assert!(p.logs.borrow().is_empty(), "reads are not logged");
+    assert_no_secret(&reply);
+}
+
+#[test]
+fn a_non_bearer_authorization_is_ignored() {
+    let p = fake();
+    let s = State::default();
+    let mut r = req("GET", "/api/v1/container");
+    r.authorization = Some("0123456789ABCDEF0123456789ABCDEF".into());
+    assert_eq!(run(&p, &s, &r).status, 401);
+    // With a session it is ignored too, and the worker signs afresh.
+    let value = session::issue(
+        &cfg().unwrap().session_key,
+        cfg().unwrap().users.by_name("vic").unwrap(),
+        NOW,
+        600,
+    );
+    r.cookie = Some(format!("{}={value}", session::COOKIE_NAME));
+    p.answers.borrow_mut().push_back(ok_envelope("[]"));
+    assert_eq!(run(&p, &s, &r).status, 200);
+    assert_signed(&p.sent.borrow()[0], "/api/v1/container", NOW);
+}
+
+#[test]
+fn viewer_cannot_change_anything() {
+    let p = fake();
+    let s = State::default();
+    for (m, path) in [
+        ("POST", "/api/v1/container/7/start"),
+        ("POST", "/api/v1/container/7/stop"),
+        ("DELETE", "/api/v1/container/7"),
+    ] {
+        let r = run(&p, &s, &bearer(req(m, path), VIEWER));
+        assert_eq!(r.status, 403, "{m} {path}");
+        let msg = json(&r)["message"].as_str().unwrap().to_owned();
+        assert!(msg.contains("vic is a viewer"), "{msg}");
+    }
+    assert!(p.sent.borrow().is_empty());
+}
+
+#[test]
+fn operator_starts_and_the_action_is_logged_without_secrets() {
+    let p = fake();
+    p.answers.borrow_mut().push_back(ok_envelope(
+        r#"{"commandId":"c-42","name":"container_start","status":"CREATED"}"#,
+    ));
+    let s = State::default();
+    let r = run(
+        &p,
+        &s,
+        &bearer(req("POST", "/api/v1/container/7/start"), OPERATOR),
+    );
+    assert_eq!(r.status, 200);
+    assert_eq!(json(&r)["data"]["commandId"], "c-42");
+    assert_signed(&p.sent.borrow()[0], "/api/v1/container/7/start", NOW);
+    assert_eq!(p.sent.borrow()[0].method, Method::Post);
+    let logs = p.logs.borrow();
+    assert_eq!(logs.len(), 1);
+    let line: serde_json::Value = serde_json::from_str(&logs[0]).unwrap();
+    assert_eq!(
+        line,
+        serde_json::json!({"event":"action","user":"olga","role":"operator","op":"start",
+            "container":7,"commandId":"c-42","upstreamStatus":200,"upstreamCode":"0","error":null})
+    );
+    for secret in [SECRET, OPERATOR, SESSION_KEY] {
+        assert!(!logs[0].contains(secret));
+    }
+}
+
+#[test]
+fn failed_actions_are_logged_too() {
+    let p = fake();
+    let s = State::default();
+    // No answer queued: the fake upstream is unreachable.
+    let r = run(
+        &p,
+        &s,
+        &bearer(req("DELETE", "/api/v1/container/9"), OPERATOR),
+    );
+    assert_eq!(r.status, 502);
+    let line: serde_json::Value = serde_json::from_str(&p.logs.borrow()[0]).unwrap();
+    assert_eq!(line["op"], "delete");
+    assert_eq!(line["container"], 9);
+    assert_eq!(line["error"], "unreachable");
+    assert!(line["upstreamCode"].is_null());
+}
+
+#[test]
+fn paths_outside_the_allow_list_are_404_and_never_sent() {
+    let p = fake();
+    let s = State::default();
+    for (m, path, status) in [
+        ("GET", "/api/v1/node", 404),
+        ("GET", "/api/v1/service/1", 404),
+        ("POST", "/api/v1/container/7/restart", 404),
+        ("GET", "/api/v2/container", 404),
+        ("GET", "/api", 404),
+        ("GET", "/api/v1/container/7/start/x", 404),
+        ("GET", "/api/v1/container/abc", 400),
+        ("PUT", "/api/v1/container/7", 405),
+        ("GET", "/api/v1/container/7/start", 405),
+    ] {
+        let r = run(&p, &s, &bearer(req(m, path), OPERATOR));
+        assert_eq!(r.status, status, "{m} {path}");
+        let code = json(&r)["code"].as_str().unwrap().to_owned();
+        assert!(code == "1008" || code == "1002", "{code}");
+    }
+    let r = run(&p, &s, &bearer(req("PUT", "/api/v1/container/7"), OPERATOR));
+    assert_eq!(r.header("Allow"), Some("GET, DELETE"));
+    assert!(p.sent.borrow().is_empty());
+}
+
+#[test]
+fn upstream_failures_become_502_504_envelopes() {
+    let p = fake();
+    let s = State::default();
+    let list = || bearer(req("GET", "/api/v1/container"), VIEWER);
+    p.answers.borrow_mut().push_back(Err(FetchError::Timeout));
+    let r = run(&p, &s, &list());
+    assert_eq!((r.status, json(&r)["code"].as_str()), (504, Some("1009")));
+    assert!(json(&r)["message"].as_str().unwrap().contains("5000 ms"));
+    p.answers
+        .borrow_mut()
+        .push_back(Err(FetchError::Unreachable));
+    let r = run(&p, &s, &list());
+    assert_eq!(r.status, 502);
+    assert!(
+        json(&r)["message"]
+            .as_str()
+            .unwrap()
+            .contains("could not be reached")
+    );
+    p.answers.borrow_mut().push_back(Ok(UpstreamReply {
+        status: 301,
+        body: b"moved".to_vec(),
+        ..UpstreamReply::default()
+    }));
+    let r = run(&p, &s, &list());
+    assert_eq!(r.status, 502);
+    assert!(json(&r)["message"].as_str().unwrap().contains("redirect"));
+}
+
+#[test]
+fn error_envelopes_and_odd_bodies_pass_unchanged() {
+    let p = fake();
+    let s = State::default();
+    let body = br#"{"code":"1007","message":"StatusError: container 7 is RUNNING"}"#;
+    p.answers.borrow_mut().push_back(Ok(UpstreamReply {
+        status: 409,
+        content_type: Some("application/json".into()),
+        date: None,
+        body: body.to_vec(),
+    }));
+    let r = run(
+        &p,
+        &s,
+        &bearer(req("POST", "/api/v1/container/7/start"), OPERATOR),
+    );
+    assert_eq!((r.status, r.body.as_slice()), (409, &body[..]));
+    assert_eq!(r.header("Content-Type"), Some("application/json"));
+    p.answers.borrow_mut().push_back(Ok(UpstreamReply {
+        status: 502,
+        content_type: Some("text/html".into()),
+        date: None,
+        body: b"<html>bad gateway</html>".to_vec(),
+    }));
+    let r = run(&p, &s, &bearer(req("GET", "/api/v1/container"), OPERATOR));
+    assert_eq!(
+        (r.status, r.body.as_slice()),
+        (502, &b"<html>bad gateway</html>"[..])
+    );
+    // An upstream page can never run on the console's origin.
+    assert!(
+        r.header("Content-Security-Policy")
+            .unwrap()
+            .contains("sandbox")
+    );
+}
+
+#[test]
+fn clock_skew_is_corrected_and_a_sign_error_retried_once() {
+    let p = fake();
+    let s = State::default();
+    let ahead = 3_600_000i64;
+    let server_date = clock::format_http_date(NOW as i64 + ahead);
+    p.answers.borrow_mut().push_back(Ok(UpstreamReply {
+        status: 401,
+        content_type: Some("application/json".into()),
+        date: Some(server_date.clone()),
+        body: br#"{"code":"1004","message":"SignError: timestamp is 3600 s behind"}"#.to_vec(),
+    }));
+    let mut second = ok_envelope("[]").unwrap();
+    second.date = Some(server_date.clone());
+    p.answers.borrow_mut().push_back(Ok(second));
+    let r = run(&p, &s, &bearer(req("GET", "/api/v1/container"), VIEWER));
+    assert_eq!(r.status, 200);
+    let sent = p.sent.borrow();
+    assert_eq!(sent.len(), 2);
+    assert_signed(&sent[0], "/api/v1/container", NOW);
+    // The retry is signed at the upstream's time (±1 s for the Date's resolution).
+    let ts = |u: &UpstreamRequest| -> i64 {
+        u.url.rsplit("timestamp=").next().unwrap().parse().unwrap()
+    };
+    assert!(
+        (ts(&sent[1]) - (NOW as i64 + ahead)).abs() <= 1000,
+        "{}",
+        ts(&sent[1])
+    );
+    assert!((s.correction_ms.get() - ahead).abs() <= 1000);
+    drop(sent);
+    // A sign error without skew is not retried.
+    p.answers.borrow_mut().push_back(Ok(UpstreamReply {
+        status: 401,
+        content_type: None,
+        date: Some(server_date),
+        body: br#"{"code":"1004","message":"SignError"}"#.to_vec(),
+    }));
+    let r = run(&p, &s, &bearer(req("GET", "/api/v1/container"), VIEWER));
+    assert_eq!(r.status, 401);
+    assert_eq!(p.sent.borrow().len(), 3);
+}
+
+#[test]
+fn retry_rule() {
+    assert!(retry_for_skew(Some("1004"), 0, Some(60_000)));
+    assert!(!retry_for_skew(Some("1004"), 0, Some(1_000)));
+    assert!(!retry_for_skew(Some("1004"), 0, None));
+    assert!(!retry_for_skew(Some("0"), 0, Some(60_000)));
+    assert!(!retry_for_skew(None, 0, Some(60_000)));
+}
+
+fn login_form(p: &Fake, token: &str) -> Incoming {
+    *p.body.borrow_mut() = format!("token={}", request::percent_encode(token)).into_bytes();
+    let mut r = req("POST", "/edge/login");
+    r.origin = Some(ORIGIN.into());
+    r.client_ip = Some("198.51.100.7".into());
+    r
+}
+
+fn session_cookie(r: &Reply) -> String {
+    let set = r.header("Set-Cookie").unwrap();
+    set.split(';').next().unwrap().to_owned()
+}
+
+#[test]
+fn login_sets_a_session_that_lists_and_changes_only_from_our_origin() {
+    let p = fake();
+    let s = State::default();
+    let r = run(&p, &s, &login_form(&p, OPERATOR));
+    assert_eq!(r.status, 303);
+    assert_eq!(r.header("Location"), Some("/"));
+    let set = r.header("Set-Cookie").unwrap();
+    for flag in [
+        "HttpOnly",
+        "Secure",
+        "SameSite=Strict",
+        "Path=/",
+        "Max-Age=28800",
+    ] {
+        assert!(set.contains(flag), "{set}");
+    }
+    assert_no_secret(&r);
+    let cookie = session_cookie(&r);
+
+    let mut who = req("GET", "/edge/session");
+    who.cookie = Some(cookie.clone());
+    let info = run(&p, &s, &who);
+    assert_eq!(info.status, 200);
+    assert_eq!(
+        json(&info),
+        serde_json::json!({"mode":"edge","user":"olga","role":"operator"})
+    );
+
+    let mut list = req("GET", "/api/v1/container");
+    list.cookie = Some(cookie.clone());
+    p.answers.borrow_mut().push_back(ok_envelope("[]"));
+    assert_eq!(run(&p, &s, &list).status, 200);
+
+    let mut start = req("POST", "/api/v1/container/3/start");
+    start.cookie = Some(cookie.clone());
+    assert_eq!(run(&p, &s, &start).status, 403, "no Origin");
+    start.origin = Some("https://evil.example".into());
+    let r = run(&p, &s, &start);
+    assert_eq!(r.status, 403, "foreign Origin");
+    assert!(json(&r)["message"].as_str().unwrap().contains("Origin"));
+    assert_eq!(p.sent.borrow().len(), 1);
+    start.origin = Some(ORIGIN.into());
+    p.answers
+        .borrow_mut()
+        .push_back(ok_envelope(r#"{"commandId":"c-1"}"#));
+    assert_eq!(run(&p, &s, &start).status, 200);
+    // A bearer token needs no Origin (it is not sent by browsers on their own).
+    p.answers
+        .borrow_mut()
+        .push_back(ok_envelope(r#"{"commandId":"c-2"}"#));
+    let r = run(
+        &p,
+        &s,
+        &bearer(req("POST", "/api/v1/container/3/stop"), OPERATOR),
+    );
+    assert_eq!(r.status, 200);
+}
+
+#[test]
+fn logins_and_sessions_fail_cleanly() {
+    let p = fake();
+    let s = State::default();
+    let r = run(&p, &s, &login_form(&p, "not-a-valid-token-123"));
+    assert_eq!(r.status, 401);
+    assert!(r.header("Set-Cookie").is_none());
+    assert!(String::from_utf8_lossy(&r.body).contains("not valid"));
+    let logged: serde_json::Value = serde_json::from_str(&p.logs.borrow()[0]).unwrap();
+    assert_eq!(
+        logged,
+        serde_json::json!({"event":"login","user":null,"ok":false})
+    );
+    // A foreign Origin on the form is refused before the token is looked at.
+    let mut r = login_form(&p, OPERATOR);
+    r.origin = Some("https://evil.example".into());
+    assert_eq!(run(&p, &s, &r).status, 403);
+    // An expired session is refused and cleared.
+    let c = cfg().unwrap();
+    let old = session::issue(
+        &c.session_key,
+        c.users.by_name("olga").unwrap(),
+        NOW - 10_000_000,
+        60,
+    );
+    let mut who = req("GET", "/edge/session");
+    who.cookie = Some(format!("{}={old}", session::COOKIE_NAME));
+    let r = run(&p, &s, &who);
+    assert_eq!(r.status, 401);
+    assert_eq!(
+        json(&r),
+        serde_json::json!({"mode":"edge","login":"/edge/login"})
+    );
+    assert!(r.header("Set-Cookie").unwrap().contains("Max-Age=0"));
+    // Logging out clears the cookie.
+    let mut out = req("POST", "/edge/logout");
+    out.origin = Some(ORIGIN.into());
+    let r = run(&p, &s, &out);
+    assert_eq!((r.status, r.header("Location")), (303, Some("/edge/login")));
+    assert!(r.header("Set-Cookie").unwrap().contains("Max-Age=0"));
+    // Oversized forms are refused.
+    *p.body.borrow_mut() = vec![b'a'; MAX_FORM_BYTES + 1];
+    let r = run(&p, &s, &login_form_raw());
+    assert_eq!(r.status, 413);
+}
+
+fn login_form_raw() -> Incoming {
+    let mut r = req("POST", "/edge/login");
+    r.client_ip = Some("192.0.2.99".into());
+    r
+}
+
+#[test]
+fn failed_logins_are_rate_limited_per_client() {
+    let p = fake();
+    let s = State::default();
+    for i in 0..5 {
+        let r = run(&p, &s, &login_form(&p, "wrong-token-0123456789"));
+        assert_eq!(r.status, 401, "attempt {i}");
+    }
+    // Now even the right token waits.
+    let r = run(&p, &s, &login_form(&p, OPERATOR));
+    assert_eq!(r.status, 429);
+    assert_eq!(r.header("Retry-After"), Some("12"));
+    // So does a bearer token from the same address, and wrong bearer tokens count.
+    let mut b = bearer(req("GET", "/api/v1/container"), OPERATOR);
+    b.client_ip = Some("198.51.100.7".into());
+    assert_eq!(run(&p, &s, &b).status, 429);
+    // Another address is not affected.
+    let mut other = login_form(&p, OPERATOR);
+    other.client_ip = Some("198.51.100.8".into());
+    assert_eq!(run(&p, &s, &other).status, 303);
+    // After the wait, one more attempt.
+    p.now.set(NOW + 12_000);
+    assert_eq!(run(&p, &s, &login_form(&p, OPERATOR)).status, 303);
+
+    let q = fake();
+    let s2 = State::default();
+    for _ in 0..5 {
+        let mut guess = bearer(req("GET", "/api/v1/container"), "guess-guess-guess-1");
+        guess.client_ip = Some("198.51.100.7".into());
+        assert_eq!(run(&q, &s2, &guess).status, 401);
+    }
+    assert_eq!(run(&q, &s2, &login_form(&q, OPERATOR)).status, 429);
+}
+
+#[test]
+fn missing_configuration_is_a_500_naming_the_variable() {
+    let p = fake();
+    let s = State::default();
+    let broken = |var: &str| {
+        if var == config::SECRET_KEY {
+            None
+        } else {
+            env(var)
+        }
+    };
+    for path in ["/api/v1/container", "/edge/session", "/", "/edge/login"] {
+        let r = match block_on(handle(
+            &p,
+            &s,
+            &bearer(req("GET", path), OPERATOR),
+            Config::from_env(broken),
+        )) {
+            Outcome::Reply(r) => r,
+            Outcome::Asset { .. } => panic!("asset served without configuration"),
+        };
+        assert_eq!(r.status, 500, "{path}");
+        let body = String::from_utf8_lossy(&r.body);
+        assert!(body.contains("EWS_SECRET_KEY is missing"), "{body}");
+        assert_no_secret(&r);
+    }
+}
+
+#[test]
+fn console_files_with_spa_fallback_and_headers() {
+    let mut p = fake();
+    p.files = vec![
+        ("/index.html", 200, None),
+        ("/app-1.js", 200, Some("application/octet-stream")),
+        ("/app-1_bg.wasm", 200, Some("application/wasm")),
+    ];
+    let s = State::default();
+    let get = |p: &Fake, path: &str| block_on(handle(p, &s, &req("GET", path), cfg()));
+    for (path, file, ct) in [
+        ("/", "/index.html", Some("text/html; charset=utf-8")),
+        (
+            "/containers/12",
+            "/index.html",
+            Some("text/html; charset=utf-8"),
+        ),
+        (
+            "/app-1.js",
+            "/app-1.js",
+            Some("text/javascript; charset=utf-8"),
+        ),
+        ("/app-1_bg.wasm", "/app-1_bg.wasm", None),
+    ] {
+        match get(&p, path) {
+            Outcome::Asset { asset, headers } => {
+                assert_eq!(asset.path, file, "{path}");
+                let find = |n: &str| {
+                    headers
+                        .iter()
+                        .find(|(h, _)| *h == n)
+                        .map(|(_, v)| v.as_str())
+                };
+                assert_eq!(find("Content-Type"), ct, "{path}");
+                let csp = find("Content-Security-Policy").unwrap();
+                assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+                assert_eq!(find("X-Content-Type-Options"), Some("nosniff"));
+                assert!(find("Strict-Transport-Security").is_some());
+            }
+            Outcome::Reply(r) => panic!("{path}: {r:?}"),
+        }
+    }
+    // Missing files with an extension are 404, not the app.
+    match get(&p, "/missing.js") {
+        Outcome::Reply(r) => assert_eq!(r.status, 404),
+        Outcome::Asset { .. } => panic!("served a missing file"),
+    }
+    // Only GET and HEAD.
+    match block_on(handle(&p, &s, &req("POST", "/__admin/reset"), cfg())) {
+        Outcome::Reply(r) => assert_eq!((r.status, r.header("Allow")), (405, Some("GET, HEAD"))),
+        Outcome::Asset { .. } => panic!("POST served"),
+    }
+    p.no_assets = true;
+    match get(&p, "/") {
+        Outcome::Reply(r) => {
+            assert_eq!(r.status, 500);
+            assert!(String::from_utf8_lossy(&r.body).contains("ASSETS"));
+        }
+        Outcome::Asset { .. } => panic!(),
+    }
+}
+
+#[test]
+fn urls_split_into_origin_and_path() {
+    assert_eq!(
+        split_url("https://Host.example:8443/api/v1/x?y#z"),
+        ("https://host.example:8443".into(), "/api/v1/x")
+    );
+    assert_eq!(
+        split_url("http://127.0.0.1:8787"),
+        ("http://127.0.0.1:8787".into(), "/")
+    );
+    assert_eq!(split_url("http://h?q"), ("http://h".into(), "/"));
+    assert_eq!(split_url("garbage"), (String::new(), "/"));
+    assert_eq!(content_type_for("/a/b.WASM"), Some("application/wasm"));
+    assert_eq!(content_type_for("/a.b/c"), None);
+}

@@ -1,0 +1,35 @@
+//! The EWS console's edge worker.
+//!
+//! A fetch handler for edge runtimes (Cloudflare Workers, workerd, and any
+//! runtime with the standard `fetch(request, env)` shape) that:
+//!
+//! - serves the console's files with strict security headers;
+//! - lets console users sign in with a token (bearer header or a login page
+//!   that sets a signed, stateless session cookie), each with a role;
+//! - proxies the six API operations — and nothing else — to the one
+//!   configured upstream, signing every request afresh with a secret key
+//!   that lives only in the worker's environment.
+//!
+//! The logic is plain Rust over a [`app::Platform`] trait, so it is tested
+//! natively with a fake runtime; the wasm glue (`worker` module, built only
+//! for `wasm32`) adapts it to `web_sys::Request`/`Response` and `fetch`.
+//!
+//! ```
+//! use ews_edge::users::{Role, Users};
+//!
+//! let users = Users::parse("alice:operator:alice-token-0123456789").unwrap();
+//! let alice = users.by_token("alice-token-0123456789").unwrap();
+//! assert_eq!((alice.name(), alice.role()), ("alice", Role::Operator));
+//! ```
+#![forbid(unsafe_code)]
+#![warn(missing_docs, unreachable_pub)]
+
+pub mod app;
+pub mod config;
+pub mod limiter;
+pub mod reply;
+pub mod session;
+pub mod users;
+
+#[cfg(target_arch = "wasm32")]
+pub mod worker;

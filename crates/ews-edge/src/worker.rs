@@ -1,0 +1,241 @@
+//! The wasm glue: a `web_sys::Request` in, [`app::handle`], a
+//! `web_sys::Response` out. Only this module knows about JavaScript.
+//!
+//! `worker.mjs` calls [`handle`] for every request with the runtime's `env`
+//! (the configuration and the `ASSETS` binding). The isolate's state (the
+//! login limiter, the upstream clock correction) lives in a thread-local:
+//! wasm in a worker isolate is single-threaded.
+
+use js_sys::{Promise, Reflect, Uint8Array};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{
+    AbortSignal, Headers, Request, RequestInit, RequestRedirect, Response, ResponseInit,
+};
+
+use crate::app::{
+    self, AssetError, BodyError, FetchError, Incoming, Outcome, Platform, State, UpstreamReply,
+    UpstreamRequest,
+};
+use crate::config::Config;
+use crate::reply::Reply;
+
+thread_local! {
+    /// One `State` per isolate, alive as long as the isolate (leaked once,
+    /// so a reference to it can be held across awaits).
+    static STATE: &'static State = Box::leak(Box::new(State::default()));
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// The runtime's global `fetch`.
+    #[wasm_bindgen(js_name = fetch, catch)]
+    fn global_fetch(request: &Request) -> Result<Promise, JsValue>;
+
+    /// A service binding such as `env.ASSETS`: anything with `fetch()`.
+    type Fetcher;
+    #[wasm_bindgen(method, catch, js_name = fetch)]
+    fn fetch(this: &Fetcher, request: &Request) -> Result<Promise, JsValue>;
+
+    #[wasm_bindgen(js_namespace = console, js_name = log)]
+    fn console_log(line: &str);
+}
+
+struct Worker<'a> {
+    request: &'a Request,
+    env: &'a JsValue,
+    origin: String,
+}
+
+fn header(headers: &Headers, name: &str) -> Option<String> {
+    headers.get(name).ok().flatten()
+}
+
+/// Whether a failed fetch was our timeout (or an abort) rather than a
+/// connection failure.
+fn classify(err: &JsValue) -> FetchError {
+    let name = Reflect::get(err, &JsValue::from_str("name"))
+        .ok()
+        .and_then(|n| n.as_string())
+        .unwrap_or_default();
+    if name == "TimeoutError" || name == "AbortError" {
+        FetchError::Timeout
+    } else {
+        FetchError::Unreachable
+    }
+}
+
+async fn bytes(promise: Result<Promise, JsValue>) -> Result<Vec<u8>, JsValue> {
+    let buffer = JsFuture::from(promise?).await?;
+    Ok(Uint8Array::new(&buffer).to_vec())
+}
+
+impl Platform for Worker<'_> {
+    type Asset = Response;
+
+    fn now_ms(&self) -> u64 {
+        js_sys::Date::now() as u64
+    }
+
+    fn log(&self, line: &str) {
+        console_log(line);
+    }
+
+    async fn read_body(&self, limit: usize) -> Result<Vec<u8>, BodyError> {
+        let body = bytes(self.request.array_buffer())
+            .await
+            .map_err(|_| BodyError::Unreadable)?;
+        if body.len() > limit {
+            Err(BodyError::TooLarge)
+        } else {
+            Ok(body)
+        }
+    }
+
+    async fn fetch_upstream(&self, req: &UpstreamRequest) -> Result<UpstreamReply, FetchError> {
+        let headers = Headers::new().map_err(|_| FetchError::Unreachable)?;
+        let _ = headers.set("Authorization", &req.authorization);
+        let _ = headers.set("Accept", "application/json");
+        let init = RequestInit::new();
+        init.set_method(req.method.as_str());
+        init.set_headers(&headers);
+        init.set_redirect(RequestRedirect::Manual);
+        init.set_signal(Some(&AbortSignal::timeout_with_u32(req.timeout_ms)));
+        let request =
+            Request::new_with_str_and_init(&req.url, &init).map_err(|_| FetchError::Unreachable)?;
+        let answer = JsFuture::from(global_fetch(&request).map_err(|e| classify(&e))?)
+            .await
+            .map_err(|e| classify(&e))?;
+        let response: Response = answer.dyn_into().map_err(|_| FetchError::Unreachable)?;
+        let body = bytes(response.array_buffer())
+            .await
+            .map_err(|e| classify(&e))?;
+        let h = response.headers();
+        Ok(UpstreamReply {
+            status: response.status(),
+            content_type: header(&h, "content-type"),
+            date: header(&h, "date"),
+            body,
+        })
+    }
+
+    async fn fetch_asset(&self, path: &str, method: &str) -> Result<Response, AssetError> {
+        let binding = Reflect::get(self.env, &JsValue::from_str("ASSETS"))
+            .map_err(|_| AssetError::NoBinding)?;
+        if binding.is_undefined() || binding.is_null() {
+            return Err(AssetError::NoBinding);
+        }
+        let assets: Fetcher = binding.unchecked_into();
+        let headers = Headers::new().map_err(|_| AssetError::Failed)?;
+        let incoming = self.request.headers();
+        for name in ["if-none-match", "if-modified-since", "accept-encoding"] {
+            if let Some(v) = header(&incoming, name) {
+                let _ = headers.set(name, &v);
+            }
+        }
+        let init = RequestInit::new();
+        init.set_method(method);
+        init.set_headers(&headers);
+        let url = format!("{}{path}", self.origin);
+        let request =
+            Request::new_with_str_and_init(&url, &init).map_err(|_| AssetError::Failed)?;
+        let answer = JsFuture::from(assets.fetch(&request).map_err(|_| AssetError::Failed)?)
+            .await
+            .map_err(|_| AssetError::Failed)?;
+        answer.dyn_into().map_err(|_| AssetError::Failed)
+    }
+
+    fn asset_status(&self, asset: &Response) -> u16 {
+        asset.status()
+    }
+
+    fn asset_content_type(&self, asset: &Response) -> Option<String> {
+        header(&asset.headers(), "content-type")
+    }
+}
+
+/// A configuration value: a string binding (text, secret or var), or a
+/// number var written without quotes.
+fn env_var(env: &JsValue, name: &str) -> Option<String> {
+    let v = Reflect::get(env, &JsValue::from_str(name)).ok()?;
+    if v.as_f64().is_some() {
+        // Let JavaScript format numbers (no float formatting in the wasm).
+        let n: js_sys::Number = v.unchecked_into();
+        return n.to_string_with_radix(10).ok().and_then(|s| s.as_string());
+    }
+    v.as_string()
+}
+
+fn null_body(status: u16, method: &str) -> bool {
+    method == "HEAD" || matches!(status, 101 | 204 | 205 | 304)
+}
+
+fn respond(reply: Reply, method: &str) -> Result<Response, JsValue> {
+    let headers = Headers::new()?;
+    for (name, value) in &reply.headers {
+        headers.append(name, value)?;
+    }
+    let init = ResponseInit::new();
+    init.set_status(reply.status);
+    init.set_headers(&headers);
+    let mut body = reply.body;
+    if null_body(reply.status, method) {
+        Response::new_with_opt_u8_array_and_init(None, &init)
+    } else {
+        Response::new_with_opt_u8_array_and_init(Some(&mut body), &init)
+    }
+}
+
+fn respond_asset(
+    asset: Response,
+    extra: Vec<(&'static str, String)>,
+    method: &str,
+) -> Result<Response, JsValue> {
+    let headers = Headers::new_with_headers(&asset.headers())?;
+    for (name, value) in &extra {
+        headers.set(name, value)?;
+    }
+    let init = ResponseInit::new();
+    init.set_status(asset.status());
+    init.set_headers(&headers);
+    let body = if null_body(asset.status(), method) {
+        None
+    } else {
+        asset.body()
+    };
+    Response::new_with_opt_readable_stream_and_init(body.as_ref(), &init)
+}
+
+fn incoming(request: &Request) -> Incoming {
+    let h = request.headers();
+    Incoming {
+        method: request.method().to_ascii_uppercase(),
+        url: request.url(),
+        authorization: header(&h, "authorization"),
+        cookie: header(&h, "cookie"),
+        origin: header(&h, "origin"),
+        client_ip: header(&h, "cf-connecting-ip"),
+        content_length: header(&h, "content-length").and_then(|v| v.trim().parse().ok()),
+    }
+}
+
+/// The worker's fetch handler: `export default { fetch: (req, env, ctx) => handle(req, env, ctx) }`.
+#[wasm_bindgen]
+pub async fn handle(request: Request, env: JsValue, _ctx: JsValue) -> Result<Response, JsValue> {
+    let req = incoming(&request);
+    let (origin, _) = app::split_url(&req.url);
+    let platform = Worker {
+        request: &request,
+        env: &env,
+        origin,
+    };
+    let config = Config::from_env(|name| env_var(&env, name));
+    // Requests interleave only at awaits, and no borrow of the state's
+    // cells is held across one.
+    let state = STATE.with(|s| *s);
+    match app::handle(&platform, state, &req, config).await {
+        Outcome::Reply(reply) => respond(reply, &req.method),
+        Outcome::Asset { asset, headers } => respond_asset(asset, headers, &req.method),
+    }
+}
