@@ -64,7 +64,7 @@ impl Reply {
 pub fn console_csp(frame_ancestors: &str) -> String {
     format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
-         connect-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; \
+         connect-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; \
          form-action 'self'; frame-ancestors {frame_ancestors}"
     )
 }

@@ -1,0 +1,281 @@
+//! The edge worker's tasks:
+//!
+//! - `cargo xtask edge-build`: the worker module (release wasm →
+//!   `wasm-bindgen --target web` → `wasm-opt -Oz` when binaryen is
+//!   installed) and the console's site, into `crates/ews-edge/build/`. This
+//!   is also wrangler's `[build] command`.
+//! - `cargo xtask edge`: builds both, then runs the worker locally in real
+//!   workerd in front of `ews-sim` and prints the URL and demo tokens.
+//! - the `edge worker in workerd` test step and `cargo xtask bench edge`.
+//!
+//! The site is the console's `dist/` with one change: Trunk's inline module
+//! loader (and any other inline `<script>`/`<style>`) is moved into a file
+//! of its own, so the worker's Content-Security-Policy can forbid inline
+//! scripts (`script-src 'self' 'wasm-unsafe-eval'`) without a hash.
+//!
+//! Starting `ews-sim` and workerd (ports, capnp config, bindings, clean-up)
+//! is done in one place, `tests/edge/harness.mjs`, which the tests, the
+//! benchmark and `cargo xtask edge` all use.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::util::{Result, cargo, root, sh, tool_path};
+
+/// `crates/ews-edge/build`: worker.mjs, ews_edge.js, ews_edge_bg.wasm, site/.
+fn build_dir() -> PathBuf {
+    root().join("crates/ews-edge/build")
+}
+
+fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from) {
+        Some(dir) if dir.is_absolute() => dir,
+        Some(dir) => root().join(dir),
+        None => root().join("target"),
+    }
+}
+
+/// `cargo xtask edge-build [--no-console]`.
+pub(crate) fn build_cmd(args: &[String]) -> Result {
+    build_worker()?;
+    if !args.iter().any(|a| a == "--no-console") {
+        build_console()?;
+    }
+    build_site()
+}
+
+/// Builds the worker module into `crates/ews-edge/build/`.
+pub(crate) fn build_worker() -> Result {
+    crate::tools::wasm_target()?;
+    crate::tools::wasm_bindgen_cli()?;
+    sh(cargo().args([
+        "build",
+        "-p",
+        "ews-edge",
+        "--release",
+        "--target",
+        "wasm32-unknown-unknown",
+    ]))?;
+    let out = build_dir();
+    std::fs::create_dir_all(&out)?;
+    let wasm = target_dir().join("wasm32-unknown-unknown/release/ews_edge.wasm");
+    sh(Command::new("wasm-bindgen")
+        .env("PATH", tool_path())
+        .args(["--target", "web", "--no-typescript", "--out-dir"])
+        .arg(&out)
+        .arg(&wasm))?;
+    let bg = out.join("ews_edge_bg.wasm");
+    let wasm_opt = root().join("tests/node_modules/.bin/wasm-opt");
+    if wasm_opt.exists() {
+        let tmp = out.join("ews_edge_bg.opt.wasm");
+        sh(Command::new(&wasm_opt)
+            .args([
+                "-Oz",
+                "--enable-bulk-memory",
+                "--enable-nontrapping-float-to-int",
+            ])
+            .args([
+                "--enable-sign-ext",
+                "--enable-mutable-globals",
+                "--enable-reference-types",
+            ])
+            .arg(&bg)
+            .arg("-o")
+            .arg(&tmp))?;
+        std::fs::rename(&tmp, &bg)?;
+    } else {
+        eprintln!(
+            "note: no tests/node_modules/.bin/wasm-opt (run `cargo xtask install`); the worker is not size-optimised"
+        );
+    }
+    std::fs::copy(
+        root().join("crates/ews-edge/worker.mjs"),
+        out.join("worker.mjs"),
+    )?;
+    let raw = std::fs::metadata(&bg)?.len();
+    eprintln!("worker: {} ({raw} bytes wasm)", out.display());
+    Ok(())
+}
+
+/// Builds the console into `dist/` when this xtask knows how.
+fn build_console() -> Result {
+    // The console's own xtask module builds `dist/` (Trunk, release). Until
+    // it exists, whatever `dist/` holds is used.
+    let dist = root().join("dist/index.html");
+    if dist.exists() {
+        eprintln!("console: using {}", dist.display());
+    } else {
+        eprintln!("note: no dist/index.html: the worker will serve no console (build it first)");
+    }
+    Ok(())
+}
+
+/// Copies `dist/` to `build/site/`, moving inline scripts and styles out of
+/// its HTML pages.
+fn build_site() -> Result {
+    let dist = root().join("dist");
+    let site = build_dir().join("site");
+    if site.exists() {
+        std::fs::remove_dir_all(&site)?;
+    }
+    std::fs::create_dir_all(&site)?;
+    if dist.join("index.html").exists() {
+        copy_site(&dist, &site)?;
+        eprintln!("site: {}", site.display());
+    }
+    Ok(())
+}
+
+fn copy_site(from: &Path, to: &Path) -> Result {
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let path = entry.path();
+        let dest = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            std::fs::create_dir_all(&dest)?;
+            copy_site(&path, &dest)?;
+        } else if path.extension().is_some_and(|e| e == "html") {
+            let html = std::fs::read_to_string(&path)?;
+            let (html, files) = externalize_inline(&html);
+            for (name, content) in files {
+                std::fs::write(to.join(&name), content)?;
+                eprintln!(
+                    "site: moved an inline block of {} into /{name}",
+                    dest.display()
+                );
+            }
+            std::fs::write(&dest, html)?;
+        } else {
+            std::fs::copy(&path, &dest)?;
+        }
+    }
+    Ok(())
+}
+
+/// FNV-1a, for stable content-addressed file names.
+fn fnv(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// Moves each inline `<script>` (one without `src`) and `<style>` into a
+/// file named by its content; returns the new HTML and the files.
+pub(crate) fn externalize_inline(html: &str) -> (String, Vec<(String, String)>) {
+    let mut out = String::with_capacity(html.len());
+    let mut files = Vec::new();
+    let mut rest = html;
+    loop {
+        let lower = rest.to_ascii_lowercase();
+        let next = ["<script", "<style"]
+            .iter()
+            .filter_map(|t| lower.find(t).map(|i| (i, *t)))
+            .min();
+        let Some((start, tag)) = next else {
+            out.push_str(rest);
+            break;
+        };
+        let name = &tag[1..];
+        let close = format!("</{name}>");
+        let Some(open_end) = rest[start..].find('>').map(|i| start + i + 1) else {
+            out.push_str(rest);
+            break;
+        };
+        let Some(body_end) = lower[open_end..].find(&close).map(|i| open_end + i) else {
+            out.push_str(rest);
+            break;
+        };
+        let open = &rest[start..open_end];
+        let body = &rest[open_end..body_end];
+        out.push_str(&rest[..start]);
+        let has_src = open.to_ascii_lowercase().contains(" src=");
+        if has_src || body.trim().is_empty() {
+            out.push_str(&rest[start..body_end + close.len()]);
+        } else if name == "script" {
+            let file = format!("inline-{:016x}.js", fnv(body));
+            let attrs = open[..open.len() - 1].trim_end();
+            let _ = write!(out, "{attrs} src=\"/{file}\"></script>");
+            files.push((file, body.to_owned()));
+        } else {
+            let file = format!("inline-{:016x}.css", fnv(body));
+            let _ = write!(out, "<link rel=\"stylesheet\" href=\"/{file}\">");
+            files.push((file, body.to_owned()));
+        }
+        rest = &rest[body_end + close.len()..];
+    }
+    (out, files)
+}
+
+fn node_env(cmd: &mut Command) -> &mut Command {
+    cmd.current_dir(root())
+        .env("PATH", tool_path())
+        .env("EWS_SIM_BIN", target_dir().join("release/ews-sim"))
+        .env("EWS_EDGE_BUILD", build_dir())
+}
+
+fn build_sim() -> Result {
+    sh(cargo().args(["build", "--release", "-p", "ews-sim"]))
+}
+
+/// `cargo xtask edge`: the worker in workerd in front of ews-sim.
+pub(crate) fn run(args: &[String]) -> Result {
+    crate::tools::npm_packages()?;
+    build_cmd(&[])?;
+    build_sim()?;
+    sh(node_env(&mut Command::new("node"))
+        .arg("tests/edge/serve.mjs")
+        .args(args))
+}
+
+/// The test step: the worker's suite in real workerd against ews-sim.
+pub(crate) fn test() -> Result {
+    crate::tools::npm_packages()?;
+    build_worker()?;
+    build_site()?;
+    build_sim()?;
+    sh(node_env(&mut Command::new("node")).args(["--test", "--test-concurrency=1", "tests/edge/"]))
+}
+
+/// `cargo xtask bench edge`: size, added latency, throughput.
+pub(crate) fn bench(args: &[String]) -> Result {
+    crate::tools::npm_packages()?;
+    build_worker()?;
+    build_site()?;
+    build_sim()?;
+    sh(node_env(&mut Command::new("node"))
+        .arg("tests/edge/bench.mjs")
+        .args(args))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::externalize_inline;
+
+    #[test]
+    fn inline_scripts_and_styles_move_out() {
+        let html = "<head><script type=\"module\">import init from '/a.js';\nawait init();</script>\
+                    <script src=\"/b.js\"></script><STYLE>p{color:red}</STYLE><script></script></head>";
+        let (out, files) = externalize_inline(html);
+        assert_eq!(files.len(), 2, "{out}");
+        assert!(files[0].0.starts_with("inline-") && files[0].0.ends_with(".js"));
+        assert_eq!(files[0].1, "import init from '/a.js';\nawait init();");
+        assert_eq!(files[1].1, "p{color:red}");
+        assert!(
+            out.contains(&format!(
+                "<script type=\"module\" src=\"/{}\"></script>",
+                files[0].0
+            )),
+            "{out}"
+        );
+        assert!(out.contains("<script src=\"/b.js\"></script>"));
+        assert!(out.contains(&format!(
+            "<link rel=\"stylesheet\" href=\"/{}\">",
+            files[1].0
+        )));
+        assert!(!out.contains("await init"));
+        // Nothing inline: unchanged.
+        let plain = "<p>hi</p>";
+        assert_eq!(externalize_inline(plain), (plain.to_owned(), vec![]));
+    }
+}

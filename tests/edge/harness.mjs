@@ -1,0 +1,234 @@
+// Starts ews-sim and the built edge worker in real workerd on 127.0.0.1,
+// on free ports, and stops them again. The one place that knows how: the
+// tests, the benchmark and `cargo xtask edge` (serve.mjs) all use it.
+//
+// Inputs (set by `cargo xtask`, with defaults for a manual run from the
+// repository root):
+//   EWS_SIM_BIN      the ews-sim binary        [target/release/ews-sim]
+//   EWS_EDGE_BUILD   the built worker          [crates/ews-edge/build]
+//   WORKERD_BIN      the workerd binary        [tests/node_modules/…/workerd]
+
+import { spawn } from "node:child_process";
+import { createHmac, randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = resolve(fileURLToPath(new URL("../../", import.meta.url)));
+
+export const paths = {
+  sim: process.env.EWS_SIM_BIN ?? join(ROOT, "target/release/ews-sim"),
+  build: process.env.EWS_EDGE_BUILD ?? join(ROOT, "crates/ews-edge/build"),
+  workerd:
+    process.env.WORKERD_BIN ??
+    [
+      join(ROOT, "tests/node_modules/@cloudflare/workerd-linux-64/bin/workerd"),
+      join(ROOT, "tests/node_modules/workerd/bin/workerd"),
+    ].find((p) => existsSync(p)),
+};
+
+const children = new Set();
+function killAll() {
+  for (const child of children) {
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+}
+process.on("exit", killAll);
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    killAll();
+    process.exit(130);
+  });
+}
+
+/** A random secret-looking string. */
+export const random = (prefix, bytes = 18) => `${prefix}${randomBytes(bytes).toString("hex")}`;
+
+/** A port nothing listens on right now. */
+export function freePort() {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on("error", fail);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => ok(port));
+    });
+  });
+}
+
+async function stopChild(child) {
+  if (child.exitCode !== null || child.signalCode !== null) {
+    children.delete(child);
+    return;
+  }
+  const gone = new Promise((ok) => child.once("exit", ok));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 3000);
+  await gone;
+  clearTimeout(timer);
+  children.delete(child);
+}
+
+/**
+ * Starts ews-sim on a free port with `accessKey`/`secretKey` and extra
+ * flags. Returns { url, stop, output }.
+ */
+export async function startSim({ accessKey, secretKey, args = [] }) {
+  if (!existsSync(paths.sim)) throw new Error(`no ews-sim at ${paths.sim}: cargo build --release -p ews-sim`);
+  const child = spawn(
+    paths.sim,
+    ["--listen", "127.0.0.1:0", "--access-key", accessKey, "--secret-key", secretKey, ...args],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  children.add(child);
+  const output = [];
+  const url = await new Promise((ok, fail) => {
+    let buf = "";
+    const timer = setTimeout(() => fail(new Error(`ews-sim did not start: ${output.join("")}`)), 15000);
+    child.stdout.on("data", (d) => {
+      buf += d;
+      output.push(String(d));
+      const m = buf.match(/ews-sim listening on (http:\/\/\S+)/);
+      if (m) {
+        clearTimeout(timer);
+        ok(m[1]);
+      }
+    });
+    child.stderr.on("data", (d) => output.push(String(d)));
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      fail(new Error(`ews-sim exited (${code}): ${output.join("")}`));
+    });
+  });
+  child.stdout.resume();
+  return { url, output, stop: () => stopChild(child) };
+}
+
+const capnpString = (s) => `"${String(s).replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
+
+/** The workerd configuration: the worker module, its env as text bindings, ASSETS as a disk service. */
+export function capnpConfig({ port, build, site, env, dir }) {
+  // `embed` paths are relative to the config file (absolute ones mean the import path).
+  const embed = (file) => capnpString(relative(dir, join(build, file)));
+  const bindings = Object.entries(env)
+    .filter(([, v]) => v !== undefined && v !== null)
+    .map(([name, value]) => `    (name = ${capnpString(name)}, text = ${capnpString(value)}),`);
+  if (site) bindings.push(`    (name = "ASSETS", service = "site"),`);
+  return `using Workerd = import "/workerd/workerd.capnp";
+
+const config :Workerd.Config = (
+  services = [
+    (name = "main", worker = .edgeWorker),
+${site ? `    (name = "site", disk = (path = ${capnpString(site)}, writable = false)),\n` : ""}    (name = "internet", network = (allow = ["public", "private", "local"])),
+  ],
+  sockets = [ (name = "http", address = ${capnpString(`127.0.0.1:${port}`)}, http = (), service = "main") ],
+);
+
+const edgeWorker :Workerd.Worker = (
+  modules = [
+    (name = "worker.mjs", esModule = embed ${embed("worker.mjs")}),
+    (name = "ews_edge.js", esModule = embed ${embed("ews_edge.js")}),
+    (name = "ews_edge_bg.wasm", wasm = embed ${embed("ews_edge_bg.wasm")}),
+  ],
+  compatibilityDate = "2025-09-01",
+  bindings = [
+${bindings.join("\n")}
+  ],
+  globalOutbound = "internet",
+);
+`;
+}
+
+/**
+ * Runs the built worker in workerd on a free port with `env` as its
+ * bindings and `site` (a directory) as ASSETS. Returns { url, logs, stop };
+ * `logs` collects what the worker printed (console.log lines).
+ */
+export async function startWorker({ env, site = null, build = paths.build }) {
+  for (const f of ["worker.mjs", "ews_edge.js", "ews_edge_bg.wasm"]) {
+    if (!existsSync(join(build, f))) throw new Error(`no ${f} in ${build}: cargo xtask edge-build`);
+  }
+  if (!paths.workerd) throw new Error("no workerd: run `npm ci` in tests/ (cargo xtask install)");
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), "ews-edge-"));
+  const config = join(dir, "config.capnp");
+  writeFileSync(config, capnpConfig({ port, build: resolve(build), site: site && resolve(site), env, dir }), { mode: 0o600 });
+  const child = spawn(paths.workerd, ["serve", config], { stdio: ["ignore", "pipe", "pipe"] });
+  children.add(child);
+  const logs = [];
+  const collect = (d) => logs.push(...String(d).split("\n").filter((l) => l.trim() !== ""));
+  child.stdout.on("data", collect);
+  child.stderr.on("data", collect);
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 20000;
+  for (;;) {
+    if (child.exitCode !== null) {
+      rmSync(dir, { recursive: true, force: true });
+      throw new Error(`workerd exited (${child.exitCode}): ${logs.join("\n")}`);
+    }
+    try {
+      await fetch(`${url}/edge/login.css`);
+      break;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`workerd did not answer: ${logs.join("\n")}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  return {
+    url,
+    logs,
+    stop: async () => {
+      await stopChild(child);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The worker's env for a sim at `upstream`, with fresh tokens and keys. */
+export function edgeEnv({ upstream, accessKey, secretKey, extra = {} }) {
+  const tokens = {
+    operator: random("op-"),
+    viewer: random("vw-"),
+  };
+  const sessionKey = random("sk-", 32);
+  return {
+    tokens,
+    sessionKey,
+    env: {
+      EWS_UPSTREAM: upstream,
+      EWS_ACCESS_KEY: accessKey,
+      EWS_SECRET_KEY: secretKey,
+      EWS_SIGN_METHOD: "md5",
+      EWS_CONSOLE_TOKENS: `olga:operator:${tokens.operator},vic:viewer:${tokens.viewer}`,
+      EWS_SESSION_KEY: sessionKey,
+      ...extra,
+    },
+  };
+}
+
+/** A tiny stand-in console: an HTML page, a script, a wasm file. */
+export function fixtureSite() {
+  const dir = mkdtempSync(join(tmpdir(), "ews-edge-site-"));
+  mkdirSync(join(dir, "assets"));
+  writeFileSync(
+    join(dir, "index.html"),
+    '<!doctype html><html><head><link rel="icon" href="data:,"><script type="module" src="/app.js"></script></head><body>fixture console</body></html>\n',
+  );
+  writeFileSync(join(dir, "app.js"), "document.body.dataset.loaded = 'yes';\n");
+  writeFileSync(join(dir, "assets", "tiny.wasm"), Buffer.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Signs a direct API call the way a client that holds the secret would (HMAC-MD5, PROTOCOL.md). */
+export function signDirect({ accessKey, secretKey, timestamp = Date.now() }) {
+  const params = `accesskey${accessKey}timestamp${timestamp}`;
+  const sig = createHmac("md5", secretKey).update(`${secretKey}${params}${secretKey}`).digest("hex").toUpperCase();
+  return { query: `accesskey=${encodeURIComponent(accessKey)}&timestamp=${timestamp}`, authorization: sig };
+}
