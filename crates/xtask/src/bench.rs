@@ -5,8 +5,9 @@ use crate::util::{Result, cargo};
 pub(crate) fn run(args: &[String]) -> Result {
     match args.first().map(String::as_str) {
         Some("core") => core(),
-        Some("all") | None => core(),
-        Some(other) => Err(format!("unknown benchmark `{other}`: try core").into()),
+        Some("sim") => crate::bench_sim::run(&args[1..]),
+        Some("all") | None => core().and_then(|()| crate::bench_sim::run(&[])),
+        Some(other) => Err(format!("unknown benchmark `{other}`: try core or sim").into()),
     }
 }
 

@@ -8,6 +8,7 @@
 //! - `cargo xtask install`: only install the pinned tools.
 
 mod bench;
+mod bench_sim;
 mod run;
 mod test;
 mod tidy;
