@@ -120,13 +120,13 @@ export function capnpConfig({ port, build, site, env, dir }) {
   const bindings = Object.entries(env)
     .filter(([, v]) => v !== undefined && v !== null)
     .map(([name, value]) => `    (name = ${capnpString(name)}, text = ${capnpString(value)}),`);
-  if (site) bindings.push(`    (name = "ASSETS", service = "site"),`);
+  if (site && existsSync(site)) bindings.push(`    (name = "ASSETS", service = "site"),`);
   return `using Workerd = import "/workerd/workerd.capnp";
 
 const config :Workerd.Config = (
   services = [
     (name = "main", worker = .edgeWorker),
-${site ? `    (name = "site", disk = (path = ${capnpString(site)}, writable = false)),\n` : ""}    (name = "internet", network = (allow = ["public", "private", "local"])),
+${site && existsSync(site) ? `    (name = "site", disk = (path = ${capnpString(site)}, writable = false)),\n` : ""}    (name = "internet", network = (allow = ["public", "private", "local"])),
   ],
   sockets = [ (name = "http", address = ${capnpString(`127.0.0.1:${port}`)}, http = (), service = "main") ],
 );
@@ -151,12 +151,12 @@ ${bindings.join("\n")}
  * bindings and `site` (a directory) as ASSETS. Returns { url, logs, stop };
  * `logs` collects what the worker printed (console.log lines).
  */
-export async function startWorker({ env, site = null, build = paths.build }) {
+export async function startWorker({ env, site = null, build = paths.build, port: wanted }) {
   for (const f of ["worker.mjs", "ews_edge.js", "ews_edge_bg.wasm"]) {
     if (!existsSync(join(build, f))) throw new Error(`no ${f} in ${build}: cargo xtask edge-build`);
   }
   if (!paths.workerd) throw new Error("no workerd: run `npm ci` in tests/ (cargo xtask install)");
-  const port = await freePort();
+  const port = wanted ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), "ews-edge-"));
   const config = join(dir, "config.capnp");
   writeFileSync(config, capnpConfig({ port, build: resolve(build), site: site && resolve(site), env, dir }), { mode: 0o600 });

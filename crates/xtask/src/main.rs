@@ -9,6 +9,7 @@
 
 mod bench;
 mod bench_sim;
+mod edge;
 mod run;
 mod test;
 mod tidy;
@@ -25,6 +26,8 @@ fn main() -> ExitCode {
     };
     let result = match cmd {
         "run" => run::run(rest),
+        "edge" => edge::run(rest),
+        "edge-build" => edge::build_cmd(rest),
         "test" => test::run(rest),
         "bench" => bench::run(rest),
         "install" => tools::install_all(),
@@ -52,5 +55,8 @@ tasks:
                       --quick skips the browser and worker suites
   bench core          signing and decoding micro-benchmarks
   bench sim           load benchmark of the simulator on loopback
+  bench edge          the edge worker: wasm size, added latency, throughput
+  edge                the edge worker in workerd in front of ews-sim (local demo)
+  edge-build          build the edge worker and its site (wrangler's build command)
   install             install the pinned tools only
 ";

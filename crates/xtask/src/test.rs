@@ -55,6 +55,11 @@ const STEPS: &[Step] = &[
         heavy: true,
         run: core_wasm_tests,
     },
+    Step {
+        name: "edge worker in workerd",
+        heavy: true,
+        run: crate::edge::test,
+    },
 ];
 
 pub(crate) fn run(args: &[String]) -> Result {
