@@ -203,9 +203,32 @@ impl FollowPolicy {
         error: &Error,
         last_status: Option<CommandStatus>,
     ) -> Next {
-        if !error.is_transient() || consecutive >= self.max_consecutive_errors {
-            let mut reason = String::new();
-            let _ = fmt::write(&mut reason, format_args!("{error}"));
+        let mut reason = String::new();
+        let _ = fmt::write(&mut reason, format_args!("{error}"));
+        self.after_failure(
+            elapsed_ms,
+            consecutive,
+            error.is_transient(),
+            reason,
+            last_status,
+        )
+    }
+
+    /// What to do after a poll failed without an [`Error`] to show for it,
+    /// such as a transport that got no answer at all (connection refused,
+    /// reset, timed out): `transient` says whether retrying may help,
+    /// `reason` is shown to users if following stops. Same rule as
+    /// [`FollowPolicy::after_error`], which is this with the error's
+    /// [`Error::is_transient`] and `Display`.
+    pub fn after_failure(
+        &self,
+        elapsed_ms: u64,
+        consecutive: u32,
+        transient: bool,
+        reason: String,
+        last_status: Option<CommandStatus>,
+    ) -> Next {
+        if !transient || consecutive >= self.max_consecutive_errors {
             return Next::Done(Outcome::Lost { reason });
         }
         self.poll_or_time_out(elapsed_ms, last_status)
@@ -234,6 +257,77 @@ impl FollowPolicy {
             if t >= ends_at_ms || t >= self.timeout_ms {
                 return (polls, t);
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn after_failure_keeps_polling_while_transient() {
+        let p = FollowPolicy::default();
+        let next = p.after_failure(
+            2_000,
+            1,
+            true,
+            String::from("no answer"),
+            Some(CommandStatus::Running),
+        );
+        assert_eq!(next, Next::PollIn(p.delay_at(2_000)));
+        // Past the deadline it times out with the last status seen.
+        let next = p.after_failure(p.timeout_ms, 1, true, String::from("x"), None);
+        assert!(
+            matches!(next, Next::Done(Outcome::TimedOut { .. })),
+            "{next:?}"
+        );
+    }
+
+    #[test]
+    fn after_failure_stops_on_lasting_or_repeated_failures() {
+        let p = FollowPolicy::default();
+        let lost = |next: Next| match next {
+            Next::Done(Outcome::Lost { reason }) => reason,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            lost(p.after_failure(2_000, 1, false, String::from("refused"), None)),
+            "refused"
+        );
+        let reason = lost(p.after_failure(
+            2_000,
+            p.max_consecutive_errors,
+            true,
+            String::from("no answer"),
+            None,
+        ));
+        assert_eq!(reason, "no answer");
+        assert!(matches!(
+            p.after_failure(
+                2_000,
+                p.max_consecutive_errors - 1,
+                true,
+                String::new(),
+                None
+            ),
+            Next::PollIn(_)
+        ));
+    }
+
+    #[test]
+    fn after_error_is_after_failure_with_the_errors_own_verdict() {
+        let p = FollowPolicy::default();
+        let transient = Error::Http {
+            status: 503,
+            snippet: String::new(),
+        };
+        let text = alloc::format!("{transient}");
+        for consecutive in [1, p.max_consecutive_errors] {
+            assert_eq!(
+                p.after_error(3_000, consecutive, &transient, None),
+                p.after_failure(3_000, consecutive, true, text.clone(), None)
+            );
         }
     }
 }

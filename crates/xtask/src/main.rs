@@ -10,6 +10,7 @@
 mod bench;
 mod bench_sim;
 mod edge;
+mod js;
 mod run;
 mod test;
 mod tidy;
@@ -28,6 +29,7 @@ fn main() -> ExitCode {
         "run" => run::run(rest),
         "edge" => edge::run(rest),
         "edge-build" => edge::build_cmd(rest),
+        "js" => js::run(rest),
         "test" => test::run(rest),
         "bench" => bench::run(rest),
         "install" => tools::install_all(),
@@ -58,5 +60,7 @@ tasks:
   bench edge          the edge worker: wasm size, added latency, throughput
   edge                the edge worker in workerd in front of ews-sim (local demo)
   edge-build          build the edge worker and its site (wrangler's build command)
+  js [build|test]     the JavaScript SDK: build dist/ews-js (prints its size),
+                      or build it and run node --test tests/js/ against ews-sim
   install             install the pinned tools only
 ";

@@ -60,6 +60,11 @@ const STEPS: &[Step] = &[
         heavy: true,
         run: crate::edge::test,
     },
+    Step {
+        name: "JavaScript SDK: node --test against ews-sim",
+        heavy: true,
+        run: crate::js::test,
+    },
 ];
 
 pub(crate) fn run(args: &[String]) -> Result {

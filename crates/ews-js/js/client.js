@@ -1,0 +1,254 @@
+// EwsClient: the high-level client. A thin loop around the wasm exports:
+// the wasm `ClientCore` signs each request (the secret key stays in wasm
+// memory), `fetch` sends it, the core decodes the answer and learns the
+// clock correction from the `Date` header, and `CommandFollower` (the core's
+// follow policy) decides when to poll a command again. No protocol logic
+// lives here: only fetch, timers, cancellation and the one retry the core
+// asks for after a clock correction.
+
+import { ClientCore, CommandFollower } from "./ews_js.js";
+import { EwsError } from "./errors.js";
+import { assertReady } from "./runtime.js";
+
+const INSPECT = Symbol.for("nodejs.util.inspect.custom");
+const TIMED_OUT = Symbol("timed out");
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+/** A monotonic clock for elapsed times (the wall clock can jump). */
+const elapsedClock =
+  typeof globalThis.performance?.now === "function"
+    ? () => globalThis.performance.now()
+    : () => Date.now();
+
+/** Resolves after `ms`, or rejects with the signal's reason on abort. */
+function sleep(ms, signal) {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** The runtime's words for a failed fetch, with its cause (Node puts the errno there). */
+function describe(error) {
+  if (error == null) return "";
+  const text = error.message ?? String(error);
+  const cause = error.cause?.message ?? error.cause?.code;
+  return cause && !text.includes(cause) ? `${text}: ${cause}` : text;
+}
+
+/**
+ * A client of the EWS container API.
+ *
+ * ```js
+ * const ews = new EwsClient({ endpoint, accessKey, secretKey });
+ * const containers = await ews.listContainers();
+ * const command = await ews.start(containers[0].id);
+ * const outcome = await ews.followCommand(command, { onUpdate: (c) => console.log(c.status) });
+ * ```
+ *
+ * Every call rejects with an `EwsError` on failure. The secret key is kept
+ * inside the wasm module; neither `toString`, `JSON.stringify`, a debugger
+ * view nor any error shows it.
+ */
+export class EwsClient {
+  #core;
+  #fetch;
+  #now;
+  #timeoutMs;
+
+  /**
+   * @param {object} options
+   * @param {string} options.endpoint the API's base URL, without `/api/v1`
+   * @param {string} options.accessKey
+   * @param {string} options.secretKey
+   * @param {"md5"|"sha1"} [options.signMethod] HMAC-MD5 (default) or HMAC-SHA1
+   * @param {typeof fetch} [options.fetch] another fetch (default: the global one, looked up per call)
+   * @param {() => number} [options.now] the local clock, ms since 1970 (default `Date.now`)
+   * @param {number} [options.requestTimeoutMs] give up on one request after this long (default 30 s)
+   */
+  constructor(options) {
+    assertReady();
+    const o = options ?? {};
+    // Only these four reach the core; `options` itself is not kept.
+    this.#core = new ClientCore({
+      endpoint: o.endpoint,
+      accessKey: o.accessKey,
+      secretKey: o.secretKey,
+      signMethod: o.signMethod,
+    });
+    if (o.fetch != null && typeof o.fetch !== "function") throw new TypeError("fetch must be a function");
+    if (o.now != null && typeof o.now !== "function") throw new TypeError("now must be a function");
+    const timeout = o.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    if (!(timeout > 0)) throw new TypeError("requestTimeoutMs must be a positive number");
+    this.#fetch = o.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.#now = o.now ?? (() => Date.now());
+    this.#timeoutMs = timeout;
+  }
+
+  /** The API's base URL. */
+  get endpoint() {
+    return this.#core.endpoint;
+  }
+
+  /** The access key (an identifier, not a secret). */
+  get accessKey() {
+    return this.#core.accessKey;
+  }
+
+  /** `"md5"` or `"sha1"`. */
+  get signMethod() {
+    return this.#core.signMethod;
+  }
+
+  /** Server clock minus local clock, ms, as measured from the last `Date` header (0 when they agree). */
+  get clockCorrectionMs() {
+    return this.#core.correctionMs;
+  }
+
+  /** `GET /api/v1/container`: every container. */
+  listContainers(options) {
+    return this.#call("list", null, options);
+  }
+
+  /** `GET /api/v1/container/{id}`. */
+  getContainer(id, options) {
+    return this.#call("get", id, options);
+  }
+
+  /** `POST /api/v1/container/{id}/start`: resolves with the command to follow. */
+  start(id, options) {
+    return this.#call("start", id, options);
+  }
+
+  /** `POST /api/v1/container/{id}/stop`: resolves with the command to follow. */
+  stop(id, options) {
+    return this.#call("stop", id, options);
+  }
+
+  /** `DELETE /api/v1/container/{id}`: resolves with the command to follow. */
+  delete(id, options) {
+    return this.#call("delete", id, options);
+  }
+
+  /** `GET /api/v1/command/{id}`: the command with its activities. */
+  getCommand(commandId, options) {
+    return this.#call("command", commandId, options);
+  }
+
+  /**
+   * Follows a command until it ends, polling with the core's policy (first
+   * poll after 500 ms, then backing off to every 5 s, giving up after 10
+   * minutes; transient failures are retried, five in a row end it).
+   * `command` is a command id, or the command start/stop/delete returned.
+   * Resolves with the outcome (never rejects for an API failure: a lost
+   * command is the outcome `lost`); rejects with the signal's reason when
+   * aborted, or with what `onUpdate` threw.
+   *
+   * @param {string | {commandId: string}} command
+   * @param {{onUpdate?: (command: object) => void, signal?: AbortSignal, policy?: object}} [options]
+   */
+  async followCommand(command, options) {
+    const { onUpdate, signal, policy } = options ?? {};
+    if (onUpdate != null && typeof onUpdate !== "function") throw new TypeError("onUpdate must be a function");
+    const first = typeof command === "object" && command !== null ? command : null;
+    const commandId = first ? first.commandId : command;
+    // A bad id is refused here, before any waiting.
+    this.#core.prepare("command", commandId, this.#now());
+    const follower = new CommandFollower(policy);
+    try {
+      const startedAt = elapsedClock();
+      const elapsed = () => Math.max(0, Math.round(elapsedClock() - startedAt));
+      let last = first;
+      let next = first ? follower.afterStatus(0, first) : follower.start();
+      while (!next.done) {
+        await sleep(next.pollInMs, signal);
+        let seen;
+        try {
+          seen = await this.getCommand(commandId, { signal });
+        } catch (e) {
+          if (signal?.aborted) throw signal.reason;
+          next = follower.afterError(elapsed(), e);
+          continue;
+        }
+        last = seen;
+        next = follower.afterStatus(elapsed(), seen);
+        onUpdate?.(seen);
+      }
+      return { ...next.outcome, commandId: String(commandId), command: last };
+    } finally {
+      follower.free();
+    }
+  }
+
+  /** `EwsClient(endpoint, access key, sign method)`: never the secret key. */
+  toString() {
+    return `EwsClient(${this.endpoint}, accessKey ${this.accessKey}, ${this.signMethod === "sha1" ? "HMAC-SHA1" : "HMAC-MD5"})`;
+  }
+
+  /** `{endpoint, accessKey, signMethod}`: never the secret key. */
+  toJSON() {
+    return { endpoint: this.endpoint, accessKey: this.accessKey, signMethod: this.signMethod };
+  }
+
+  [INSPECT]() {
+    return this.toString();
+  }
+
+  /** Signs, sends, decodes; one more attempt when the core asks for it (a clock correction arrived). */
+  async #call(operation, id, options) {
+    const signal = options?.signal;
+    for (let attempt = 0; ; attempt += 1) {
+      signal?.throwIfAborted();
+      const request = this.#core.prepare(operation, id, this.#now());
+      const answer = await this.#send(request, signal);
+      const got = this.#core.receive(
+        operation,
+        answer.status,
+        answer.body,
+        answer.date,
+        this.#now(),
+        request.correctionMs,
+      );
+      if (got.ok) return got.value;
+      if (got.retry && attempt === 0) continue;
+      throw got.error;
+    }
+  }
+
+  /** One fetch, with the request timeout and the caller's signal; no answer becomes a `network` EwsError. */
+  async #send(request, signal) {
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(signal.reason);
+    signal?.addEventListener("abort", onAbort, { once: true });
+    const timer = setTimeout(() => controller.abort(TIMED_OUT), this.#timeoutMs);
+    try {
+      const response = await this.#fetch(request.url, {
+        method: request.method,
+        headers: request.headers,
+        signal: controller.signal,
+      });
+      const body = new Uint8Array(await response.arrayBuffer());
+      return { status: response.status, date: response.headers.get("date"), body };
+    } catch (e) {
+      if (signal?.aborted) throw signal.reason;
+      if (e instanceof EwsError) throw e;
+      const cause =
+        controller.signal.reason === TIMED_OUT ? `no answer within ${this.#timeoutMs / 1000} s` : describe(e);
+      throw this.#core.networkError(cause);
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+    }
+  }
+}

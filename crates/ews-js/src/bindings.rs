@@ -1,0 +1,742 @@
+//! The `#[wasm_bindgen]` exports: camelCase functions and classes with
+//! TypeScript types, converting between `JsValue` and the glue modules.
+//!
+//! Typed values cross as JSON (`serde_json` here, `JSON.parse` there), so
+//! JavaScript gets plain objects with the API's field names. Errors from
+//! the protocol are thrown as `EwsError` instances: the class lives in the
+//! hand-written `errors.js` next to the generated module (imported with
+//! `raw_module`), so `err instanceof EwsError` holds for the class the
+//! package exports. Misuse (a wrong argument type) throws a `TypeError`.
+//! No message built here ever contains a secret key.
+
+use ews_core::command::Outcome;
+use ews_core::{Action, Command, ContainerStatus, Error, SignMethod, clock, sign};
+use js_sys::{Array, ArrayBuffer, Object, Reflect, Uint8Array};
+use serde::Serialize;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+
+use crate::follow::{Follower, PolicyInit};
+use crate::info::{ErrorInfo, NextInfo, OutcomeInfo};
+use crate::operation::{self, Id, OperationError, Shape};
+use crate::session::{Received, Session, decode_json};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+/** `md5` (HMAC-MD5, what the real service checks; the default) or `sha1`. */
+export type SignMethodName = "md5" | "sha1" | "hmac-md5" | "hmac-sha1" | "HMAC-MD5" | "HMAC-SHA1";
+
+/** Signed parameters: `[name, value]` pairs (names may repeat) or an object. */
+export type SignParams = Array<[string, string | number]> | Record<string, string | number>;
+
+/** The six operations: the core's short names or `EwsClient`'s method names. */
+export type OperationName =
+  | "list" | "get" | "start" | "stop" | "delete" | "command"
+  | "listContainers" | "getContainer" | "startContainer" | "stopContainer"
+  | "deleteContainer" | "getCommand";
+
+/** What signs a request. `endpoint` (the API's base URL, without `/api/v1`) is optional here. */
+export interface Credentials {
+  accessKey: string;
+  secretKey: string;
+  signMethod?: SignMethodName;
+  endpoint?: string;
+}
+
+/** The documented container states, or another one the server sent. */
+export type ContainerStatus =
+  | "ALLOCATING" | "ALLOCATED" | "STARTING" | "RUNNING" | "FAIL" | "RUNFAILED"
+  | "STARTFAILED" | "STOPPING" | "STOPPED" | "LOGIN" | "STOPFAILED"
+  | (string & {});
+
+/** The documented command states, or another one the server sent. */
+export type CommandStatus = "CREATED" | "PUBLISHED" | "PUBLISH_FAILED" | "RUNNING" | "DONE" | (string & {});
+
+/** A container, with the API's field names. Times are the server's `YYYY-MM-DD hh:mm:ss` text, `""` when not set. */
+export interface Container {
+  id: number;
+  nodeId: number | null;
+  status: ContainerStatus;
+  createTime: string;
+  startTime: string;
+  stopTime: string;
+  hostId: number | null;
+  /** CPU cores; `-1` means shared. */
+  cpu: number | null;
+  /** Memory, MB. */
+  mem: number | null;
+  /** Disk, MB. */
+  disk: number | null;
+  health: string;
+}
+
+/** One step of an activity. */
+export interface Step {
+  stepName: string;
+  status: string;
+  msg?: string;
+}
+
+/** One activity of a command, e.g. `PrepareParams`, `StartContainer`. */
+export interface Activity {
+  commandId: string;
+  name: string;
+  code: string;
+  steps: Step[];
+  createTime: string;
+  endTime: string;
+}
+
+/** An asynchronous command (start, stop, delete). It succeeded when `status` is `DONE` and `result` is `"200"`. */
+export interface Command {
+  commandId: string;
+  name: string;
+  status: CommandStatus;
+  result: string;
+  resultMsg: string;
+  createTime: string;
+  endTime: string;
+  /** The API's own spelling. */
+  activitys: Activity[];
+}
+
+/** A request ready for `fetch(url, { method, headers })`. */
+export interface SignedRequest {
+  method: "GET" | "POST" | "DELETE";
+  path: string;
+  query: string;
+  pathAndQuery: string;
+  /** The value of the `Authorization` header (an HMAC, not a key). */
+  authorization: string;
+  headers: { Authorization: string };
+  /** `endpoint + pathAndQuery`, when an endpoint was given. */
+  url?: string;
+  /** The signed timestamp, ms since 1970 (clock-corrected). */
+  timestamp: number;
+  /** The clock correction that was applied, ms. */
+  correctionMs: number;
+}
+
+/** How a followed command ended. `message` is the text to show users. */
+export interface Outcome {
+  kind: "succeeded" | "failed" | "publish_failed" | "timed_out" | "lost";
+  succeeded: boolean;
+  failed: boolean;
+  message: string;
+  result?: string | null;
+  resultMsg?: string | null;
+  lastStatus?: CommandStatus | null;
+  afterMs?: number | null;
+  reason?: string | null;
+  /** The command's id (set by `EwsClient.followCommand`). */
+  commandId?: string;
+  /** The last command seen (set by `EwsClient.followCommand`). */
+  command?: Command | null;
+}
+
+/** A polling decision of the follow policy. */
+export type Next = { done: false; pollInMs: number } | { done: true; outcome: Outcome };
+
+/** The follow policy's knobs (all ms unless named otherwise). */
+export interface FollowPolicy {
+  firstDelayMs: number;
+  minDelayMs: number;
+  elapsedPercent: number;
+  maxDelayMs: number;
+  timeoutMs: number;
+  maxConsecutiveErrors: number;
+}
+
+/** A state-changing action. */
+export type Action = "start" | "stop" | "delete";
+
+/** What `ClientCore.receive` returns. */
+export type Received<T = unknown> = { ok: true; value: T } | { ok: false; error: import("./errors.js").EwsError; retry: boolean };
+"#;
+
+#[wasm_bindgen(raw_module = "./errors.js")]
+extern "C" {
+    /// The `EwsError` class of `errors.js`.
+    #[wasm_bindgen(js_name = EwsError)]
+    type JsEwsError;
+
+    #[wasm_bindgen(constructor, js_class = "EwsError")]
+    fn new(info: &JsValue) -> JsEwsError;
+}
+
+// ---------------------------------------------------------------- helpers
+
+fn type_error(message: &str) -> JsValue {
+    js_sys::TypeError::new(message).into()
+}
+
+/// A serde value as a plain JavaScript object.
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    let json = serde_json::to_string(value).map_err(|e| type_error(&e.to_string()))?;
+    js_sys::JSON::parse(&json)
+}
+
+/// An `EwsError` instance from its plain form.
+fn ews_error(info: &ErrorInfo) -> JsValue {
+    match to_js(info) {
+        Ok(plain) => JsEwsError::new(&plain).into(),
+        Err(e) => e,
+    }
+}
+
+fn core_error(e: &Error) -> JsValue {
+    ews_error(&ErrorInfo::from_error(e))
+}
+
+fn operation_error(e: &OperationError) -> JsValue {
+    match e {
+        OperationError::Id(e) => core_error(e),
+        OperationError::UnknownName(_) => type_error(&e.to_string()),
+    }
+}
+
+/// A JSON text as a JavaScript value.
+fn parse_json(json: &str) -> Result<JsValue, JsValue> {
+    js_sys::JSON::parse(json)
+}
+
+/// A JavaScript value as JSON text (`None` for `undefined`).
+fn stringify(value: &JsValue) -> Result<Option<String>, JsValue> {
+    if value.is_undefined() {
+        return Ok(None);
+    }
+    Ok(js_sys::JSON::stringify(value)?.as_string())
+}
+
+fn id_arg(id: &JsValue) -> Result<Id, JsValue> {
+    if id.is_undefined() || id.is_null() {
+        Ok(Id::None)
+    } else if let Some(n) = id.as_f64() {
+        Ok(Id::Number(n))
+    } else if let Some(s) = id.as_string() {
+        Ok(Id::Text(s))
+    } else {
+        Err(type_error("an id must be a number or a string"))
+    }
+}
+
+fn ms_arg(name: &str, value: f64) -> Result<u64, JsValue> {
+    if value.is_finite() && value >= 0.0 {
+        Ok(value as u64)
+    } else {
+        Err(type_error(&format!(
+            "{name} must be a non-negative number of ms"
+        )))
+    }
+}
+
+fn now_or(value: Option<f64>) -> Result<u64, JsValue> {
+    ms_arg("nowMs", value.unwrap_or_else(js_sys::Date::now))
+}
+
+fn status_arg(status: f64) -> Result<u16, JsValue> {
+    if status.fract() == 0.0 && (0.0..=999.0).contains(&status) {
+        Ok(status as u16)
+    } else {
+        Err(type_error("status must be an HTTP status code"))
+    }
+}
+
+fn method_arg(method: &JsValue) -> Result<SignMethod, JsValue> {
+    if method.is_undefined() || method.is_null() {
+        return Ok(SignMethod::default());
+    }
+    method
+        .as_string()
+        .and_then(|m| SignMethod::parse(&m))
+        .ok_or_else(|| {
+            type_error("unknown sign method: use \"md5\" (HMAC-MD5) or \"sha1\" (HMAC-SHA1)")
+        })
+}
+
+/// A parameter value: strings as they are, numbers as JavaScript writes them.
+fn text_arg(value: &JsValue) -> Result<String, JsValue> {
+    if let Some(s) = value.as_string() {
+        return Ok(s);
+    }
+    if value.as_f64().is_some()
+        && let Some(s) = value
+            .unchecked_ref::<js_sys::Number>()
+            .to_string_with_radix(10)
+            .ok()
+            .and_then(|s| s.as_string())
+    {
+        return Ok(s);
+    }
+    Err(type_error(
+        "a parameter name or value must be a string or a number",
+    ))
+}
+
+fn params_arg(params: &JsValue) -> Result<Vec<(String, String)>, JsValue> {
+    if params.is_undefined() || params.is_null() {
+        return Ok(Vec::new());
+    }
+    let entries = if Array::is_array(params) {
+        Array::from(params)
+    } else if params.is_object() {
+        Object::entries(params.unchecked_ref())
+    } else {
+        return Err(type_error(
+            "params must be an array of [name, value] pairs or an object",
+        ));
+    };
+    entries
+        .iter()
+        .map(|pair| {
+            if !Array::is_array(&pair) || Array::from(&pair).length() != 2 {
+                return Err(type_error("each parameter must be a [name, value] pair"));
+            }
+            let pair = Array::from(&pair);
+            Ok((text_arg(&pair.get(0))?, text_arg(&pair.get(1))?))
+        })
+        .collect()
+}
+
+fn pairs(params: &[(String, String)]) -> Vec<(&str, &str)> {
+    params
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect()
+}
+
+/// A response body: a string (UTF-8), a `Uint8Array` (or any view) or an `ArrayBuffer`.
+fn body_arg(body: &JsValue) -> Result<Vec<u8>, JsValue> {
+    if body.is_undefined() || body.is_null() {
+        return Ok(Vec::new());
+    }
+    if let Some(s) = body.as_string() {
+        return Ok(s.into_bytes());
+    }
+    if let Some(bytes) = body.dyn_ref::<Uint8Array>() {
+        return Ok(bytes.to_vec());
+    }
+    if let Some(buffer) = body.dyn_ref::<ArrayBuffer>() {
+        return Ok(Uint8Array::new(buffer).to_vec());
+    }
+    if ArrayBuffer::is_view(body) {
+        let get = |key: &str| Reflect::get(body, &JsValue::from_str(key));
+        let buffer: ArrayBuffer = get("buffer")?.unchecked_into();
+        let offset = get("byteOffset")?.as_f64().unwrap_or(0.0) as u32;
+        let len = get("byteLength")?.as_f64().unwrap_or(0.0) as u32;
+        return Ok(Uint8Array::new_with_byte_offset_and_length(&buffer, offset, len).to_vec());
+    }
+    Err(type_error(
+        "body must be a string, a Uint8Array or an ArrayBuffer",
+    ))
+}
+
+/// Reads an optional string property.
+fn string_prop(obj: &JsValue, key: &str) -> Result<Option<String>, JsValue> {
+    let v = Reflect::get(obj, &JsValue::from_str(key))?;
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    v.as_string()
+        .map(Some)
+        .ok_or_else(|| type_error(&format!("{key} must be a string")))
+}
+
+/// A session from `{accessKey, secretKey, signMethod?, endpoint?}`.
+fn session_arg(credentials: &JsValue) -> Result<Session, JsValue> {
+    if !credentials.is_object() {
+        return Err(type_error(
+            "credentials must be an object {accessKey, secretKey, signMethod?, endpoint?}",
+        ));
+    }
+    let access_key = string_prop(credentials, "accessKey")?
+        .filter(|k| !k.trim().is_empty())
+        .ok_or_else(|| type_error("accessKey is required"))?;
+    let secret_key = string_prop(credentials, "secretKey")?
+        .ok_or_else(|| type_error("secretKey is required (a string)"))?;
+    let method = method_arg(&Reflect::get(
+        credentials,
+        &JsValue::from_str("signMethod"),
+    )?)?;
+    let session = Session::new(&access_key, &secret_key, method);
+    Ok(match string_prop(credentials, "endpoint")? {
+        Some(e) if !e.trim().is_empty() => session.with_endpoint(&e),
+        _ => session,
+    })
+}
+
+fn decode_to_js(
+    shape: Shape,
+    status: f64,
+    body: &JsValue,
+    date_header: Option<String>,
+    now_ms: Option<f64>,
+) -> Result<JsValue, JsValue> {
+    let status = status_arg(status)?;
+    let bytes = body_arg(body)?;
+    let now = now_or(now_ms)?;
+    let result = ews_core::decode::with_date(
+        decode_json(shape, status, &bytes),
+        date_header.as_deref(),
+        now,
+    );
+    match result {
+        Ok(json) => parse_json(&json),
+        Err(e) => Err(core_error(&e)),
+    }
+}
+
+fn command_arg(command: &JsValue) -> Result<Command, JsValue> {
+    let json = stringify(command)?.unwrap_or_default();
+    serde_json::from_str(&json).map_err(|e| type_error(&format!("not a command: {e}")))
+}
+
+// -------------------------------------------------------------- functions
+
+/// The signature of `params` under `secret`: upper-case hex HMAC (MD5 by
+/// default) of `secret + name1 + value1 + … + secret`, parameters sorted by
+/// name. Never include path parameters or the secret in `params`.
+#[wasm_bindgen(js_name = signature)]
+pub fn signature(
+    #[wasm_bindgen(unchecked_param_type = "SignMethodName | null | undefined")] method: JsValue,
+    secret: &str,
+    #[wasm_bindgen(unchecked_param_type = "SignParams")] params: JsValue,
+) -> Result<String, JsValue> {
+    let method = method_arg(&method)?;
+    let params = params_arg(&params)?;
+    Ok(sign::signature(method, secret, &pairs(&params)))
+}
+
+/// The exact string that is HMAC'd, for debugging a signature. It contains
+/// the secret: never log it.
+#[wasm_bindgen(js_name = stringToSign)]
+pub fn string_to_sign(
+    secret: &str,
+    #[wasm_bindgen(unchecked_param_type = "SignParams")] params: JsValue,
+) -> Result<String, JsValue> {
+    let params = params_arg(&params)?;
+    Ok(sign::string_to_sign(secret, &pairs(&params)))
+}
+
+/// A signed request for one of the six operations, at `nowMs` (ms since
+/// 1970; pass a clock-corrected time, see `clockCorrectionMs`). `id` is the
+/// container id (number or numeric string) or the command id; `null` for
+/// `list`. Throws an `EwsError` of kind `invalid_id` for a bad id.
+#[wasm_bindgen(js_name = buildRequest, unchecked_return_type = "SignedRequest")]
+pub fn build_request(
+    #[wasm_bindgen(unchecked_param_type = "OperationName")] operation: &str,
+    #[wasm_bindgen(unchecked_param_type = "number | string | null | undefined")] id: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Credentials")] credentials: JsValue,
+    now_ms: f64,
+) -> Result<JsValue, JsValue> {
+    let session = session_arg(&credentials)?;
+    let op = operation::parse(operation, id_arg(&id)?).map_err(|e| operation_error(&e))?;
+    to_js(&session.prepare(&op, ms_arg("nowMs", now_ms)?))
+}
+
+/// Decodes the answer to `GET /api/v1/container` (any HTTP status: the
+/// envelope decides). `dateHeader` and `nowMs` (default: now) let a sign
+/// error say how far off the local clock is. Throws an `EwsError`.
+#[wasm_bindgen(js_name = decodeContainerList, unchecked_return_type = "Container[]")]
+pub fn decode_container_list(
+    status: f64,
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer | string")] body: JsValue,
+    date_header: Option<String>,
+    now_ms: Option<f64>,
+) -> Result<JsValue, JsValue> {
+    decode_to_js(Shape::ContainerList, status, &body, date_header, now_ms)
+}
+
+/// Decodes the answer to `GET /api/v1/container/{id}`. Throws an `EwsError`.
+#[wasm_bindgen(js_name = decodeContainer, unchecked_return_type = "Container")]
+pub fn decode_container(
+    status: f64,
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer | string")] body: JsValue,
+    date_header: Option<String>,
+    now_ms: Option<f64>,
+) -> Result<JsValue, JsValue> {
+    decode_to_js(Shape::Container, status, &body, date_header, now_ms)
+}
+
+/// Decodes the answer to start, stop, delete or `GET /api/v1/command/{id}`.
+/// Throws an `EwsError`.
+#[wasm_bindgen(js_name = decodeCommand, unchecked_return_type = "Command")]
+pub fn decode_command(
+    status: f64,
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer | string")] body: JsValue,
+    date_header: Option<String>,
+    now_ms: Option<f64>,
+) -> Result<JsValue, JsValue> {
+    decode_to_js(Shape::Command, status, &body, date_header, now_ms)
+}
+
+/// Decodes the answer to `operation`: `Container[]` for list, `Container`
+/// for get, `Command` for the others. Throws an `EwsError`.
+#[wasm_bindgen(js_name = decodeResponse, unchecked_return_type = "Container[] | Container | Command")]
+pub fn decode_response(
+    #[wasm_bindgen(unchecked_param_type = "OperationName")] operation: &str,
+    status: f64,
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer | string")] body: JsValue,
+    date_header: Option<String>,
+    now_ms: Option<f64>,
+) -> Result<JsValue, JsValue> {
+    let shape = operation::shape_of_name(operation).map_err(|e| operation_error(&e))?;
+    decode_to_js(shape, status, &body, date_header, now_ms)
+}
+
+/// Server clock minus local clock, ms, from a response's `Date` header
+/// received at local time `nowMs`; 0 when within the noise (2 s); `undefined`
+/// when the header is not an HTTP date. Add it to `Date.now()` when signing.
+#[wasm_bindgen(js_name = clockCorrectionMs)]
+pub fn clock_correction_ms(date_header: &str, now_ms: f64) -> Result<Option<f64>, JsValue> {
+    let now = ms_arg("nowMs", now_ms)?;
+    Ok(clock::correction_ms(date_header, now).map(|c| c as f64))
+}
+
+/// Whether `action` makes sense for a container in `status` (the rule every
+/// UI and the simulator share).
+#[wasm_bindgen(js_name = actionAllowed)]
+pub fn action_allowed(
+    #[wasm_bindgen(unchecked_param_type = "Action")] action: &str,
+    #[wasm_bindgen(unchecked_param_type = "ContainerStatus")] status: &str,
+) -> Result<bool, JsValue> {
+    let action = Action::parse(action)
+        .ok_or_else(|| type_error("unknown action: use start, stop or delete"))?;
+    Ok(action.allowed_from(&ContainerStatus::parse(status)))
+}
+
+/// The actions allowed for a container in `status`, in the order start, stop, delete.
+#[wasm_bindgen(js_name = allowedActions, unchecked_return_type = "Action[]")]
+pub fn allowed_actions(
+    #[wasm_bindgen(unchecked_param_type = "ContainerStatus")] status: &str,
+) -> JsValue {
+    Action::allowed(&ContainerStatus::parse(status))
+        .map(|a| JsValue::from_str(a.as_str()))
+        .collect::<Array>()
+        .into()
+}
+
+/// The outcome a command reports, or `undefined` while it runs.
+#[wasm_bindgen(js_name = outcomeOf, unchecked_return_type = "Outcome | undefined")]
+pub fn outcome_of(
+    #[wasm_bindgen(unchecked_param_type = "Command")] command: JsValue,
+) -> Result<JsValue, JsValue> {
+    match Outcome::of(&command_arg(&command)?) {
+        Some(o) => to_js(&OutcomeInfo::from_outcome(&o)),
+        None => Ok(JsValue::UNDEFINED),
+    }
+}
+
+/// The core's default follow policy.
+#[wasm_bindgen(js_name = defaultFollowPolicy, unchecked_return_type = "FollowPolicy")]
+pub fn default_follow_policy() -> Result<JsValue, JsValue> {
+    to_js(&PolicyInit::of(&Default::default()))
+}
+
+// ---------------------------------------------------------------- classes
+
+/// Follows one command with the core's policy: ask `start()` (or
+/// `afterStatus(0, command)` with the answer to start/stop/delete), wait
+/// `pollInMs`, poll `GET /api/v1/command/{id}`, then ask `afterStatus` or
+/// `afterError`, until the answer is `{done: true, outcome}`.
+/// `EwsClient.followCommand` does all of this.
+#[wasm_bindgen]
+pub struct CommandFollower {
+    inner: Follower,
+}
+
+#[wasm_bindgen]
+impl CommandFollower {
+    /// A follower with the default policy, or with some of its knobs changed.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_optional_param_type = "Partial<FollowPolicy> | null")]
+        policy: JsValue,
+    ) -> Result<CommandFollower, JsValue> {
+        let json = stringify(&policy)?;
+        let policy = PolicyInit::parse(json.as_deref()).map_err(|e| type_error(&e))?;
+        Ok(CommandFollower {
+            inner: Follower::new(policy),
+        })
+    }
+
+    /// The policy in use.
+    #[wasm_bindgen(getter, unchecked_return_type = "FollowPolicy")]
+    pub fn policy(&self) -> Result<JsValue, JsValue> {
+        to_js(&PolicyInit::of(self.inner.policy()))
+    }
+
+    /// The first decision, before any status was seen.
+    #[wasm_bindgen(unchecked_return_type = "Next")]
+    pub fn start(&self) -> Result<JsValue, JsValue> {
+        to_js(&NextInfo::from_next(&self.inner.start()))
+    }
+
+    /// The decision after seeing `command` at `elapsedMs` since it was issued.
+    #[wasm_bindgen(js_name = afterStatus, unchecked_return_type = "Next")]
+    pub fn after_status(
+        &mut self,
+        elapsed_ms: f64,
+        #[wasm_bindgen(unchecked_param_type = "Command")] command: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let elapsed = ms_arg("elapsedMs", elapsed_ms)?;
+        let command = command_arg(&command)?;
+        to_js(&NextInfo::from_next(
+            &self.inner.after_status(elapsed, &command),
+        ))
+    }
+
+    /// The decision after a poll failed at `elapsedMs`. An `EwsError` counts
+    /// as transient or not by its `transient` flag; anything else stops
+    /// following (it is not a failure of the API).
+    #[wasm_bindgen(js_name = afterError, unchecked_return_type = "Next")]
+    pub fn after_error(
+        &mut self,
+        elapsed_ms: f64,
+        #[wasm_bindgen(unchecked_param_type = "unknown")] error: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let elapsed = ms_arg("elapsedMs", elapsed_ms)?;
+        let (transient, reason) = failure_of(&error);
+        to_js(&NextInfo::from_next(
+            &self.inner.after_failure(elapsed, transient, reason),
+        ))
+    }
+}
+
+/// `(transient, message)` of a thrown value.
+fn failure_of(error: &JsValue) -> (bool, String) {
+    let prop = |key: &str| Reflect::get(error, &JsValue::from_str(key)).ok();
+    let transient = prop("transient").and_then(|v| v.as_bool());
+    let message = prop("message").and_then(|v| v.as_string());
+    match (transient, message) {
+        (Some(t), Some(m)) => (t, m),
+        (None, Some(m)) => (false, m),
+        _ => (
+            false,
+            error
+                .as_string()
+                .unwrap_or_else(|| String::from("unknown error")),
+        ),
+    }
+}
+
+/// The state of one `EwsClient`: credentials (kept in wasm memory, never
+/// handed back), endpoint and clock correction. `prepare` signs a request;
+/// `receive` learns the clock from the `Date` header and decodes the answer.
+#[wasm_bindgen]
+pub struct ClientCore {
+    session: Session,
+}
+
+#[wasm_bindgen]
+impl ClientCore {
+    /// From `{endpoint, accessKey, secretKey, signMethod?}`; throws a
+    /// `TypeError` naming what is missing (never the secret).
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "Credentials & { endpoint: string }")]
+        options: JsValue,
+    ) -> Result<ClientCore, JsValue> {
+        let session = session_arg(&options)?;
+        if session.endpoint().is_none() {
+            return Err(type_error(
+                "endpoint is required: the API's base URL, e.g. https://open-ews.cloud.tmall.com",
+            ));
+        }
+        Ok(ClientCore { session })
+    }
+
+    /// The API's base URL, without a trailing slash.
+    #[wasm_bindgen(getter)]
+    pub fn endpoint(&self) -> String {
+        self.session.endpoint().unwrap_or_default().to_owned()
+    }
+
+    /// The access key (an identifier, not a secret).
+    #[wasm_bindgen(getter, js_name = accessKey)]
+    pub fn access_key(&self) -> String {
+        self.session.access_key().to_owned()
+    }
+
+    /// `md5` or `sha1`.
+    #[wasm_bindgen(getter, js_name = signMethod, unchecked_return_type = "\"md5\" | \"sha1\"")]
+    pub fn sign_method(&self) -> String {
+        self.session.sign_method().as_str().to_owned()
+    }
+
+    /// Server clock minus local clock, ms, as last measured.
+    #[wasm_bindgen(getter, js_name = correctionMs)]
+    pub fn correction_ms(&self) -> f64 {
+        self.session.correction_ms() as f64
+    }
+
+    /// Signs `operation` on `id` at local time `nowMs` (corrected here).
+    /// Throws an `EwsError` of kind `invalid_id` for a bad id.
+    #[wasm_bindgen(unchecked_return_type = "SignedRequest")]
+    pub fn prepare(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "OperationName")] operation: &str,
+        #[wasm_bindgen(unchecked_param_type = "number | string | null | undefined")] id: JsValue,
+        now_ms: f64,
+    ) -> Result<JsValue, JsValue> {
+        let op = operation::parse(operation, id_arg(&id)?).map_err(|e| operation_error(&e))?;
+        to_js(&self.session.prepare(&op, ms_arg("nowMs", now_ms)?))
+    }
+
+    /// Handles the answer to `operation`, received at local time `nowMs`,
+    /// whose request was signed with `signedWithMs` of correction. Returns
+    /// `{ok: true, value}` or `{ok: false, error, retry}`; `retry` means the
+    /// signature was refused and the clock correction has changed since, so
+    /// one newly signed attempt may succeed.
+    #[wasm_bindgen(unchecked_return_type = "Received<Container[] | Container | Command>")]
+    pub fn receive(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "OperationName")] operation: &str,
+        status: f64,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer | string")] body: JsValue,
+        date_header: Option<String>,
+        now_ms: f64,
+        signed_with_ms: f64,
+    ) -> Result<JsValue, JsValue> {
+        let shape = operation::shape_of_name(operation).map_err(|e| operation_error(&e))?;
+        let status = status_arg(status)?;
+        let bytes = body_arg(&body)?;
+        let now = ms_arg("nowMs", now_ms)?;
+        let out = Object::new();
+        let set = |key: &str, value: &JsValue| Reflect::set(&out, &JsValue::from_str(key), value);
+        let signed_with = if signed_with_ms.is_finite() {
+            signed_with_ms as i64
+        } else {
+            0
+        };
+        match self.session.receive(
+            shape,
+            status,
+            &bytes,
+            date_header.as_deref(),
+            now,
+            signed_with,
+        ) {
+            Received::Value(json) => {
+                set("ok", &JsValue::TRUE)?;
+                set("value", &parse_json(&json)?)?;
+            }
+            Received::Error { error, retry } => {
+                set("ok", &JsValue::FALSE)?;
+                set("error", &core_error(&error))?;
+                set("retry", &JsValue::from_bool(retry))?;
+            }
+        }
+        Ok(out.into())
+    }
+
+    /// The `EwsError` (kind `network`, transient) for a request to this
+    /// endpoint that got no answer; `cause` is the runtime's text.
+    #[wasm_bindgen(js_name = networkError, unchecked_return_type = "import(\"./errors.js\").EwsError")]
+    pub fn network_error(&self, cause: &str) -> JsValue {
+        ews_error(&ErrorInfo::network(
+            self.session.endpoint().unwrap_or_default(),
+            cause,
+        ))
+    }
+}

@@ -1,0 +1,200 @@
+//! `cargo xtask js [build|test]`: the JavaScript SDK (`crates/ews-js`).
+//!
+//! `build` (the default) compiles the crate to wasm in release, runs
+//! `wasm-bindgen --target web` and, when binaryen's `wasm-opt` is installed
+//! (`tests/node_modules/.bin`), `wasm-opt -Oz`; copies the hand-written ES
+//! modules and `package.json` from `crates/ews-js/js/` next to them in
+//! `dist/ews-js/`, and prints the package's size (raw and gzip -9).
+//! `test` builds the SDK and the simulator, then runs `node --test tests/js/`
+//! (the tests start and stop their own `ews-sim`).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::tools;
+use crate::util::{Result, cargo, root, sh, tool_path};
+
+/// The JS modules a runtime loads (the `.d.ts` files are not counted).
+const RUNTIME_JS: &[&str] = &[
+    "index.js",
+    "sdk.js",
+    "runtime.js",
+    "client.js",
+    "errors.js",
+    "ews_js.js",
+];
+const WASM: &str = "ews_js_bg.wasm";
+
+pub(crate) fn run(args: &[String]) -> Result {
+    match args.first().map(String::as_str) {
+        None | Some("build") => build().map(drop),
+        Some("test") => test(),
+        Some(other) => Err(format!("unknown js task `{other}`: try `build` or `test`").into()),
+    }
+}
+
+/// The package directory.
+pub(crate) fn dist() -> PathBuf {
+    root().join("dist/ews-js")
+}
+
+/// Where cargo puts artifacts: `$CARGO_TARGET_DIR` or `target/`.
+fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => root().join(dir),
+        None => root().join("target"),
+    }
+}
+
+/// Builds `dist/ews-js/` and prints its size; returns the directory.
+pub(crate) fn build() -> Result<PathBuf> {
+    tools::wasm_target()?;
+    tools::wasm_bindgen_cli()?;
+    sh(cargo().args([
+        "build",
+        "-p",
+        "ews-js",
+        "--release",
+        "--target",
+        "wasm32-unknown-unknown",
+    ]))?;
+    let wasm = target_dir().join("wasm32-unknown-unknown/release/ews_js.wasm");
+    let out = dist();
+    if out.exists() {
+        fs::remove_dir_all(&out)?;
+    }
+    fs::create_dir_all(&out)?;
+    sh(Command::new("wasm-bindgen")
+        .env("PATH", tool_path())
+        .args(["--target", "web", "--out-name", "ews_js", "--out-dir"])
+        .arg(&out)
+        .arg(&wasm))?;
+    optimize(&out.join(WASM))?;
+    copy_sources(&out)?;
+    print_sizes(&out)?;
+    Ok(out)
+}
+
+/// `wasm-opt -Oz` in place, when binaryen's wasm-opt (npm, version 132) is
+/// installed; never Debian's (see TOOLCHAIN.md).
+fn optimize(wasm: &Path) -> Result {
+    let bin = root().join("tests/node_modules/.bin/wasm-opt");
+    if !bin.exists() {
+        eprintln!(
+            "wasm-opt not found at {}: skipped (run `cargo xtask install`)",
+            bin.display()
+        );
+        return Ok(());
+    }
+    // The features rustc enables by default for wasm32-unknown-unknown
+    // (its target_features section is stripped by the release profile).
+    sh(Command::new(&bin)
+        .args([
+            "-Oz",
+            "--enable-bulk-memory",
+            "--enable-nontrapping-float-to-int",
+            "--enable-sign-ext",
+            "--enable-mutable-globals",
+            "--enable-reference-types",
+            "--enable-multivalue",
+        ])
+        .arg(wasm)
+        .arg("-o")
+        .arg(wasm))
+}
+
+/// Copies `crates/ews-js/js/*` into the package, with the version filled in.
+fn copy_sources(out: &Path) -> Result {
+    let src = root().join("crates/ews-js/js");
+    for entry in fs::read_dir(&src)? {
+        let path = entry?.path();
+        let Some(name) = path.file_name() else {
+            continue;
+        };
+        if name == "package.json" {
+            let text = fs::read_to_string(&path)?.replace("@VERSION@", env!("CARGO_PKG_VERSION"));
+            fs::write(out.join(name), text)?;
+        } else if path.is_file() {
+            fs::copy(&path, out.join(name))?;
+        }
+    }
+    Ok(())
+}
+
+/// Size of `path` compressed with `gzip -9`.
+fn gzip_len(path: &Path) -> Result<u64> {
+    let out = Command::new("gzip")
+        .args(["-9", "-c"])
+        .arg(path)
+        .output()
+        .map_err(|e| format!("cannot run gzip: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("gzip -9 {} failed", path.display()).into());
+    }
+    Ok(out.stdout.len() as u64)
+}
+
+fn kb(bytes: u64) -> String {
+    format!("{:.1} KB", bytes as f64 / 1024.0)
+}
+
+/// Prints raw and gzip -9 sizes of the wasm and of the JS modules a runtime
+/// loads, each file compressed on its own (as a server sends them).
+fn print_sizes(out: &Path) -> Result {
+    println!("\n@ews/sdk in {}:", out.display());
+    println!("{:<24} {:>12} {:>12}", "file", "raw", "gzip -9");
+    let row = |name: &str| -> Result<(u64, u64)> {
+        let path = out.join(name);
+        let raw = fs::metadata(&path)?.len();
+        let gz = gzip_len(&path)?;
+        println!("{name:<24} {raw:>12} {gz:>12}");
+        Ok((raw, gz))
+    };
+    let (wasm_raw, wasm_gz) = row(WASM)?;
+    let (mut js_raw, mut js_gz) = (0, 0);
+    for name in RUNTIME_JS {
+        let (raw, gz) = row(name)?;
+        js_raw += raw;
+        js_gz += gz;
+    }
+    println!("{:<24} {:>12} {:>12}", "js (6 modules)", js_raw, js_gz);
+    println!(
+        "{:<24} {:>12} {:>12}",
+        "wasm + js",
+        wasm_raw + js_raw,
+        wasm_gz + js_gz
+    );
+    println!(
+        "total: {} raw, {} gzip -9 (wasm {} gz, js {} gz)",
+        kb(wasm_raw + js_raw),
+        kb(wasm_gz + js_gz),
+        kb(wasm_gz),
+        kb(js_gz)
+    );
+    Ok(())
+}
+
+/// Builds the SDK and the simulator, lints the crate for wasm, and runs the
+/// Node test suite against a real `ews-sim`.
+pub(crate) fn test() -> Result {
+    sh(cargo().args([
+        "clippy",
+        "-p",
+        "ews-js",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    let out = build()?;
+    sh(cargo().args(["build", "--release", "-p", "ews-sim"]))?;
+    let sim = target_dir().join("release/ews-sim");
+    sh(Command::new("node")
+        .args(["--test", "tests/js/"])
+        .env("EWS_JS_DIST", &out)
+        .env("EWS_SIM", &sim)
+        .env("PATH", tool_path()))
+}
