@@ -286,6 +286,21 @@ mod tests {
     }
 
     #[test]
+    fn jitter_stays_in_bounds_and_varies() {
+        let f = Faults {
+            latency_ms: 10,
+            latency_jitter_ms: 5,
+            ..Faults::default()
+        };
+        let mut rng = Rng::new(4);
+        let seen: std::collections::BTreeSet<u64> =
+            (0..200).map(|_| f.decide(&mut rng, None).0).collect();
+        assert_eq!(seen.first(), Some(&10));
+        assert_eq!(seen.last(), Some(&15));
+        assert_eq!(seen.len(), 6);
+    }
+
+    #[test]
     fn validation() {
         let bad = [
             Faults {

@@ -1,7 +1,7 @@
 //! The simulated service: containers, commands, and how time moves them.
 //!
 //! Pure state, no I/O: every method takes `now_ms` (the real clock, ms since
-//! the Unix epoch). Commands follow their [`plan`](crate::plan) and are
+//! the Unix epoch). Commands follow their [`plan`](mod@crate::plan) and are
 //! advanced lazily by [`Sim::advance`], which the server calls before every
 //! request, so behaviour is deterministic for a seed and a request sequence.
 //! Times shown in the API are shifted by the injected clock skew.

@@ -49,7 +49,7 @@ fn activity_names(c: &Command) -> Vec<&str> {
 #[test]
 fn start_is_followed_to_done_and_the_container_runs() {
     // Slow enough steps that polling sees the phases.
-    let sim = Sim::start(&["--step-ms", "80"]);
+    let sim = Sim::start(&["--step-ms", "150"]);
     let id = sim.first_in(ContainerStatus::Stopped);
     let before = sim.container(id).unwrap();
     let cmd = sim.act(Operation::StartContainer(id));
