@@ -46,6 +46,11 @@ fn main() -> ExitCode {
 }
 
 async fn run(cfg: Config) -> Result<(), String> {
+    if let Some(dir) = &cfg.static_dir
+        && !dir.is_dir()
+    {
+        return Err(format!("--static: {} is not a directory", dir.display()));
+    }
     let listener = tokio::net::TcpListener::bind(cfg.listen.as_str())
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", cfg.listen))?;

@@ -643,6 +643,12 @@ fn help_version_and_bad_flags() {
         assert_eq!(out.status.code(), Some(2), "{bad:?}");
         assert!(!out.stderr.is_empty());
     }
+    let out = std::process::Command::new(bin)
+        .args(["--static", "/no/such/dir"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a directory"));
     // A port that is taken: a clear error, exit 1.
     let sim = Sim::start(&[]);
     let out = std::process::Command::new(bin)
