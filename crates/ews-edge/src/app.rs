@@ -44,6 +44,8 @@ pub struct Incoming {
     pub origin: Option<String>,
     /// `CF-Connecting-IP`.
     pub client_ip: Option<String>,
+    /// `Sec-Fetch-Site` (set by browsers, never by page scripts).
+    pub fetch_site: Option<String>,
     /// `Content-Length`, when given and numeric.
     pub content_length: Option<u64>,
 }
@@ -301,10 +303,24 @@ fn same_origin(origin: Option<&str>, own_origin: &str) -> bool {
     origin.is_some_and(|o| !own_origin.is_empty() && o.trim().eq_ignore_ascii_case(own_origin))
 }
 
-/// For forms: a present `Origin` must be ours (a missing one is allowed, as
-/// for non-browser clients; the cookie is `SameSite=Strict` besides).
-fn origin_absent_or_same(origin: Option<&str>, own_origin: &str) -> bool {
-    origin.is_none() || same_origin(origin, own_origin)
+/// For the login and logout forms: whether the request comes from this
+/// worker's own pages, or from no browser page at all.
+///
+/// A browser sends `Origin: null` (not the page's origin) with a form posted
+/// from a page whose `Referrer-Policy` is `no-referrer`, as the worker's
+/// pages are; it then tells where the form came from with `Sec-Fetch-Site`,
+/// which no page script can set. So: a real `Origin` must be ours; without
+/// one, `Sec-Fetch-Site` must be absent (not a browser: curl, scripts) or
+/// `same-origin`. (The session cookie is `SameSite=Strict` besides.)
+pub fn form_from_own_page(
+    origin: Option<&str>,
+    fetch_site: Option<&str>,
+    own_origin: &str,
+) -> bool {
+    match origin.map(str::trim) {
+        Some(o) if o != "null" => same_origin(Some(o), own_origin),
+        _ => fetch_site.is_none_or(|s| s.trim().eq_ignore_ascii_case("same-origin")),
+    }
 }
 
 /// Handles one request.
@@ -342,7 +358,11 @@ pub async fn handle<P: Platform>(
         .page(fa),
         Route::LoginCss => reply::login_css(),
         Route::Logout if method == "POST" => {
-            if origin_absent_or_same(req.origin.as_deref(), &own_origin) {
+            if form_from_own_page(
+                req.origin.as_deref(),
+                req.fetch_site.as_deref(),
+                &own_origin,
+            ) {
                 Reply::new(303, reply::HTML, "")
                     .with_all(reply::page_headers(fa))
                     .with("Location", "/edge/login")
@@ -412,7 +432,7 @@ async fn login<P: Platform>(
     own_origin: &str,
 ) -> Reply {
     let fa = cfg.frame_ancestors.as_str();
-    if !origin_absent_or_same(req.origin.as_deref(), own_origin) {
+    if !form_from_own_page(req.origin.as_deref(), req.fetch_site.as_deref(), own_origin) {
         return EdgeError::ForeignOrigin.page(fa);
     }
     let now = p.now_ms();

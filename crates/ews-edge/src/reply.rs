@@ -163,6 +163,7 @@ pub fn login_page(status: u16, error: Option<&str>, frame_ancestors: &str) -> Re
         "<h1>EWS console</h1><p>Sign in with the access token you were given. \
          The EWS keys stay on the server.</p>{error}\
          <form method=\"post\" action=\"/edge/login\">\
+         <input type=\"text\" name=\"user\" autocomplete=\"username\" value=\"ews-console\" hidden>\
          <label for=\"token\">Access token</label>\
          <input id=\"token\" name=\"token\" type=\"password\" autocomplete=\"current-password\" \
          required autofocus data-testid=\"edge-login-token\">\

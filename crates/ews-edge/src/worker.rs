@@ -216,6 +216,7 @@ fn incoming(request: &Request) -> Incoming {
         cookie: header(&h, "cookie"),
         origin: header(&h, "origin"),
         client_ip: header(&h, "cf-connecting-ip"),
+        fetch_site: header(&h, "sec-fetch-site"),
         content_length: header(&h, "content-length").and_then(|v| v.trim().parse().ok()),
     }
 }

@@ -699,6 +699,36 @@ fn console_files_with_spa_fallback_and_headers() {
 }
 
 #[test]
+fn forms_must_come_from_our_own_pages() {
+    let own = ORIGIN;
+    // A real Origin decides.
+    assert!(form_from_own_page(Some(ORIGIN), None, own));
+    assert!(form_from_own_page(Some(ORIGIN), Some("cross-site"), own));
+    assert!(!form_from_own_page(
+        Some("https://evil.example"),
+        Some("same-origin"),
+        own
+    ));
+    // `Origin: null` (no-referrer pages) or none: Sec-Fetch-Site decides.
+    assert!(form_from_own_page(Some("null"), Some("same-origin"), own));
+    assert!(!form_from_own_page(Some("null"), Some("cross-site"), own));
+    assert!(!form_from_own_page(Some("null"), Some("same-site"), own));
+    assert!(!form_from_own_page(None, Some("none"), own));
+    // Not a browser at all.
+    assert!(form_from_own_page(None, None, own));
+    assert!(form_from_own_page(Some("null"), None, own));
+
+    let p = fake();
+    let s = State::default();
+    let mut r = login_form(&p, OPERATOR);
+    r.origin = Some("null".into());
+    r.fetch_site = Some("cross-site".into());
+    assert_eq!(run(&p, &s, &r).status, 403);
+    r.fetch_site = Some("same-origin".into());
+    assert_eq!(run(&p, &s, &r).status, 303);
+}
+
+#[test]
 fn urls_split_into_origin_and_path() {
     assert_eq!(
         split_url("https://Host.example:8443/api/v1/x?y#z"),
