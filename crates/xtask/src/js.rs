@@ -195,6 +195,6 @@ pub(crate) fn test() -> Result {
     sh(Command::new("node")
         .args(["--test", "tests/js/"])
         .env("EWS_JS_DIST", &out)
-        .env("EWS_SIM", &sim)
+        .env("EWS_SIM_BIN", &sim)
         .env("PATH", tool_path()))
 }
