@@ -15,9 +15,9 @@ use core::fmt;
 
 use ews_core::clock;
 use ews_core::request::{self, Method, Operation};
-use serde::{Deserialize, Serialize};
 
 use crate::config::{Config, ConfigError};
+use crate::json::{self, Object, Peek, Value};
 use crate::limiter::{self, Limiter};
 use crate::reply::{self, EdgeError, Reply};
 use crate::session;
@@ -379,38 +379,24 @@ pub async fn handle<P: Platform>(
     Outcome::Reply(reply)
 }
 
-#[derive(Serialize)]
-struct SessionInfo<'a> {
-    mode: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    user: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    role: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    login: Option<&'static str>,
-}
-
 fn session_info<P: Platform>(p: &P, state: &State, cfg: &Config, req: &Incoming) -> Reply {
     match authenticate(cfg, state, req, p.now_ms()) {
         Ok(who) => reply::json(
             200,
-            &SessionInfo {
-                mode: "edge",
-                user: Some(who.user.name()),
-                role: Some(who.user.role().as_str()),
-                login: None,
-            },
+            Object::new()
+                .str("mode", "edge")
+                .str("user", who.user.name())
+                .str("role", who.user.role().as_str())
+                .finish(),
         ),
         Err(e) => {
             let status = e.status();
             let mut r = reply::json(
                 status,
-                &SessionInfo {
-                    mode: "edge",
-                    user: None,
-                    role: None,
-                    login: Some("/edge/login"),
-                },
+                Object::new()
+                    .str("mode", "edge")
+                    .str("login", "/edge/login")
+                    .finish(),
             );
             // Keep Set-Cookie (clear a stale session), Retry-After, WWW-Authenticate.
             let extra = e.envelope().headers;
@@ -465,11 +451,7 @@ async fn login<P: Platform>(
     let user = token.as_deref().and_then(|t| cfg.users.by_token(t.trim()));
     match user {
         Some(user) => {
-            p.log(&log_line(&LoginLog {
-                event: "login",
-                user: Some(user.name()),
-                ok: true,
-            }));
+            p.log(&login_log(Some(user.name()), true));
             let value = session::issue(&cfg.session_key, user, now, cfg.session_ttl_s);
             Reply::new(303, reply::HTML, "")
                 .with_all(reply::page_headers(fa))
@@ -479,28 +461,25 @@ async fn login<P: Platform>(
         }
         None => {
             state.limiter.borrow_mut().record_failure(&client, now);
-            p.log(&log_line(&LoginLog {
-                event: "login",
-                user: None,
-                ok: false,
-            }));
+            p.log(&login_log(None, false));
             reply::login_page(401, Some("That access token is not valid."), fa)
         }
     }
 }
 
-#[derive(Serialize)]
-struct LoginLog<'a> {
-    event: &'static str,
-    user: Option<&'a str>,
-    ok: bool,
+fn login_log(user: Option<&str>, ok: bool) -> String {
+    Object::new()
+        .str("event", "login")
+        .field("user", user.into())
+        .field("ok", Value::Bool(ok))
+        .finish()
 }
 
-/// One state-changing action, as logged.
-#[derive(Debug, Serialize, PartialEq, Eq)]
+/// One state-changing action, as logged: who (the token's name, never the
+/// token), what, on which container, the command it made and what the
+/// upstream said.
+#[derive(Debug, PartialEq, Eq)]
 pub struct ActionLog<'a> {
-    /// Always `action`.
-    pub event: &'static str,
     /// The token's name (never the token).
     pub user: &'a str,
     /// The user's role.
@@ -510,105 +489,42 @@ pub struct ActionLog<'a> {
     /// The container.
     pub container: Option<u64>,
     /// The command the upstream created, when it did.
-    #[serde(rename = "commandId")]
     pub command_id: Option<String>,
     /// The HTTP status of the upstream's answer (`None`: no answer).
-    #[serde(rename = "upstreamStatus")]
     pub upstream_status: Option<u16>,
     /// The envelope's `code` (`"0"`: success).
-    #[serde(rename = "upstreamCode")]
     pub upstream_code: Option<String>,
     /// What went wrong when no answer came: `unreachable` or `timeout`.
     pub error: Option<&'static str>,
 }
 
-fn log_line(value: &impl Serialize) -> String {
-    serde_json::to_string(value).unwrap_or_default()
-}
-
-/// An envelope's `code` (a string, or leniently a whole number) and, for
-/// actions, `data.commandId`. Hand-written so that no `serde_json::Value`
-/// (and its float code) ends up in the wasm.
-#[derive(Default)]
-struct Peek {
-    code: Option<String>,
-    command_id: Option<String>,
-}
-
-struct CodeText(Option<String>);
-
-impl<'de> Deserialize<'de> for CodeText {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl serde::de::Visitor<'_> for V {
-            type Value = CodeText;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a code")
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<CodeText, E> {
-                Ok(CodeText(Some(v.to_owned())))
-            }
-            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<CodeText, E> {
-                Ok(CodeText(Some(v.to_string())))
-            }
-            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<CodeText, E> {
-                Ok(CodeText(Some(v.to_string())))
-            }
-            fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<CodeText, E> {
-                Ok(CodeText(None))
-            }
-            fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<CodeText, E> {
-                Ok(CodeText(None))
-            }
-            fn visit_unit<E: serde::de::Error>(self) -> Result<CodeText, E> {
-                Ok(CodeText(None))
-            }
-        }
-        d.deserialize_any(V)
+impl ActionLog<'_> {
+    /// The log line: one JSON object, `"event":"action"` first.
+    pub fn to_json(&self) -> String {
+        Object::new()
+            .str("event", "action")
+            .str("user", self.user)
+            .str("role", self.role)
+            .str("op", self.op)
+            .field("container", self.container.map_or(Value::Null, Value::Num))
+            .field("commandId", self.command_id.as_deref().into())
+            .field(
+                "upstreamStatus",
+                self.upstream_status
+                    .map_or(Value::Null, |s| Value::Num(u64::from(s))),
+            )
+            .field("upstreamCode", self.upstream_code.as_deref().into())
+            .field("error", self.error.into())
+            .finish()
     }
 }
 
-#[derive(Deserialize)]
-struct PeekEnvelope {
-    #[serde(default)]
-    code: Option<CodeText>,
-    #[serde(default)]
-    data: Option<PeekData>,
-}
-
-#[derive(Deserialize)]
-struct PeekCode {
-    #[serde(default)]
-    code: Option<CodeText>,
-}
-
-#[derive(Deserialize)]
-struct PeekData {
-    #[serde(default, rename = "commandId")]
-    command_id: Option<String>,
-}
-
-fn peek(body: &[u8], with_data: bool) -> Peek {
+/// Upstream bodies larger than [`PEEK_LIMIT`] are not read.
+fn peek(body: &[u8]) -> Peek {
     if body.len() > PEEK_LIMIT {
-        return Peek::default();
-    }
-    if with_data {
-        match serde_json::from_slice::<PeekEnvelope>(body) {
-            Ok(e) => Peek {
-                code: e.code.and_then(|c| c.0),
-                command_id: e.data.and_then(|d| d.command_id),
-            },
-            // `data` may be something else (an error's null is fine, an
-            // array is not): fall back to the code alone.
-            Err(_) => peek(body, false),
-        }
+        Peek::default()
     } else {
-        serde_json::from_slice::<PeekCode>(body)
-            .map(|c| Peek {
-                code: c.code.and_then(|c| c.0),
-                command_id: None,
-            })
-            .unwrap_or_default()
+        json::peek(body)
     }
 }
 
@@ -643,17 +559,19 @@ async fn api<P: Platform>(
             Err(FetchError::Unreachable) => (None, None, None, Some("unreachable")),
             Err(FetchError::Timeout) => (None, None, None, Some("timeout")),
         };
-        p.log(&log_line(&ActionLog {
-            event: "action",
-            user: who.user.name(),
-            role: who.user.role().as_str(),
-            op: op.name(),
-            container: op.container().map(|c| c.0),
-            command_id,
-            upstream_status: status,
-            upstream_code: code,
-            error,
-        }));
+        p.log(
+            &ActionLog {
+                user: who.user.name(),
+                role: who.user.role().as_str(),
+                op: op.name(),
+                container: op.container().map(|c| c.0),
+                command_id,
+                upstream_status: status,
+                upstream_code: code,
+                error,
+            }
+            .to_json(),
+        );
     }
     match result {
         Ok((up, _)) if (300..400).contains(&up.status) => {
@@ -707,7 +625,7 @@ async fn proxy<P: Platform>(
         if let Some(m) = measured {
             state.correction_ms.set(m);
         }
-        let peeked = peek(&up.body, op.is_mutating());
+        let peeked = peek(&up.body);
         if !retried && retry_for_skew(peeked.code.as_deref(), used, measured) {
             retried = true;
             continue;

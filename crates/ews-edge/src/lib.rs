@@ -26,6 +26,7 @@
 
 pub mod app;
 pub mod config;
+pub mod json;
 pub mod limiter;
 pub mod reply;
 pub mod session;

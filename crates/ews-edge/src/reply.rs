@@ -7,7 +7,6 @@
 
 use ews_core::ApiErrorCode;
 use ews_core::request::RouteError;
-use serde::Serialize;
 
 use crate::config::{ConfigError, DEFAULT_FRAME_ANCESTORS};
 use crate::users::Role;
@@ -99,27 +98,19 @@ pub fn data_headers() -> Vec<(&'static str, String)> {
     h
 }
 
-#[derive(Serialize)]
-struct Envelope<'a> {
-    code: &'a str,
-    message: &'a str,
-    data: Option<()>,
-}
-
 /// A JSON API envelope with an error code, with data headers.
 pub fn envelope(status: u16, code: &ApiErrorCode, message: &str) -> Reply {
-    let body = serde_json::to_vec(&Envelope {
-        code: code.code(),
-        message,
-        data: None,
-    })
-    .unwrap_or_default();
-    Reply::new(status, JSON, body).with_all(data_headers())
+    let body = crate::json::Object::new()
+        .str("code", code.code())
+        .str("message", message)
+        .field("data", crate::json::Value::Null)
+        .finish();
+    json(status, body)
 }
 
-/// JSON of any serializable value, with data headers.
-pub fn json(status: u16, value: &impl Serialize) -> Reply {
-    Reply::new(status, JSON, serde_json::to_vec(value).unwrap_or_default()).with_all(data_headers())
+/// A JSON body, with data headers.
+pub fn json(status: u16, body: String) -> Reply {
+    Reply::new(status, JSON, body).with_all(data_headers())
 }
 
 /// Escapes text for HTML.
