@@ -6,7 +6,7 @@
 //! modules and `package.json` from `crates/ews-js/js/` next to them in
 //! `dist/ews-js/`, and prints the package's size (raw and gzip -9).
 //! `test` builds the SDK and the simulator, then runs `node --test tests/js/`
-//! (the tests start and stop their own `ews-sim`).
+//! (the tests start and stop their own `ews-sim`, workerd and Chromium).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -176,7 +176,7 @@ fn print_sizes(out: &Path) -> Result {
 }
 
 /// Builds the SDK and the simulator, lints the crate for wasm, and runs the
-/// Node test suite against a real `ews-sim`.
+/// Node test suite against a real `ews-sim` (in Node, workerd and Chromium).
 pub(crate) fn test() -> Result {
     sh(cargo().args([
         "clippy",
@@ -189,6 +189,9 @@ pub(crate) fn test() -> Result {
         "-D",
         "warnings",
     ]))?;
+    // workerd and playwright-core (npm), Chromium (Debian): the runtime tests use them.
+    tools::npm_packages()?;
+    tools::chromium()?;
     let out = build()?;
     sh(cargo().args(["build", "--release", "-p", "ews-sim"]))?;
     let sim = target_dir().join("release/ews-sim");
