@@ -299,7 +299,12 @@ fn machine() -> String {
                 .map(|(_, v)| v.trim().to_owned())
         })
         .unwrap_or_else(|| "unknown CPU".to_owned());
-    format!("{cores} cores (nproc), {cpu}")
+    // Other work on the machine skews the figures: say how busy it was.
+    let load = std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|t| t.split_whitespace().next().map(str::to_owned))
+        .unwrap_or_else(|| "unknown".to_owned());
+    format!("{cores} cores (nproc), {cpu}, 1-minute load average {load} when the run ended")
 }
 
 fn section(opts: &Options, figures: &[Figures]) -> String {
