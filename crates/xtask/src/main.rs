@@ -1,5 +1,6 @@
 //! `cargo xtask`: every project task, so the README's commands are short and
-//! the same on every machine. Standard library only.
+//! the same on every machine. Standard library plus ews-core (to sign
+//! benchmark requests).
 //!
 //! - `cargo xtask run`: install what is missing, build the console, start the
 //!   simulator serving it, print the URL and the demo credentials.
