@@ -338,7 +338,7 @@ pub async fn handle<P: Platform>(
         Err(e) => {
             let e = EdgeError::Config(e);
             return Outcome::Reply(if json_route {
-                e.envelope()
+                e.api()
             } else {
                 e.page(crate::config::DEFAULT_FRAME_ANCESTORS)
             });
@@ -349,7 +349,7 @@ pub async fn handle<P: Platform>(
     let reply = match route {
         Route::Api => api(p, state, &cfg, req, &own_origin, path).await,
         Route::Session if method == "GET" => session_info(p, state, &cfg, req),
-        Route::Session => EdgeError::MethodNotAllowed { allowed: "GET" }.envelope(),
+        Route::Session => EdgeError::MethodNotAllowed { allowed: "GET" }.api(),
         Route::Login if method == "GET" || method == "HEAD" => reply::login_page(200, None, fa),
         Route::Login if method == "POST" => login(p, state, &cfg, req, &own_origin).await,
         Route::Login => EdgeError::MethodNotAllowed {
@@ -373,7 +373,7 @@ pub async fn handle<P: Platform>(
             }
         }
         Route::Logout => EdgeError::MethodNotAllowed { allowed: "POST" }.page(fa),
-        Route::EdgeOther => EdgeError::NotFound.envelope(),
+        Route::EdgeOther => EdgeError::NotFound.api(),
         Route::Asset => return asset(p, &cfg, method, path).await,
     };
     Outcome::Reply(reply)
@@ -399,7 +399,7 @@ fn session_info<P: Platform>(p: &P, state: &State, cfg: &Config, req: &Incoming)
                     .finish(),
             );
             // Keep Set-Cookie (clear a stale session), Retry-After, WWW-Authenticate.
-            let extra = e.envelope().headers;
+            let extra = e.api().headers;
             r.headers.extend(
                 extra.into_iter().filter(|(n, _)| {
                     matches!(*n, "Set-Cookie" | "Retry-After" | "WWW-Authenticate")
@@ -538,14 +538,14 @@ async fn api<P: Platform>(
 ) -> Reply {
     let who = match authenticate(cfg, state, req, p.now_ms()) {
         Ok(who) => who,
-        Err(e) => return e.envelope(),
+        Err(e) => return e.api(),
     };
     let op = match Operation::route(&req.method, path) {
         Ok(op) => op,
-        Err(e) => return EdgeError::NoRoute(e).envelope(),
+        Err(e) => return EdgeError::NoRoute(e).api(),
     };
     if let Err(e) = authorize(&who, &op, req.origin.as_deref(), own_origin) {
-        return e.envelope();
+        return e.api();
     }
     let result = proxy(p, state, cfg, &op).await;
     if op.is_mutating() {
@@ -575,7 +575,7 @@ async fn api<P: Platform>(
     }
     match result {
         Ok((up, _)) if (300..400).contains(&up.status) => {
-            EdgeError::UpstreamRedirect { status: up.status }.envelope()
+            EdgeError::UpstreamRedirect { status: up.status }.api()
         }
         Ok((up, _)) => {
             let content_type = up
@@ -583,11 +583,11 @@ async fn api<P: Platform>(
                 .unwrap_or_else(|| "application/octet-stream".to_owned());
             Reply::new(up.status, &content_type, up.body).with_all(reply::data_headers())
         }
-        Err(FetchError::Unreachable) => EdgeError::UpstreamUnreachable.envelope(),
+        Err(FetchError::Unreachable) => EdgeError::UpstreamUnreachable.api(),
         Err(FetchError::Timeout) => EdgeError::UpstreamTimeout {
             timeout_ms: cfg.timeout_ms,
         }
-        .envelope(),
+        .api(),
     }
 }
 

@@ -256,19 +256,30 @@ impl EdgeError {
         }
     }
 
-    /// The envelope code.
-    pub fn code(&self) -> ApiErrorCode {
-        match self {
+    /// Whether this is the worker refusing the client (401, 403, 429), as
+    /// opposed to an API-level failure. Refusals are answered without an API
+    /// `code`, so that clients (the console, through ews-core's decoding)
+    /// see them as HTTP errors of the gateway — "sign in again", "ask for an
+    /// operator token" — and never as an error of the EWS account.
+    pub fn is_refusal(&self) -> bool {
+        matches!(
+            self,
+            EdgeError::Unauthenticated { .. }
+                | EdgeError::BadToken
+                | EdgeError::RateLimited { .. }
+                | EdgeError::RoleForbidden { .. }
+                | EdgeError::ForeignOrigin
+        )
+    }
+
+    /// The envelope code of an API-level failure (`None` for refusals).
+    pub fn code(&self) -> Option<ApiErrorCode> {
+        Some(match self {
             EdgeError::Config(_)
             | EdgeError::NoAssets
             | EdgeError::UpstreamUnreachable
             | EdgeError::UpstreamRedirect { .. }
             | EdgeError::AssetsFailed => ApiErrorCode::InternalError,
-            EdgeError::Unauthenticated { .. }
-            | EdgeError::BadToken
-            | EdgeError::RateLimited { .. }
-            | EdgeError::RoleForbidden { .. }
-            | EdgeError::ForeignOrigin => ApiErrorCode::NoPermission,
             EdgeError::NoRoute(RouteError::InvalidId(_)) | EdgeError::BodyTooLarge => {
                 ApiErrorCode::ParamError
             }
@@ -276,7 +287,12 @@ impl EdgeError {
                 ApiErrorCode::ActionNotExist
             }
             EdgeError::UpstreamTimeout { .. } => ApiErrorCode::Timeout,
-        }
+            EdgeError::Unauthenticated { .. }
+            | EdgeError::BadToken
+            | EdgeError::RateLimited { .. }
+            | EdgeError::RoleForbidden { .. }
+            | EdgeError::ForeignOrigin => return None,
+        })
     }
 
     /// What happened and what to do.
@@ -327,9 +343,24 @@ impl EdgeError {
         }
     }
 
-    /// The error as an API envelope.
-    pub fn envelope(&self) -> Reply {
-        envelope(self.status(), &self.code(), &self.message()).with_all(self.extra_headers())
+    /// The error as an API client gets it: an envelope for API-level
+    /// failures (404, 405, 400, 500, 502, 504); for refusals (401, 403, 429)
+    /// `{"message","mode":"edge"}` with `"login":"/edge/login"` where signing
+    /// in helps, and no `code`.
+    pub fn api(&self) -> Reply {
+        let reply = match self.code() {
+            Some(code) => envelope(self.status(), &code, &self.message()),
+            None => {
+                let mut body = crate::json::Object::new()
+                    .str("message", &self.message())
+                    .str("mode", "edge");
+                if matches!(self.status(), 401 | 429) {
+                    body = body.str("login", "/edge/login");
+                }
+                json(self.status(), body.finish())
+            }
+        };
+        reply.with_all(self.extra_headers())
     }
 
     /// The error as a page for a person.
@@ -361,7 +392,7 @@ mod tests {
 
     #[test]
     fn envelopes_are_api_shaped() {
-        let r = EdgeError::UpstreamTimeout { timeout_ms: 5000 }.envelope();
+        let r = EdgeError::UpstreamTimeout { timeout_ms: 5000 }.api();
         assert_eq!(r.status, 504);
         let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
         assert_eq!(v["code"], "1009");
@@ -380,27 +411,59 @@ mod tests {
     #[test]
     fn statuses_and_codes() {
         let cases = [
-            (
-                EdgeError::Unauthenticated {
-                    clear_cookie: false,
-                },
-                401,
-                "1006",
-            ),
-            (EdgeError::RateLimited { retry_after_s: 3 }, 429, "1006"),
-            (EdgeError::ForeignOrigin, 403, "1006"),
             (EdgeError::NoRoute(RouteError::NotFound), 404, "1008"),
             (EdgeError::UpstreamUnreachable, 502, "1001"),
             (EdgeError::UpstreamRedirect { status: 301 }, 502, "1001"),
             (EdgeError::NoAssets, 500, "1001"),
         ];
         for (e, status, code) in cases {
-            assert_eq!((e.status(), e.code().code()), (status, code), "{e:?}");
+            assert!(!e.is_refusal());
+            assert_eq!(
+                (e.status(), e.code().unwrap().code()),
+                (status, code),
+                "{e:?}"
+            );
+            let v: serde_json::Value = serde_json::from_slice(&e.api().body).unwrap();
+            assert_eq!(v["code"], code);
         }
-        let r = EdgeError::RateLimited { retry_after_s: 3 }.envelope();
+    }
+
+    #[test]
+    fn refusals_carry_no_api_code() {
+        let cases = [
+            (EdgeError::Unauthenticated { clear_cookie: true }, 401, true),
+            (EdgeError::BadToken, 401, true),
+            (EdgeError::RateLimited { retry_after_s: 3 }, 429, true),
+            (EdgeError::ForeignOrigin, 403, false),
+            (
+                EdgeError::RoleForbidden {
+                    user: "vic".into(),
+                    role: Role::Viewer,
+                    op: "start",
+                },
+                403,
+                false,
+            ),
+        ];
+        for (e, status, login) in cases {
+            assert!(e.is_refusal() && e.code().is_none(), "{e:?}");
+            let r = e.api();
+            assert_eq!(r.status, status);
+            let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+            assert!(v.get("code").is_none(), "{v}");
+            assert_eq!(v["mode"], "edge");
+            assert_eq!(v["message"], e.message());
+            assert_eq!(v.get("login").is_some(), login, "{v}");
+            // As the console decodes it: an HTTP error, not an EWS API error.
+            let decoded = ews_core::decode::container_list(r.status, &r.body).unwrap_err();
+            assert_eq!(decoded.http_status(), Some(status));
+            assert!(decoded.api_code().is_none(), "{decoded:?}");
+        }
+        let r = EdgeError::RateLimited { retry_after_s: 3 }.api();
         assert_eq!(r.header("Retry-After"), Some("3"));
-        let r = EdgeError::Unauthenticated { clear_cookie: true }.envelope();
+        let r = EdgeError::Unauthenticated { clear_cookie: true }.api();
         assert!(r.header("Set-Cookie").unwrap().contains("Max-Age=0"));
+        assert!(r.header("WWW-Authenticate").is_some());
     }
 
     #[test]

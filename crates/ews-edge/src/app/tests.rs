@@ -192,7 +192,11 @@ fn no_credentials_is_401_and_nothing_is_sent() {
     let s = State::default();
     let r = run(&p, &s, &req("GET", "/api/v1/container"));
     assert_eq!(r.status, 401);
-    assert_eq!(json(&r)["code"], "1006");
+    assert_eq!(json(&r)["login"], "/edge/login");
+    assert!(
+        json(&r).get("code").is_none(),
+        "a refusal, not an API error"
+    );
     assert!(r.header("WWW-Authenticate").is_some());
     assert!(p.sent.borrow().is_empty());
 }
