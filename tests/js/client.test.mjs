@@ -365,6 +365,8 @@ describe("faults and failures", () => {
       { endpoint: "http://x", accessKey: "a" },
       { accessKey: "a", secretKey },
       { endpoint: "http://x", accessKey: "a", secretKey, signMethod: "rsa" },
+      { endpoint: "ews.example.com", accessKey: "a", secretKey },
+      { endpoint: "https://x/api/v1?accesskey=a", accessKey: "a", secretKey },
       { endpoint: "http://x", accessKey: "a", secretKey, requestTimeoutMs: 0 },
       { endpoint: "http://x", accessKey: "a", secretKey, fetch: "no" },
     ]) {

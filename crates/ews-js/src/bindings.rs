@@ -359,10 +359,10 @@ fn session_arg(credentials: &JsValue) -> Result<Session, JsValue> {
         &JsValue::from_str("signMethod"),
     )?)?;
     let session = Session::new(&access_key, &secret_key, method);
-    Ok(match string_prop(credentials, "endpoint")? {
-        Some(e) if !e.trim().is_empty() => session.with_endpoint(&e),
-        _ => session,
-    })
+    match string_prop(credentials, "endpoint")? {
+        Some(e) if !e.trim().is_empty() => session.with_endpoint(&e).map_err(type_error),
+        _ => Ok(session),
+    }
 }
 
 fn decode_to_js(

@@ -53,10 +53,10 @@ impl Session {
     }
 
     /// Adds the API's base URL (requests then carry a full `url`); a
-    /// trailing slash is dropped.
-    pub fn with_endpoint(mut self, endpoint: &str) -> Self {
-        self.endpoint = Some(endpoint.trim().trim_end_matches('/').to_owned());
-        self
+    /// trailing slash is dropped. See [`check_endpoint`].
+    pub fn with_endpoint(mut self, endpoint: &str) -> Result<Self, &'static str> {
+        self.endpoint = Some(check_endpoint(endpoint)?);
+        Ok(self)
     }
 
     /// The base URL, if any.
@@ -134,6 +134,30 @@ impl fmt::Debug for Session {
     }
 }
 
+/// Checks an endpoint: an `http://` or `https://` URL, or a path on the
+/// page's own origin (`/ews`, for a same-origin proxy in browsers), without
+/// blanks, query or fragment. Returns it without trailing slashes.
+pub fn check_endpoint(endpoint: &str) -> Result<String, &'static str> {
+    const WHAT: &str = "endpoint must be the API's base URL, e.g. https://open-ews.cloud.tmall.com (or a path on this origin such as /ews), without ?query or #fragment";
+    let e = endpoint.trim();
+    let lower = e.to_ascii_lowercase();
+    let (scheme_len, path_only) = if lower.starts_with("https://") {
+        (8, false)
+    } else if lower.starts_with("http://") {
+        (7, false)
+    } else if e.starts_with('/') && !e.starts_with("//") {
+        (0, true)
+    } else {
+        return Err(WHAT);
+    };
+    let rest = &e[scheme_len..];
+    let bad_char = |c: char| c.is_whitespace() || c.is_control() || c == '?' || c == '#';
+    if (!path_only && (rest.is_empty() || rest.starts_with('/'))) || e.chars().any(bad_char) {
+        return Err(WHAT);
+    }
+    Ok(e.trim_end_matches('/').to_owned())
+}
+
 /// Decodes a response of the given shape with the core and re-encodes the
 /// typed value as JSON (the API's field names, times as the server's text).
 pub fn decode_json(shape: Shape, status: u16, body: &[u8]) -> Result<String, Error> {
@@ -163,6 +187,38 @@ mod tests {
     fn session() -> Session {
         Session::new("ews-demo", "ews-demo-secret", SignMethod::HmacMd5)
             .with_endpoint("http://127.0.0.1:8080/")
+            .unwrap()
+    }
+
+    #[test]
+    fn endpoints() {
+        assert_eq!(
+            check_endpoint(" https://Ews.example.com/ "),
+            Ok("https://Ews.example.com".into())
+        );
+        assert_eq!(
+            check_endpoint("HTTP://127.0.0.1:8080"),
+            Ok("HTTP://127.0.0.1:8080".into())
+        );
+        assert_eq!(check_endpoint("/ews/"), Ok("/ews".into()));
+        assert_eq!(
+            check_endpoint("https://x/prefix//"),
+            Ok("https://x/prefix".into())
+        );
+        for bad in [
+            "",
+            "ews.example.com",
+            "ftp://x",
+            "https://",
+            "https:///x",
+            "//x",
+            "http://a b",
+            "https://x/?a=1",
+            "https://x/#f",
+            "javascript:alert(1)",
+        ] {
+            assert!(check_endpoint(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]
