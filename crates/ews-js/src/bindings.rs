@@ -427,7 +427,7 @@ pub fn build_request(
     #[wasm_bindgen(unchecked_param_type = "OperationName")] operation: &str,
     #[wasm_bindgen(unchecked_param_type = "number | string | null | undefined")] id: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Credentials")] credentials: JsValue,
-    now_ms: f64,
+    #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
 ) -> Result<JsValue, JsValue> {
     let session = session_arg(&credentials)?;
     let op = operation::parse(operation, id_arg(&id)?).map_err(|e| operation_error(&e))?;
@@ -441,8 +441,8 @@ pub fn build_request(
 pub fn decode_container_list(
     status: f64,
     #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer | string")] body: JsValue,
-    date_header: Option<String>,
-    now_ms: Option<f64>,
+    #[wasm_bindgen(js_name = dateHeader)] date_header: Option<String>,
+    #[wasm_bindgen(js_name = nowMs)] now_ms: Option<f64>,
 ) -> Result<JsValue, JsValue> {
     decode_to_js(Shape::ContainerList, status, &body, date_header, now_ms)
 }
@@ -452,8 +452,8 @@ pub fn decode_container_list(
 pub fn decode_container(
     status: f64,
     #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer | string")] body: JsValue,
-    date_header: Option<String>,
-    now_ms: Option<f64>,
+    #[wasm_bindgen(js_name = dateHeader)] date_header: Option<String>,
+    #[wasm_bindgen(js_name = nowMs)] now_ms: Option<f64>,
 ) -> Result<JsValue, JsValue> {
     decode_to_js(Shape::Container, status, &body, date_header, now_ms)
 }
@@ -464,8 +464,8 @@ pub fn decode_container(
 pub fn decode_command(
     status: f64,
     #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer | string")] body: JsValue,
-    date_header: Option<String>,
-    now_ms: Option<f64>,
+    #[wasm_bindgen(js_name = dateHeader)] date_header: Option<String>,
+    #[wasm_bindgen(js_name = nowMs)] now_ms: Option<f64>,
 ) -> Result<JsValue, JsValue> {
     decode_to_js(Shape::Command, status, &body, date_header, now_ms)
 }
@@ -477,8 +477,8 @@ pub fn decode_response(
     #[wasm_bindgen(unchecked_param_type = "OperationName")] operation: &str,
     status: f64,
     #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer | string")] body: JsValue,
-    date_header: Option<String>,
-    now_ms: Option<f64>,
+    #[wasm_bindgen(js_name = dateHeader)] date_header: Option<String>,
+    #[wasm_bindgen(js_name = nowMs)] now_ms: Option<f64>,
 ) -> Result<JsValue, JsValue> {
     let shape = operation::shape_of_name(operation).map_err(|e| operation_error(&e))?;
     decode_to_js(shape, status, &body, date_header, now_ms)
@@ -488,7 +488,10 @@ pub fn decode_response(
 /// received at local time `nowMs`; 0 when within the noise (2 s); `undefined`
 /// when the header is not an HTTP date. Add it to `Date.now()` when signing.
 #[wasm_bindgen(js_name = clockCorrectionMs)]
-pub fn clock_correction_ms(date_header: &str, now_ms: f64) -> Result<Option<f64>, JsValue> {
+pub fn clock_correction_ms(
+    #[wasm_bindgen(js_name = dateHeader)] date_header: &str,
+    #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
+) -> Result<Option<f64>, JsValue> {
     let now = ms_arg("nowMs", now_ms)?;
     Ok(clock::correction_ms(date_header, now).map(|c| c as f64))
 }
@@ -576,7 +579,7 @@ impl CommandFollower {
     #[wasm_bindgen(js_name = afterStatus, unchecked_return_type = "Next")]
     pub fn after_status(
         &mut self,
-        elapsed_ms: f64,
+        #[wasm_bindgen(js_name = elapsedMs)] elapsed_ms: f64,
         #[wasm_bindgen(unchecked_param_type = "Command")] command: JsValue,
     ) -> Result<JsValue, JsValue> {
         let elapsed = ms_arg("elapsedMs", elapsed_ms)?;
@@ -592,7 +595,7 @@ impl CommandFollower {
     #[wasm_bindgen(js_name = afterError, unchecked_return_type = "Next")]
     pub fn after_error(
         &mut self,
-        elapsed_ms: f64,
+        #[wasm_bindgen(js_name = elapsedMs)] elapsed_ms: f64,
         #[wasm_bindgen(unchecked_param_type = "unknown")] error: JsValue,
     ) -> Result<JsValue, JsValue> {
         let elapsed = ms_arg("elapsedMs", elapsed_ms)?;
@@ -677,7 +680,7 @@ impl ClientCore {
         &self,
         #[wasm_bindgen(unchecked_param_type = "OperationName")] operation: &str,
         #[wasm_bindgen(unchecked_param_type = "number | string | null | undefined")] id: JsValue,
-        now_ms: f64,
+        #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
     ) -> Result<JsValue, JsValue> {
         let op = operation::parse(operation, id_arg(&id)?).map_err(|e| operation_error(&e))?;
         to_js(&self.session.prepare(&op, ms_arg("nowMs", now_ms)?))
@@ -694,9 +697,9 @@ impl ClientCore {
         #[wasm_bindgen(unchecked_param_type = "OperationName")] operation: &str,
         status: f64,
         #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer | string")] body: JsValue,
-        date_header: Option<String>,
-        now_ms: f64,
-        signed_with_ms: f64,
+        #[wasm_bindgen(js_name = dateHeader)] date_header: Option<String>,
+        #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
+        #[wasm_bindgen(js_name = signedWithMs)] signed_with_ms: f64,
     ) -> Result<JsValue, JsValue> {
         let shape = operation::shape_of_name(operation).map_err(|e| operation_error(&e))?;
         let status = status_arg(status)?;
