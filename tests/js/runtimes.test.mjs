@@ -59,6 +59,9 @@ describe("package.json", () => {
     assert.match(dts, /export function signature\(method: SignMethodName \| null \| undefined, secret: string, params: SignParams\): string;/);
     assert.match(dts, /export function decodeContainerList\(.*\): Container\[\];/);
     assert.match(dts, /export function buildRequest\(.*\): SignedRequest;/);
+    // JavaScript names: camelCase parameters in every exported signature.
+    const api = dts.slice(0, dts.indexOf("export type InitInput"));
+    assert.deepEqual(api.match(/\b[a-z]+_[a-z_]+\??:/g), null);
     const sdkDts = readFileSync(join(DIST, "sdk.d.ts"), "utf8");
     for (const name of ["EwsClient", "EwsError", "initSync", "init", "Container", "Outcome"]) {
       assert.match(sdkDts, new RegExp(`\\b${name}\\b`), name);
