@@ -242,6 +242,7 @@ pub fn humanize_ago(delta_ms: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::string::ToString;
 
     #[test]
     fn parses_documented_shape() {
