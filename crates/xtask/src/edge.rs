@@ -6,7 +6,8 @@
 //!   is also wrangler's `[build] command`.
 //! - `cargo xtask edge`: builds both, then runs the worker locally in real
 //!   workerd in front of `ews-sim` and prints the URL and demo tokens.
-//! - the `edge worker in workerd` test step and `cargo xtask bench edge`.
+//! - the `edge worker in workerd` test step (with the console's journey in
+//!   edge mode when the tree has the console) and `cargo xtask bench edge`.
 //!
 //! The site is the console's `dist/` with one change: Trunk's inline module
 //! loader (and any other inline `<script>`/`<style>`) is moved into a file
@@ -36,13 +37,35 @@ fn target_dir() -> PathBuf {
     }
 }
 
-/// `cargo xtask edge-build [--no-console]`.
+/// `cargo xtask edge-build [--no-console] [--dist DIR]`: `--dist` takes the
+/// console from another directory than `dist/`.
 pub(crate) fn build_cmd(args: &[String]) -> Result {
     build_worker()?;
-    if !args.iter().any(|a| a == "--no-console") {
+    let dist = args
+        .iter()
+        .position(|a| a == "--dist")
+        .and_then(|i| args.get(i + 1))
+        .map(PathBuf::from);
+    if dist.is_none() && !args.iter().any(|a| a == "--no-console") {
         build_console()?;
     }
-    build_site()
+    build_site(dist.or_else(console_dist).as_deref())
+}
+
+/// Where the latest console build is: `dist/`, or Trunk's staging
+/// directory (`target/console/dist`, which `cargo xtask console` syncs into
+/// `dist/`), whichever has the newer `index.html`.
+fn console_dist() -> Option<PathBuf> {
+    let modified = |d: &PathBuf| {
+        std::fs::metadata(d.join("index.html"))
+            .and_then(|m| m.modified())
+            .ok()
+    };
+    [root().join("dist"), root().join("target/console/dist")]
+        .into_iter()
+        .filter_map(|d| modified(&d).map(|t| (t, d)))
+        .max_by_key(|(t, _)| *t)
+        .map(|(_, d)| d)
 }
 
 /// Builds the worker module into `crates/ews-edge/build/`.
@@ -98,31 +121,40 @@ pub(crate) fn build_worker() -> Result {
     Ok(())
 }
 
-/// Builds the console into `dist/` when this xtask knows how.
-fn build_console() -> Result {
-    // The console's own xtask module builds `dist/` (Trunk, release). Until
-    // it exists, whatever `dist/` holds is used.
-    let dist = root().join("dist/index.html");
-    if dist.exists() {
-        eprintln!("console: using {}", dist.display());
-    } else {
-        eprintln!("note: no dist/index.html: the worker will serve no console (build it first)");
-    }
-    Ok(())
+/// Whether this tree has the console (its crate and Trunk's config).
+fn has_console() -> bool {
+    root().join("crates/ews-console/Cargo.toml").exists() && root().join("Trunk.toml").exists()
 }
 
-/// Copies `dist/` to `build/site/`, moving inline scripts and styles out of
-/// its HTML pages.
-fn build_site() -> Result {
-    let dist = root().join("dist");
+/// Builds the console into `dist/` (Trunk, release, offline, wasm-opt from
+/// binaryen on PATH) when this tree has it.
+fn build_console() -> Result {
+    if !has_console() {
+        eprintln!(
+            "note: no console in this tree (crates/ews-console, Trunk.toml): the worker serves no console"
+        );
+        return Ok(());
+    }
+    crate::tools::trunk()?;
+    sh(Command::new("trunk")
+        .args(["build", "--release"])
+        .env("PATH", tool_path()))
+}
+
+/// Copies the console (`dist`, when there is one) to `build/site/`, moving
+/// inline scripts and styles out of its HTML pages.
+fn build_site(dist: Option<&Path>) -> Result {
     let site = build_dir().join("site");
     if site.exists() {
         std::fs::remove_dir_all(&site)?;
     }
     std::fs::create_dir_all(&site)?;
-    if dist.join("index.html").exists() {
-        copy_site(&dist, &site)?;
-        eprintln!("site: {}", site.display());
+    match dist {
+        Some(dist) if dist.join("index.html").exists() => {
+            copy_site(dist, &site)?;
+            eprintln!("site: {} (from {})", site.display(), dist.display());
+        }
+        _ => eprintln!("site: empty (no console build)"),
     }
     Ok(())
 }
@@ -228,20 +260,42 @@ pub(crate) fn run(args: &[String]) -> Result {
         .args(args))
 }
 
-/// The test step: the worker's suite in real workerd against ews-sim.
+/// The test step: the worker's suites in real workerd against ews-sim
+/// (`tests/edge/*.test.mjs`), and the console's journey in edge mode when
+/// this tree has the console.
 pub(crate) fn test() -> Result {
     crate::tools::npm_packages()?;
+    crate::tools::chromium()?;
     build_worker()?;
-    build_site()?;
+    let console = has_console();
+    if console {
+        build_console()?;
+    }
+    build_site(console_dist().as_deref())?;
     build_sim()?;
-    sh(node_env(&mut Command::new("node")).args(["--test", "--test-concurrency=1", "tests/edge/"]))
+    let mut files: Vec<String> = std::fs::read_dir(root().join("tests/edge"))?
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".test.mjs"))
+        .filter(|n| console || n != "console.test.mjs")
+        .map(|n| format!("tests/edge/{n}"))
+        .collect();
+    files.sort();
+    if !console {
+        eprintln!(
+            "note: the console's edge-mode journey (tests/edge/console.test.mjs) needs the console, which this tree does not have"
+        );
+    }
+    sh(node_env(&mut Command::new("node"))
+        .args(["--test", "--test-concurrency=1"])
+        .args(&files))
 }
 
 /// `cargo xtask bench edge`: size, added latency, throughput.
 pub(crate) fn bench(args: &[String]) -> Result {
     crate::tools::npm_packages()?;
     build_worker()?;
-    build_site()?;
+    build_site(console_dist().as_deref())?;
     build_sim()?;
     sh(node_env(&mut Command::new("node"))
         .arg("tests/edge/bench.mjs")
