@@ -1,12 +1,13 @@
 // `cargo xtask edge`: ews-sim with the demo credentials, the built worker in
 // workerd in front of it serving the built console, until Ctrl-C.
 //
-//   node tests/edge/serve.mjs [--port N] [-- ews-sim flags…]
+//   node tests/edge/serve.mjs [--port N] [-- ews-sim flags…]   (port: 8787 if free)
 //
 // The worker holds the demo access and secret keys; the browser only ever
 // sees the printed console token.
 
 import { existsSync } from "node:fs";
+import { createServer } from "node:net";
 import { join } from "node:path";
 
 import { edgeEnv, paths, startSim, startWorker } from "./harness.mjs";
@@ -16,7 +17,14 @@ const split = args.indexOf("--");
 const own = split < 0 ? args : args.slice(0, split);
 const simArgs = split < 0 ? [] : args.slice(split + 1);
 const portAt = own.indexOf("--port");
-const port = portAt >= 0 ? Number(own[portAt + 1]) : undefined;
+const free = (p) =>
+  new Promise((ok) => {
+    const srv = createServer();
+    srv.once("error", () => ok(false));
+    srv.listen(p, "127.0.0.1", () => srv.close(() => ok(true)));
+  });
+// 8787 (wrangler's port) when it is free, else any free port.
+const port = portAt >= 0 ? Number(own[portAt + 1]) : (await free(8787)) ? 8787 : undefined;
 
 const accessKey = "ews-demo";
 const secretKey = "ews-demo-secret";
