@@ -179,7 +179,7 @@ button{margin-top:1rem;padding:.5rem 1.2rem;font:inherit;border:0;border-radius:
 }
 
 /// Everything that can go wrong in the worker. Turned into a response only
-/// by [`EdgeError::envelope`] (API clients) and [`EdgeError::page`] (people).
+/// by [`EdgeError::api`] (API clients) and [`EdgeError::page`] (people).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EdgeError {
     /// Configuration is missing or invalid.
