@@ -294,3 +294,22 @@ fn encodes_with_the_api_field_names() {
     let again = decode::command(200, serde_json::to_string(&env).unwrap().as_bytes()).unwrap();
     assert_eq!(again, cmd);
 }
+
+#[test]
+fn numbers_in_text_fields_read_as_text() {
+    // Some servers send a text field as a JSON number: whole floats read as
+    // integers ("200.0" is result "200"), fractions keep their digits.
+    let body =
+        br#"{"code":"0","data":{"commandId":"c1","status":"DONE","result":200.0,"resultMsg":1.5}}"#;
+    let cmd = decode::command(200, body).unwrap();
+    assert_eq!(cmd.result, "200");
+    assert!(cmd.succeeded());
+    assert_eq!(cmd.result_msg, "1.5");
+    let body =
+        br#"{"code":"0","data":{"commandId":"c1","status":"DONE","result":-3,"resultMsg":0.25}}"#;
+    let cmd = decode::command(200, body).unwrap();
+    assert_eq!(
+        (cmd.result.as_str(), cmd.result_msg.as_str()),
+        ("-3", "0.25")
+    );
+}
