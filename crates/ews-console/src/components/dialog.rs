@@ -1,0 +1,228 @@
+//! Modal dialogs: the delete confirmation and the bulk action (confirmation
+//! listing every target, then per-item progress and results). Focus moves
+//! into the dialog, Tab cycles inside it, Escape closes it, and focus returns
+//! to where it was.
+
+use ews_core::ContainerId;
+use leptos::html;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::actions::{act, action_label, run_bulk};
+use crate::app::{BulkState, Ctx, Dialog};
+use crate::format;
+use crate::i18n::M;
+
+const FOCUSABLE: &str = "button:not([disabled]), a[href], input:not([disabled]), select:not([disabled]), [tabindex]:not([tabindex='-1'])";
+
+fn close(ctx: Ctx) {
+    ctx.dialog.set(None);
+    // A job that never started, or finished, is dropped; a running one goes on.
+    if ctx
+        .bulk
+        .with_untracked(|b| b.as_ref().is_some_and(|b| !b.started || b.finished()))
+    {
+        ctx.bulk.set(None);
+    }
+}
+
+/// Keeps Tab inside `root`.
+fn trap_tab(root: &web_sys::Element, ev: &web_sys::KeyboardEvent) {
+    let Ok(list) = root.query_selector_all(FOCUSABLE) else {
+        return;
+    };
+    let n = list.length();
+    if n == 0 {
+        return;
+    }
+    let first = list
+        .item(0)
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    let last = list
+        .item(n - 1)
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    let active = document().active_element();
+    let at = |e: &Option<web_sys::HtmlElement>| match (e, &active) {
+        (Some(e), Some(a)) => a.is_same_node(Some(e)),
+        _ => false,
+    };
+    let inside = active.as_ref().is_some_and(|a| root.contains(Some(a)));
+    let target = if ev.shift_key() && (at(&first) || !inside) {
+        last
+    } else if !ev.shift_key() && (at(&last) || !inside) {
+        first
+    } else {
+        None
+    };
+    if let Some(t) = target {
+        ev.prevent_default();
+        let _ = t.focus();
+    }
+}
+
+/// Shows the open dialog, if any.
+#[component]
+pub fn DialogHost() -> impl IntoView {
+    let ctx = Ctx::get();
+    move || ctx.dialog.get().map(|d| view! { <Modal dialog=d/> })
+}
+
+#[component]
+fn Modal(dialog: Dialog) -> impl IntoView {
+    let ctx = Ctx::get();
+    let root = NodeRef::<html::Div>::new();
+    let previous = StoredValue::new_local(document().active_element());
+    on_cleanup(move || {
+        if let Some(el) = previous
+            .with_value(|p| p.clone())
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = el.focus();
+        }
+    });
+    // Focus the dialog's safe default (the first button: Cancel) once shown.
+    Effect::new(move |_| {
+        if let Some(Ok(Some(el))) = root.get().map(|r| r.query_selector("[data-autofocus]"))
+            && let Ok(el) = el.dyn_into::<web_sys::HtmlElement>()
+        {
+            let _ = el.focus();
+        }
+    });
+    let on_keydown = move |ev: web_sys::KeyboardEvent| match ev.key().as_str() {
+        "Escape" => {
+            ev.prevent_default();
+            close(ctx);
+        }
+        "Tab" => {
+            if let Some(r) = root.get() {
+                trap_tab(&r, &ev);
+            }
+        }
+        _ => {}
+    };
+    let body = match dialog {
+        Dialog::ConfirmDelete(id) => confirm_delete(ctx, id).into_any(),
+        Dialog::Bulk => bulk(ctx).into_any(),
+    };
+    view! {
+        <div class="backdrop" on:click=move |ev| {
+            // A click on the backdrop itself (not inside the dialog) closes.
+            if ev.target() == ev.current_target() { close(ctx) }
+        }>
+            <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="dialog-title"
+                data-testid="dialog" node_ref=root on:keydown=on_keydown>
+                {body}
+            </div>
+        </div>
+    }
+}
+
+fn confirm_delete(ctx: Ctx, id: ContainerId) -> impl IntoView {
+    let lang = ctx.lang.get_untracked();
+    let facts = ctx.data.with_untracked(|d| {
+        d.get(id).map(|r| {
+            format!(
+                "{} · {} {} · {} {}",
+                r.c.status,
+                ctx.t(M::Node),
+                format::opt_id(r.c.node_id),
+                ctx.t(M::Host),
+                format::opt_id(r.c.host_id)
+            )
+        })
+    });
+    view! {
+        <h2 id="dialog-title">{ctx.t(M::ConfirmDelete)} " " {id.0}</h2>
+        <p data-testid="dialog-text">{lang.delete_question(id.0)}</p>
+        {facts.map(|f| view! { <p class="muted">{f}</p> })}
+        <div class="line-end">
+            <button type="button" data-autofocus data-testid="cancel" on:click=move |_| close(ctx)>{ctx.t(M::Cancel)}</button>
+            <button type="button" class="danger" data-testid="confirm" on:click=move |_| {
+                close(ctx);
+                act(ctx, ews_core::Action::Delete, id);
+            }>{ctx.t(M::Delete)}</button>
+        </div>
+    }
+}
+
+fn bulk(ctx: Ctx) -> impl IntoView {
+    let lang = ctx.lang.get_untracked();
+    let Some(job) = ctx.bulk.get_untracked() else {
+        return view! { <p>{ctx.t(M::BulkTitle)}</p> }.into_any();
+    };
+    let action = job.action;
+    let title = lang.bulk_question(action_label(action), job.items.len());
+    let skipped = (!job.skipped.is_empty()).then(|| {
+        let ids: Vec<String> = job.skipped.iter().map(ToString::to_string).collect();
+        view! { <p class="muted" data-testid="bulk-skipped">{lang.skipped(job.skipped.len())} ": " {ids.join(", ")}</p> }
+    });
+    let empty = job.items.is_empty();
+    let items = move || {
+        ctx.bulk
+            .with(|b| b.as_ref().map(|b| b.items.clone()).unwrap_or_default())
+    };
+    let started = move || ctx.bulk.with(|b| b.as_ref().is_some_and(|b| b.started));
+    let finished = move || ctx.bulk.with(|b| b.as_ref().is_some_and(|b| b.finished()));
+    let summary = move || {
+        ctx.bulk.with(|b| {
+            b.as_ref().filter(|b| b.started).map(|b| {
+                let (ok, bad) = b.tally();
+                let text = if b.finished() {
+                    lang.bulk_summary(ok, bad)
+                } else {
+                    format!("{} {}", ctx.t(M::BulkRunning), lang.bulk_summary(ok, bad))
+                };
+                view! { <p data-testid="bulk-summary" role="status">{text}</p> }
+            })
+        })
+    };
+    view! {
+        <h2 id="dialog-title">{title}</h2>
+        <ul class="bulk-list" data-testid="bulk-targets">
+            {move || items().into_iter().map(|(id, state)| {
+                let (class, text) = match &state {
+                    BulkState::Waiting => ("muted", ctx.t(M::Pending).to_string()),
+                    BulkState::Running => ("", ctx.t(M::Running).to_string()),
+                    BulkState::Done(true, msg) => ("ok", format!("{} · {msg}", ctx.t(M::Succeeded))),
+                    BulkState::Done(false, msg) => ("bad", format!("{} · {msg}", ctx.t(M::Failed))),
+                };
+                let state_key = match &state {
+                    BulkState::Waiting => "waiting",
+                    BulkState::Running => "running",
+                    BulkState::Done(true, _) => "ok",
+                    BulkState::Done(false, _) => "failed",
+                };
+                let running = matches!(state, BulkState::Running);
+                view! {
+                    <li data-testid="bulk-item" data-id=id.0 data-state=state_key>
+                        <strong>"#" {id.0}</strong> " "
+                        <span class=class>{text}</span>
+                        {running.then(|| view! {
+                            <span class="muted"> " " {move || ctx.ops.with(|m| m.get(&id).map(|o| o.progress.clone()))}</span>
+                        })}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+        {skipped}
+        {summary}
+        <div class="line-end">
+            {move || if started() {
+                view! {
+                    <button type="button" data-autofocus data-testid="close" on:click=move |_| close(ctx)>
+                        {ctx.t(M::Close)} {move || (!finished()).then_some(" …")}
+                    </button>
+                }.into_any()
+            } else {
+                view! {
+                    <button type="button" data-autofocus data-testid="cancel" on:click=move |_| close(ctx)>{ctx.t(M::Cancel)}</button>
+                    <button type="button" class=if action == ews_core::Action::Delete { "danger" } else { "primary" }
+                        data-testid="confirm" disabled=empty on:click=move |_| run_bulk(ctx)>
+                        {ctx.t(action_label(action))}
+                    </button>
+                }.into_any()
+            }}
+        </div>
+    }
+    .into_any()
+}

@@ -1,0 +1,72 @@
+//! The top bar: name, who is connected, language, theme, disconnect/forget.
+
+use leptos::prelude::*;
+
+use crate::app::{Ctx, Session, Theme};
+use crate::i18n::{Lang, M};
+use crate::storage::{self, keys};
+
+/// Wipes a remembered secret (and the stored connection) from this device.
+pub fn forget(ctx: Ctx) {
+    storage::remove(keys::SECRET);
+    storage::remove(keys::CONNECTION);
+    ctx.toast(None, ctx.t(M::Forgotten), None);
+}
+
+/// The header.
+#[component]
+pub fn Header() -> impl IntoView {
+    let ctx = Ctx::get();
+    let lang = ctx.lang.get_untracked();
+    let on_lang = move |ev: leptos::ev::Event| {
+        if let Some(l) = Lang::parse(&event_target_value(&ev)) {
+            ctx.set_lang(l);
+        }
+    };
+    let on_theme = move |ev: leptos::ev::Event| {
+        ctx.set_theme(Theme::parse(&event_target_value(&ev)));
+    };
+    let who = move || match ctx.session.get() {
+        Session::Connected {
+            label,
+            edge_user,
+            can_act,
+        } => {
+            let role = match (edge_user.is_some(), can_act) {
+                (false, _) => String::new(),
+                (true, true) => format!(" · {}", ctx.t(M::RoleOperator)),
+                (true, false) => format!(" · {}", ctx.t(M::RoleViewer)),
+            };
+            let direct = edge_user.is_none();
+            Some(view! {
+                <span class="who" data-testid="who">{label}{role}</span>
+                {direct.then(|| view! {
+                    <button type="button" class="ghost" data-testid="disconnect" on:click=move |_| ctx.disconnect()>{ctx.t(M::Disconnect)}</button>
+                })}
+                {(direct && storage::get(keys::SECRET).is_some()).then(|| view! {
+                    <button type="button" class="ghost" data-testid="forget" on:click=move |_| { forget(ctx); ctx.disconnect(); }>{ctx.t(M::Forget)}</button>
+                })}
+            })
+        }
+        _ => None,
+    };
+    view! {
+        <header class="top">
+            <a class="brand" href="/" data-nav>{ctx.t(M::AppName)}</a>
+            <div class="spacer"></div>
+            {who}
+            <label class="inline">
+                <span class="sr-only">{ctx.t(M::Language)}</span>
+                <select data-testid="lang" on:change=on_lang aria-label=ctx.t(M::Language)>
+                    {Lang::ALL.into_iter().map(|l| view! { <option value=l.tag() selected=l == lang>{l.name()}</option> }).collect_view()}
+                </select>
+            </label>
+            <label class="inline">
+                <span class="sr-only">{ctx.t(M::Theme)}</span>
+                <select data-testid="theme" on:change=on_theme aria-label=ctx.t(M::Theme)>
+                    {Theme::ALL.into_iter().map(|t| view! { <option value=t.as_str() selected=t == ctx.theme.get_untracked()>{ctx.t(t.label())}</option> }).collect_view()}
+                </select>
+            </label>
+        </header>
+    }
+}

@@ -1,0 +1,116 @@
+//! Humanised values: cpu `-1` → "shared", MB → GiB where it reads better,
+//! times as given plus "x min ago", command progress in one line.
+
+use ews_core::time::DEFAULT_SERVER_UTC_OFFSET_MIN;
+use ews_core::{ApiTime, Command};
+
+use crate::i18n::{Lang, M};
+
+/// The text shown for an unset value.
+pub const NONE: &str = "—";
+
+/// CPU cores: `-1` is "shared".
+pub fn cpu(cpu: Option<i64>, lang: Lang) -> String {
+    match cpu {
+        None => NONE.into(),
+        Some(-1) => M::Shared.text(lang).into(),
+        Some(n) => n.to_string(),
+    }
+}
+
+/// Megabytes, as GiB from 1024 MB up (one decimal, dropped when whole).
+pub fn megabytes(mb: Option<i64>) -> String {
+    match mb {
+        None => NONE.into(),
+        Some(mb) if mb.unsigned_abs() >= 1024 => {
+            let tenths = (mb as f64 / 1024.0 * 10.0).round() as i64;
+            if tenths % 10 == 0 {
+                format!("{} GiB", tenths / 10)
+            } else {
+                format!("{}.{} GiB", tenths / 10, (tenths % 10).abs())
+            }
+        }
+        Some(mb) => format!("{mb} MB"),
+    }
+}
+
+/// An optional id.
+pub fn opt_id(id: Option<u64>) -> String {
+    id.map_or_else(|| NONE.into(), |n| n.to_string())
+}
+
+/// A server time relative to `now_ms` (already corrected for skew): "5 min
+/// ago", or `None` when the time is unset or unparseable.
+pub fn ago(t: &ApiTime, now_ms: u64, lang: Lang) -> Option<String> {
+    let at = t.unix_ms(DEFAULT_SERVER_UTC_OFFSET_MIN)?;
+    let now = i64::try_from(now_ms).ok()?;
+    Some(lang.ago(now - at))
+}
+
+/// A server time as given, or "—" when unset.
+pub fn time(t: &ApiTime) -> &str {
+    if t.is_set() { t.raw() } else { NONE }
+}
+
+/// A command's progress in one line: `RUNNING · StartContainer › pull (200)`.
+pub fn progress(cmd: &Command) -> String {
+    let mut s = cmd.status.as_str().to_string();
+    if let Some((activity, step)) = cmd.current_step() {
+        s.push_str(" · ");
+        s.push_str(&activity.name);
+        if let Some(step) = step {
+            s.push_str(" › ");
+            s.push_str(&step.step_name);
+            if !step.status.is_empty() {
+                s.push_str(&format!(" ({})", step.status));
+            }
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ews_core::time::DateTime;
+
+    #[test]
+    fn cpu_and_sizes() {
+        assert_eq!(cpu(Some(-1), Lang::En), "shared");
+        assert_eq!(cpu(Some(-1), Lang::Zh), "共享");
+        assert_eq!(cpu(Some(4), Lang::En), "4");
+        assert_eq!(cpu(None, Lang::En), NONE);
+        assert_eq!(megabytes(Some(512)), "512 MB");
+        assert_eq!(megabytes(Some(1024)), "1 GiB");
+        assert_eq!(megabytes(Some(1536)), "1.5 GiB");
+        assert_eq!(megabytes(Some(40960)), "40 GiB");
+        assert_eq!(megabytes(None), NONE);
+        assert_eq!(megabytes(Some(i64::MIN)), megabytes(Some(i64::MIN)));
+    }
+
+    #[test]
+    fn times_are_shown_as_given_with_ago_in_server_time() {
+        let t = ApiTime::new("2016-01-28 14:22:35");
+        assert_eq!(time(&t), "2016-01-28 14:22:35");
+        let at = DateTime::parse("2016-01-28 14:22:35")
+            .unwrap()
+            .unix_ms(DEFAULT_SERVER_UTC_OFFSET_MIN);
+        let now = u64::try_from(at + 5 * 60_000).unwrap();
+        assert_eq!(ago(&t, now, Lang::En).as_deref(), Some("5 min ago"));
+        assert_eq!(ago(&ApiTime::unset(), now, Lang::En), None);
+        assert_eq!(time(&ApiTime::unset()), NONE);
+        assert_eq!(ago(&ApiTime::new("garbage"), now, Lang::En), None);
+    }
+
+    #[test]
+    fn progress_line() {
+        let body = br#"{"code":"0","data":{"commandId":"c1","status":"RUNNING","activitys":[{"name":"StartContainer","steps":[{"stepName":"pull","status":"200"}]}]}}"#;
+        let cmd = ews_core::decode::command(200, body).unwrap();
+        assert_eq!(progress(&cmd), "RUNNING · StartContainer › pull (200)");
+        let body = br#"{"code":"0","data":{"commandId":"c1","status":"CREATED"}}"#;
+        assert_eq!(
+            progress(&ews_core::decode::command(200, body).unwrap()),
+            "CREATED"
+        );
+    }
+}

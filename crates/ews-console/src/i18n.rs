@@ -1,0 +1,334 @@
+//! English and Simplified Chinese.
+//!
+//! Every fixed string of the interface is an [`M`] key with both texts side by
+//! side, so a missing translation is a compile error. Strings with numbers in
+//! them are functions of [`Lang`]. The language is chosen from the browser,
+//! switchable, and remembered (see [`crate::storage`]).
+
+use ews_core::time::humanize_ago;
+
+/// An interface language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Lang {
+    /// English.
+    #[default]
+    En,
+    /// Simplified Chinese.
+    Zh,
+}
+
+impl Lang {
+    /// Both languages.
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Zh];
+
+    /// The BCP 47 tag, for `<html lang>` and storage.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh-CN",
+        }
+    }
+
+    /// The language's own name, for the switcher.
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Zh => "简体中文",
+        }
+    }
+
+    /// Parses a language tag: `zh`, `zh-CN`, `zh-Hans`… are Chinese; `en…`
+    /// is English; anything else is `None`.
+    pub fn parse(tag: &str) -> Option<Lang> {
+        let primary = tag.trim().split(['-', '_']).next().unwrap_or("");
+        if primary.eq_ignore_ascii_case("zh") {
+            Some(Lang::Zh)
+        } else if primary.eq_ignore_ascii_case("en") {
+            Some(Lang::En)
+        } else {
+            None
+        }
+    }
+
+    /// The first supported language of the browser's preference list, or English.
+    pub fn from_preferences<'a>(tags: impl IntoIterator<Item = &'a str>) -> Lang {
+        tags.into_iter().find_map(Lang::parse).unwrap_or_default()
+    }
+
+    /// "x min ago" (or "in x min") in this language, from the core's
+    /// [`humanize_ago`] so that both languages round the same way.
+    pub fn ago(self, delta_ms: i64) -> String {
+        let en = humanize_ago(delta_ms);
+        match self {
+            Lang::En => en,
+            Lang::Zh => ago_zh(&en).unwrap_or(en),
+        }
+    }
+
+    /// "updated N s ago".
+    pub fn updated_ago(self, secs: u64) -> String {
+        match self {
+            Lang::En => format!("updated {secs} s ago"),
+            Lang::Zh => format!("{secs} 秒前更新"),
+        }
+    }
+
+    /// "N selected".
+    pub fn selected(self, n: usize) -> String {
+        match self {
+            Lang::En => format!("{n} selected"),
+            Lang::Zh => format!("已选 {n} 个"),
+        }
+    }
+
+    /// "N of M containers".
+    pub fn showing(self, shown: usize, total: usize) -> String {
+        match self {
+            Lang::En => format!("{shown} of {total} containers"),
+            Lang::Zh => format!("显示 {shown} / 共 {total} 个容器"),
+        }
+    }
+
+    /// The clock-skew notice.
+    pub fn skew_notice(self, correction_ms: i64) -> String {
+        let secs = correction_ms.unsigned_abs() / 1000;
+        match (self, correction_ms > 0) {
+            (Lang::En, true) => {
+                format!("Your clock is {secs} s behind the server's; corrected automatically.")
+            }
+            (Lang::En, false) => {
+                format!("Your clock is {secs} s ahead of the server's; corrected automatically.")
+            }
+            (Lang::Zh, true) => format!("本机时钟比服务器慢 {secs} 秒，已自动校正。"),
+            (Lang::Zh, false) => format!("本机时钟比服务器快 {secs} 秒，已自动校正。"),
+        }
+    }
+
+    /// Bulk summary: "3 succeeded, 1 failed".
+    pub fn bulk_summary(self, ok: usize, failed: usize) -> String {
+        match self {
+            Lang::En => format!("{ok} succeeded, {failed} failed"),
+            Lang::Zh => format!("{ok} 个成功，{failed} 个失败"),
+        }
+    }
+
+    /// "Start 3 containers?" and the like.
+    pub fn bulk_question(self, action: M, n: usize) -> String {
+        let verb = action.text(self);
+        match self {
+            Lang::En => format!("{verb} {n} container{}?", if n == 1 { "" } else { "s" }),
+            Lang::Zh => format!("{verb} {n} 个容器？"),
+        }
+    }
+
+    /// "Delete container 42?"
+    pub fn delete_question(self, id: u64) -> String {
+        match self {
+            Lang::En => format!("Delete container {id}? This cannot be undone."),
+            Lang::Zh => format!("删除容器 {id}？此操作不可撤销。"),
+        }
+    }
+
+    /// "N skipped: their state does not allow this action".
+    pub fn skipped(self, n: usize) -> String {
+        match self {
+            Lang::En => format!("{n} skipped: their state does not allow this action"),
+            Lang::Zh => format!("跳过 {n} 个：其状态不允许此操作"),
+        }
+    }
+}
+
+fn zh_unit(unit: &str) -> Option<&'static str> {
+    Some(match unit {
+        "min" => "分钟",
+        "h" => "小时",
+        "d" => "天",
+        _ => return None,
+    })
+}
+
+/// Turns the core's English "5 min ago" / "in 5 min" / "just now" into Chinese.
+fn ago_zh(en: &str) -> Option<String> {
+    if en == "just now" {
+        return Some("刚刚".into());
+    }
+    if let Some(rest) = en.strip_suffix(" ago") {
+        let (n, unit) = rest.split_once(' ')?;
+        return Some(format!("{n} {}前", zh_unit(unit)?));
+    }
+    let (n, unit) = en.strip_prefix("in ")?.split_once(' ')?;
+    Some(format!("{n} {}后", zh_unit(unit)?))
+}
+
+macro_rules! messages {
+    ($( $(#[$doc:meta])* $key:ident => $en:literal, $zh:literal; )*) => {
+        /// A fixed interface string.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[allow(missing_docs)]
+        pub enum M { $( $key, )* }
+
+        impl M {
+            /// The text in `lang`.
+            pub fn text(self, lang: Lang) -> &'static str {
+                match lang {
+                    Lang::En => match self { $( M::$key => $en, )* },
+                    Lang::Zh => match self { $( M::$key => $zh, )* },
+                }
+            }
+        }
+    };
+}
+
+messages! {
+    AppName => "EWS console", "EWS 控制台";
+    Connect => "Connect", "连接";
+    Connecting => "Connecting…", "正在连接…";
+    ConnectTitle => "Connect to the EWS API", "连接 EWS API";
+    Endpoint => "Endpoint URL", "接口地址";
+    EndpointHint => "The API's base URL, without /api/v1. Default: this page's own origin.", "API 的基础地址，不含 /api/v1。默认为本页面的源。";
+    AccessKey => "Access key", "Access Key";
+    SecretKey => "Secret key", "Secret Key";
+    SignMethod => "Sign method", "签名方法";
+    Remember => "Remember on this device", "在此设备上记住";
+    RememberWarning => "The secret key will be stored in this browser's local storage, readable by anyone using this browser profile and by any script on this page. Only tick this on a personal, trusted device; use \"Forget\" to wipe it.", "Secret Key 将保存在此浏览器的本地存储中，使用此浏览器配置文件的任何人以及本页面上的任何脚本都能读取。仅在个人可信设备上勾选；可用“忘记”清除。";
+    SecretMemoryOnly => "The secret key is kept in memory only and is gone when you close or reload this tab.", "Secret Key 仅保存在内存中，关闭或刷新此标签页后即清除。";
+    Disconnect => "Disconnect", "断开";
+    Forget => "Forget", "忘记";
+    Forgotten => "Stored credentials wiped from this device.", "已从此设备清除保存的凭据。";
+    SignIn => "Sign in", "登录";
+    EdgeSignInNeeded => "This console is served by the edge gateway: sign in to continue.", "此控制台由边缘网关提供，请登录后继续。";
+    SignedInAs => "Signed in as", "当前用户";
+    RoleViewer => "viewer (read only)", "访客（只读）";
+    RoleOperator => "operator", "操作员";
+    Checking => "Checking how this console is served…", "正在检查控制台的访问方式…";
+    Containers => "Containers", "容器";
+    Search => "Search id, node, host", "搜索 ID、节点、主机";
+    SearchLabel => "Search", "搜索";
+    AllStatuses => "All", "全部";
+    Status => "Status", "状态";
+    Id => "ID", "ID";
+    Node => "Node", "节点";
+    Host => "Host", "主机";
+    Cpu => "CPU", "CPU";
+    Mem => "Memory", "内存";
+    Disk => "Disk", "磁盘";
+    Health => "Health", "健康";
+    Created => "Created", "创建时间";
+    Started => "Started", "启动时间";
+    Stopped => "Stopped", "停止时间";
+    Actions => "Actions", "操作";
+    Command => "Command", "命令";
+    GroupBy => "Group by", "分组";
+    GroupNone => "No grouping", "不分组";
+    Shared => "shared", "共享";
+    Cores => "cores", "核";
+    Refresh => "Refresh", "刷新";
+    AutoRefresh => "Auto-refresh", "自动刷新";
+    Off => "off", "关闭";
+    Paused => "paused while the tab is hidden", "标签页隐藏时暂停";
+    Loading => "Loading…", "加载中…";
+    NoMatch => "No container matches these filters.", "没有符合筛选条件的容器。";
+    NoContainers => "There are no containers.", "没有容器。";
+    ClearFilters => "Clear filters", "清除筛选";
+    RefreshFailed => "Refresh failed; showing the last good data.", "刷新失败，显示上次成功获取的数据。";
+    Start => "Start", "启动";
+    Stop => "Stop", "停止";
+    Delete => "Delete", "删除";
+    Cancel => "Cancel", "取消";
+    Close => "Close", "关闭";
+    Confirm => "Confirm", "确认";
+    ConfirmDelete => "Delete container", "删除容器";
+    SelectAll => "Select all filtered", "全选筛选结果";
+    SelectRow => "Select container", "选择容器";
+    ClearSelection => "Clear selection", "清除选择";
+    BulkTitle => "Bulk action", "批量操作";
+    BulkRunning => "Running…", "执行中…";
+    Pending => "waiting", "等待中";
+    Succeeded => "succeeded", "成功";
+    Failed => "failed", "失败";
+    Export => "Export", "导出";
+    ExportCsv => "Export CSV", "导出 CSV";
+    ExportJson => "Export JSON", "导出 JSON";
+    Activity => "Recent activity", "最近活动";
+    ActivityEmpty => "No commands in this session yet.", "本次会话还没有命令。";
+    ClearFinished => "Clear finished", "清除已完成";
+    Back => "← All containers", "← 全部容器";
+    ContainerTitle => "Container", "容器";
+    CommandHistory => "Command history (this session)", "命令历史（本次会话）";
+    NoHistory => "No commands for this container in this session.", "本次会话中此容器没有命令。";
+    NotFound => "This page does not exist.", "页面不存在。";
+    ContainerGone => "This container is not in the list (it may have been deleted).", "列表中没有此容器（可能已被删除）。";
+    Timeline => "Timeline", "时间线";
+    NoActivities => "No activity yet: the command has not started running.", "暂无活动：命令尚未开始执行。";
+    Result => "Result", "结果";
+    CommandStatus => "Command status", "命令状态";
+    Language => "Language", "语言";
+    Theme => "Theme", "主题";
+    ThemeSystem => "System", "跟随系统";
+    ThemeLight => "Light", "浅色";
+    ThemeDark => "Dark", "深色";
+    Dismiss => "Dismiss", "关闭提示";
+    PanicTitle => "Something broke — reload the page.", "出错了，请刷新页面。";
+    Reload => "Reload", "刷新页面";
+    NetworkError => "Could not reach the API.", "无法访问 API。";
+    CorsHint => "Either the server is down, the endpoint URL is wrong, or the API sends no CORS headers: a browser can only call an API on another origin when it allows it with CORS headers. Serve the console through the edge gateway (edge mode, same origin) or check the endpoint URL.", "可能是服务器不可用、接口地址错误，或 API 未发送 CORS 响应头：浏览器只能在对方以 CORS 响应头允许时调用其他源的 API。请通过边缘网关（边缘模式，同源）使用控制台，或检查接口地址。";
+    TimeoutError => "The API did not answer within 20 s.", "API 在 20 秒内没有响应。";
+    SignErrorZh => "Signature refused: check the secret key and the sign method.", "签名被拒绝：请检查 Secret Key 和签名方法。";
+    ServerErrorZh => "The server failed; retry in a moment.", "服务器出错，请稍后重试。";
+    NotApiZh => "The answer is not an EWS API response: check that the endpoint URL points to the API.", "返回内容不是 EWS API 响应：请检查接口地址是否指向 API。";
+    ApiErrorZh => "The API refused the request.", "API 拒绝了请求。";
+    SessionExpiredZh => "Your session has expired: sign in again.", "会话已过期，请重新登录。";
+    Details => "Details", "详情";
+    Running => "running", "执行中";
+    Skipped => "skipped", "已跳过";
+    Shortcuts => "Keyboard: / search · Esc close · Space select", "键盘：/ 搜索 · Esc 关闭 · 空格 选择";
+    Group => "Group", "分组";
+    NoNode => "no node", "无节点";
+    NoHost => "no host", "无主机";
+    ViewCommand => "View command", "查看命令";
+    Follow => "Follow", "跟踪";
+    Refreshing => "refreshing…", "刷新中…";
+    EndpointInvalid => "The endpoint must be an http:// or https:// URL, such as https://open-ews.cloud.tmall.com.", "接口地址必须是 http:// 或 https:// 开头的 URL，例如 https://open-ews.cloud.tmall.com。";
+    AccessKeyMissing => "Enter the access key.", "请输入 Access Key。";
+    SecretMissing => "Enter the secret key.", "请输入 Secret Key。";
+    CurrentCommand => "Running command", "正在执行的命令";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn browser_preferences_pick_the_first_supported() {
+        assert_eq!(Lang::from_preferences(["fr-FR", "zh-CN", "en"]), Lang::Zh);
+        assert_eq!(Lang::from_preferences(["zh-Hans-CN"]), Lang::Zh);
+        assert_eq!(Lang::from_preferences(["en-GB", "zh"]), Lang::En);
+        assert_eq!(Lang::from_preferences(["de", ""]), Lang::En);
+        assert_eq!(Lang::from_preferences(Vec::<&str>::new()), Lang::En);
+    }
+
+    #[test]
+    fn ago_is_translated_from_the_core() {
+        assert_eq!(Lang::En.ago(5 * 60_000), "5 min ago");
+        assert_eq!(Lang::Zh.ago(5 * 60_000), "5 分钟前");
+        assert_eq!(Lang::Zh.ago(3 * 3_600_000), "3 小时前");
+        assert_eq!(Lang::Zh.ago(-10 * 60_000), "10 分钟后");
+        assert_eq!(Lang::Zh.ago(1_000), "刚刚");
+        assert_eq!(Lang::Zh.ago(2 * 86_400_000), "2 天前");
+    }
+
+    #[test]
+    fn every_message_has_both_texts() {
+        for m in [M::Connect, M::RememberWarning, M::CorsHint, M::PanicTitle] {
+            assert!(!m.text(Lang::En).is_empty());
+            assert_ne!(m.text(Lang::En), m.text(Lang::Zh));
+        }
+    }
+
+    #[test]
+    fn skew_notice_says_the_direction() {
+        assert!(Lang::En.skew_notice(90_000).contains("90 s behind"));
+        assert!(Lang::En.skew_notice(-5_000).contains("5 s ahead"));
+        assert!(Lang::Zh.skew_notice(90_000).contains("慢 90 秒"));
+    }
+}

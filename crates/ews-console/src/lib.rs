@@ -1,0 +1,42 @@
+//! The EWS web console: a Leptos client-side-rendered single-page app.
+//!
+//! Operators see every container at a glance, act on one or many safely, and
+//! know for sure whether each action worked. All protocol logic (signing,
+//! decoding, which action fits which state, how to follow a command) lives in
+//! [`ews_core`]; this crate is the browser side of it.
+//!
+//! - [`app`]: routing over the History API and app-wide context.
+//! - [`api`]: the transport, the only place that fetches (direct: the browser
+//!   signs; edge: same-origin, the edge worker signs).
+//! - [`list`], [`route`], [`format`], [`export`], [`i18n`]: plain data and
+//!   pure functions, unit-tested natively.
+//! - [`pages`], [`components`]: the views.
+//!
+//! Invariants, stated as absences: nothing but [`clock`] reads the clock;
+//! nothing but [`api`] fetches; nothing but [`storage`] touches Web Storage;
+//! the secret key is never written to a URL, the DOM, a log or a message.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod actions;
+pub mod activity;
+pub mod api;
+pub mod app;
+pub mod clock;
+pub mod components;
+pub mod export;
+pub mod format;
+pub mod i18n;
+pub mod list;
+pub mod pages;
+pub mod panic;
+pub mod route;
+pub mod storage;
+
+pub use app::App;
+
+/// Installs the panic hook and mounts the console on `<body>`.
+pub fn start() {
+    panic::install();
+    leptos::mount::mount_to_body(App);
+}

@@ -1,0 +1,4 @@
+//! Entry point: mounts the console.
+fn main() {
+    ews_console::start();
+}

@@ -1,0 +1,105 @@
+//! One command (`/commands/{id}`): status, result, and the full
+//! activity/step timeline, live while it is being followed.
+
+use ews_core::{Command, CommandId};
+use leptos::prelude::*;
+
+use crate::actions::load_command;
+use crate::api::ApiError;
+use crate::app::Ctx;
+use crate::components::notice::error_box;
+use crate::format;
+use crate::i18n::M;
+use crate::route::Route;
+
+fn timeline(ctx: Ctx, cmd: Command) -> impl IntoView {
+    let activities = cmd.activitys.clone();
+    let empty = activities.is_empty();
+    view! {
+        <dl class="fields" data-testid="command-fields">
+            <dt>"commandId"</dt><dd>{cmd.command_id.to_string()}</dd>
+            <dt>"name"</dt><dd>{cmd.name.clone()}</dd>
+            <dt>{ctx.t(M::CommandStatus)}</dt><dd data-testid="command-status">{cmd.status.as_str().to_string()}</dd>
+            <dt>{ctx.t(M::Result)}</dt><dd data-testid="command-result">{format!("{} {}", cmd.result, cmd.result_msg)}</dd>
+            <dt>{ctx.t(M::Created)}</dt><dd>{format::time(&cmd.create_time).to_string()}</dd>
+            <dt>"endTime"</dt><dd>{format::time(&cmd.end_time).to_string()}</dd>
+        </dl>
+        <h2>{ctx.t(M::Timeline)}</h2>
+        {empty.then(|| view! { <p class="muted">{ctx.t(M::NoActivities)}</p> })}
+        <ol class="timeline" data-testid="timeline">
+            {activities.into_iter().map(|a| view! {
+                <li data-testid="timeline-activity">
+                    <strong>{a.name}</strong> " " <span class="muted">{a.code}</span>
+                    <div class="muted small">{format::time(&a.create_time).to_string()} " → " {format::time(&a.end_time).to_string()}</div>
+                    <ol class="steps">
+                        {a.steps.into_iter().map(|s| view! {
+                            <li data-testid="timeline-step">
+                                {s.step_name} " " <span class="muted">{s.status}</span>
+                                {s.msg.filter(|m| !m.is_empty()).map(|m| view! { <span class="small">" · " {m}</span> })}
+                            </li>
+                        }).collect_view()}
+                    </ol>
+                </li>
+            }).collect_view()}
+        </ol>
+    }
+}
+
+/// The page.
+#[component]
+pub fn CommandPage(
+    /// The command.
+    id: CommandId,
+) -> impl IntoView {
+    let ctx = Ctx::get();
+    let lang = ctx.lang.get_untracked();
+    let fetched = RwSignal::new(None::<Command>);
+    let error = RwSignal::new(None::<ApiError>);
+    let load = {
+        let id = id.clone();
+        move || {
+            let id = id.clone();
+            leptos::task::spawn_local(async move {
+                match load_command(ctx, &id).await {
+                    Ok(c) => {
+                        error.set(None);
+                        fetched.set(Some(c));
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        }
+    };
+    load();
+    let tracked = {
+        let id = id.clone();
+        Memo::new(move |_| {
+            ctx.activity
+                .with(|log| log.iter().find(|t| t.command_id == id).cloned())
+        })
+    };
+    // The follower's latest state when it has one, else what we fetched.
+    let latest = move || {
+        tracked
+            .get()
+            .and_then(|t| t.command)
+            .or_else(|| fetched.get())
+    };
+    let container = move || tracked.get().map(|t| t.container_id);
+    view! {
+        <section class="card" aria-labelledby="command-title" data-testid="command-page">
+            <a href=ctx.url_of(&Route::List) data-nav>{ctx.t(M::Back)}</a>
+            <h1 id="command-title">{ctx.t(M::Command)} " " <code>{id.to_string()}</code></h1>
+            {move || container().map(|c| view! { <p><a href=Route::Container(c).path() data-nav>{ctx.t(M::ContainerTitle)} " " {c.0}</a></p> })}
+            {move || tracked.get().and_then(|t| t.ended).map(|e| view! {
+                <p class=if e.ok { "ok" } else { "bad" } data-testid="command-outcome">{e.text}</p>
+            })}
+            <button type="button" class="small" data-testid="command-refresh" on:click=move |_| load()>{ctx.t(M::Refresh)}</button>
+            {move || error.get().map(|e| {
+                let (msg, detail) = e.message(lang);
+                error_box("command-error", None, msg, detail)
+            })}
+            {move || latest().map(|c| timeline(ctx, c))}
+        </section>
+    }
+}

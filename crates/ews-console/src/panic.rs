@@ -1,0 +1,57 @@
+//! Turns a bug into a visible "something broke — reload" banner instead of a
+//! dead page. Builds the banner with plain DOM calls: after a panic the
+//! reactive system may be in any state. The release build aborts after the
+//! hook has run.
+
+use crate::i18n::{Lang, M};
+
+/// Installs the panic hook (once; later calls replace it).
+pub fn install() {
+    std::panic::set_hook(Box::new(|info| {
+        let details = info.to_string();
+        let _ = show(&details);
+    }));
+}
+
+fn show(details: &str) -> Option<()> {
+    let doc = web_sys::window()?.document()?;
+    if doc.get_element_by_id("ews-panic").is_some() {
+        return Some(());
+    }
+    let lang = doc
+        .document_element()
+        .and_then(|e| e.get_attribute("lang"))
+        .and_then(|l| Lang::parse(&l))
+        .unwrap_or_default();
+    let banner = doc.create_element("div").ok()?;
+    banner.set_id("ews-panic");
+    banner.set_class_name("panic");
+    let _ = banner.set_attribute("role", "alert");
+    let _ = banner.set_attribute("data-testid", "panic-banner");
+    let title = doc.create_element("strong").ok()?;
+    title.set_text_content(Some(M::PanicTitle.text(lang)));
+    let reload = doc.create_element("button").ok()?;
+    reload.set_text_content(Some(M::Reload.text(lang)));
+    let on_click = wasm_bindgen::closure::Closure::<dyn Fn()>::new(|| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.location().reload();
+        }
+    });
+    let _ = reload.add_event_listener_with_callback(
+        "click",
+        wasm_bindgen::JsCast::unchecked_ref(on_click.as_ref()),
+    );
+    on_click.forget();
+    let more = doc.create_element("details").ok()?;
+    let summary = doc.create_element("summary").ok()?;
+    summary.set_text_content(Some(M::Details.text(lang)));
+    let pre = doc.create_element("pre").ok()?;
+    pre.set_text_content(Some(details));
+    more.append_child(&summary).ok()?;
+    more.append_child(&pre).ok()?;
+    for child in [&title, &reload, &more] {
+        banner.append_child(child).ok()?;
+    }
+    doc.body()?.prepend_with_node_1(&banner).ok()?;
+    Some(())
+}

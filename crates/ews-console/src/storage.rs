@@ -1,0 +1,69 @@
+//! The only place the console touches Web Storage.
+//!
+//! Local storage (this device, across sessions) holds preferences, the last
+//! connection's endpoint, access key and sign method, and the secret key
+//! only when the user ticked "remember on this device". Session storage
+//! (this tab) holds the recent-activity log. Storage can be disabled or full:
+//! every function here fails quietly, and what is read back is untrusted.
+
+/// Keys used in Web Storage.
+pub mod keys {
+    /// Interface language tag.
+    pub const LANG: &str = "ews.lang";
+    /// `system`, `light` or `dark`.
+    pub const THEME: &str = "ews.theme";
+    /// Auto-refresh interval, seconds (0: off).
+    pub const REFRESH: &str = "ews.refresh";
+    /// The last connection, without the secret (JSON).
+    pub const CONNECTION: &str = "ews.connection";
+    /// The remembered secret key (JSON), only when the user asked for it.
+    pub const SECRET: &str = "ews.secret";
+    /// This tab's recent-activity log (JSON, session storage).
+    pub const ACTIVITY: &str = "ews.activity";
+}
+
+fn local() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+fn session() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok().flatten()
+}
+
+/// Reads a local-storage value.
+pub fn get(key: &str) -> Option<String> {
+    local()?.get_item(key).ok().flatten()
+}
+
+/// Writes a local-storage value (quietly does nothing when storage fails).
+pub fn set(key: &str, value: &str) {
+    if let Some(s) = local() {
+        let _ = s.set_item(key, value);
+    }
+}
+
+/// Removes a local-storage value.
+pub fn remove(key: &str) {
+    if let Some(s) = local() {
+        let _ = s.remove_item(key);
+    }
+}
+
+/// Reads a session-storage value.
+pub fn session_get(key: &str) -> Option<String> {
+    session()?.get_item(key).ok().flatten()
+}
+
+/// Writes a session-storage value.
+pub fn session_set(key: &str, value: &str) {
+    if let Some(s) = session() {
+        let _ = s.set_item(key, value);
+    }
+}
+
+/// Removes a session-storage value.
+pub fn session_remove(key: &str) {
+    if let Some(s) = session() {
+        let _ = s.remove_item(key);
+    }
+}
