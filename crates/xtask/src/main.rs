@@ -10,6 +10,7 @@
 
 mod bench;
 mod bench_sim;
+mod console;
 mod edge;
 mod js;
 mod run;
@@ -28,6 +29,7 @@ fn main() -> ExitCode {
     };
     let result = match cmd {
         "run" => run::run(rest),
+        "console" => console::run(rest),
         "edge" => edge::run(rest),
         "edge-build" => edge::build_cmd(rest),
         "js" => js::run(rest),
@@ -56,6 +58,10 @@ tasks:
   run                 build the console and start the simulator serving it
   test [--quick]      every test (fmt, clippy, native, wasm, end to end);
                       --quick skips the browser and worker suites
+  console build       release build of the web console into dist/ + size budget
+  console size        the console's bundle size (fails over 250 KB gzip)
+  console e2e         the console's Playwright suite against ews-sim
+  bench console       console benchmarks in headless Chromium + bundle sizes
   bench core          signing and decoding micro-benchmarks
   bench sim           load benchmark of the simulator on loopback
   bench edge          the edge worker: wasm size, added latency, throughput

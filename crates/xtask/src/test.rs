@@ -56,6 +56,26 @@ const STEPS: &[Step] = &[
         run: core_wasm_tests,
     },
     Step {
+        name: "clippy (console, wasm)",
+        heavy: false,
+        run: clippy_console,
+    },
+    Step {
+        name: "console component tests in headless Chromium",
+        heavy: true,
+        run: console_wasm_tests,
+    },
+    Step {
+        name: "console release build + size budget",
+        heavy: true,
+        run: console_build,
+    },
+    Step {
+        name: "console end to end (Playwright + ews-sim)",
+        heavy: true,
+        run: console_e2e,
+    },
+    Step {
         name: "edge worker in workerd",
         heavy: true,
         run: crate::edge::test,
@@ -107,6 +127,7 @@ pub(crate) fn run(args: &[String]) -> Result {
 fn install() -> Result {
     tools::wasm_target()?;
     tools::wasm_bindgen_cli()?;
+    tools::trunk()?;
     tools::npm_packages()
 }
 
@@ -169,4 +190,32 @@ pub(crate) fn wasm_browser_tests(krate: &str, extra: &[&str]) -> Result {
 
 fn core_wasm_tests() -> Result {
     wasm_browser_tests("ews-core", &["--no-default-features", "--test", "*"])
+}
+
+fn clippy_console() -> Result {
+    sh(cargo().args([
+        "clippy",
+        "-p",
+        "ews-console",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))
+}
+
+fn console_wasm_tests() -> Result {
+    wasm_browser_tests("ews-console", &["--test", "*"])
+}
+
+fn console_build() -> Result {
+    crate::console::build_release()?;
+    crate::console::size_check()
+}
+
+/// The release build is fresh from the step before (`--no-build`).
+fn console_e2e() -> Result {
+    crate::console::e2e(&["--no-build".into()])
 }
