@@ -8,12 +8,16 @@ use crate::i18n::{Lang, M};
 /// Installs the panic hook (once; later calls replace it).
 pub fn install() {
     std::panic::set_hook(Box::new(|info| {
-        let details = info.to_string();
-        let _ = show(&details);
+        show(&info.to_string());
     }));
 }
 
-fn show(details: &str) -> Option<()> {
+/// Shows the banner with `details` (once; later calls keep the first).
+pub fn show(details: &str) {
+    let _ = banner(details);
+}
+
+fn banner(details: &str) -> Option<()> {
     let doc = web_sys::window()?.document()?;
     if doc.get_element_by_id("ews-panic").is_some() {
         return Some(());

@@ -1,0 +1,658 @@
+//! Component tests in headless Chromium (wasm-bindgen-test): mount the
+//! console on a fake API (`fake`), act on the DOM, let it settle, assert.
+//! Run: `cargo xtask test` (step "console component tests"), or
+//! `CHROMEDRIVER=/usr/bin/chromedriver cargo test -p ews-console --target wasm32-unknown-unknown --test components`.
+#![cfg(target_arch = "wasm32")]
+
+mod fake;
+
+use ews_console::App;
+use leptos::mount::mount_to;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+fn q(sel: &str) -> Option<web_sys::Element> {
+    document().query_selector(sel).unwrap()
+}
+
+fn q_all(sel: &str) -> Vec<web_sys::Element> {
+    let list = document().query_selector_all(sel).unwrap();
+    (0..list.length())
+        .filter_map(|i| list.item(i)?.dyn_into().ok())
+        .collect()
+}
+
+fn text(sel: &str) -> String {
+    q(sel).and_then(|e| e.text_content()).unwrap_or_default()
+}
+
+fn attr(sel: &str, name: &str) -> Option<String> {
+    q(sel).and_then(|e| e.get_attribute(name))
+}
+
+fn html(sel: &str) -> web_sys::HtmlElement {
+    q(sel)
+        .unwrap_or_else(|| panic!("no {sel}"))
+        .dyn_into()
+        .unwrap()
+}
+
+fn click(sel: &str) {
+    html(sel).click();
+}
+
+fn input(sel: &str, value: &str, event: &str) {
+    let el = q(sel).unwrap_or_else(|| panic!("no {sel}"));
+    if let Some(i) = el.dyn_ref::<web_sys::HtmlInputElement>() {
+        i.set_value(value);
+    } else if let Some(s) = el.dyn_ref::<web_sys::HtmlSelectElement>() {
+        s.set_value(value);
+    }
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    el.dispatch_event(&web_sys::Event::new_with_event_init_dict(event, &init).unwrap())
+        .unwrap();
+}
+
+fn key(target: &web_sys::EventTarget, key: &str, shift: bool) {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_shift_key(shift);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let ev = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    target.dispatch_event(&ev).unwrap();
+}
+
+fn search() -> String {
+    web_sys::window().unwrap().location().search().unwrap()
+}
+
+fn path() -> String {
+    web_sys::window().unwrap().location().pathname().unwrap()
+}
+
+async fn sleep(ms: u64) {
+    ews_console::clock::sleep(ms).await;
+}
+
+/// Waits (up to 10 s) for `cond`, letting the app's tasks run.
+async fn until(what: &str, cond: impl Fn() -> bool) {
+    for _ in 0..1000 {
+        if cond() {
+            return;
+        }
+        sleep(10).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+/// A mounted console on a fresh fake API of `n` containers at `url`.
+struct Mounted {
+    _handle: Box<dyn std::any::Any>,
+    root: web_sys::HtmlElement,
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        self.root.remove();
+    }
+}
+
+fn set_url(url: &str) {
+    let h = web_sys::window().unwrap().history().unwrap();
+    h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url))
+        .unwrap();
+}
+
+async fn mount(n: u64, url: &str) -> Mounted {
+    mount_with(n, url, |_| {}).await
+}
+
+/// Mounts on a fake of `n` containers, set up by `setup` before the start.
+async fn mount_with(n: u64, url: &str, setup: impl FnOnce(&mut fake::State)) -> Mounted {
+    // A test that failed left its console mounted (wasm does not unwind):
+    // take it out of the page so it cannot answer for this one.
+    for stale in q_all(".test-root") {
+        stale.remove();
+    }
+    fake::install(n);
+    fake::with(setup);
+    let w = web_sys::window().unwrap();
+    w.local_storage().unwrap().unwrap().clear().unwrap();
+    w.session_storage().unwrap().unwrap().clear().unwrap();
+    set_url(url);
+    let root: web_sys::HtmlElement = document()
+        .create_element("div")
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    root.set_class_name("test-root");
+    document().body().unwrap().append_child(&root).unwrap();
+    let handle = mount_to(root.clone(), App);
+    Mounted {
+        _handle: Box::new(handle),
+        root,
+    }
+}
+
+/// Mounts and connects with the demo credentials; on the list, waits for rows.
+async fn connected(n: u64, url: &str) -> Mounted {
+    let m = mount(n, url).await;
+    until("the connection form", || {
+        q("[data-testid=connect-form]").is_some()
+    })
+    .await;
+    fill_and_connect(fake::SECRET);
+    until("the connection", || q("[data-testid=who]").is_some()).await;
+    if url == "/" || url.starts_with("/?") {
+        until("the table", || !q_all("[data-testid=row]").is_empty()).await;
+    }
+    m
+}
+
+fn fill_and_connect(secret: &str) {
+    input("[data-testid=access-key]", fake::ACCESS_KEY, "input");
+    input("[data-testid=secret-key]", secret, "input");
+    click("[data-testid=connect]");
+}
+
+fn row(id: u64) -> String {
+    format!("[data-testid=row][data-id=\"{id}\"]")
+}
+
+fn metrics() -> Vec<u64> {
+    attr("[data-testid=metrics]", "data-metrics")
+        .unwrap_or_default()
+        .split(' ')
+        .filter_map(|n| n.parse().ok())
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn connecting_lists_every_state_and_forgets_the_secret() {
+    let _m = connected(40, "/").await;
+    // 11 documented states + 1 unknown, counted and shown as text badges.
+    assert_eq!(
+        attr("[data-testid=count-all]", "data-count").as_deref(),
+        Some("40")
+    );
+    assert_eq!(
+        attr("[data-testid=count-RUNNING]", "data-count").as_deref(),
+        Some("4")
+    );
+    assert_eq!(
+        attr("[data-testid=count-UNKNOWN]", "data-count").as_deref(),
+        Some("1")
+    );
+    let badges: Vec<String> = q_all("[data-testid=status-badge]")
+        .iter()
+        .filter_map(|b| b.text_content())
+        .collect();
+    assert!(badges.iter().any(|b| b == "HIBERNATING"), "{badges:?}");
+    assert!(text(&row(1000)).contains("shared"), "cpu -1 reads shared");
+    // The secret is nowhere: not in the DOM, the URL, storage.
+    let page = document().document_element().unwrap().outer_html();
+    assert!(!page.contains(fake::SECRET), "secret in the DOM");
+    assert!(
+        !web_sys::window()
+            .unwrap()
+            .location()
+            .href()
+            .unwrap()
+            .contains(fake::SECRET)
+    );
+    assert_eq!(
+        web_sys::window()
+            .unwrap()
+            .local_storage()
+            .unwrap()
+            .unwrap()
+            .get_item("ews.secret")
+            .unwrap(),
+        None
+    );
+    let pw = q("[data-testid=secret-key]");
+    assert!(pw.is_none(), "the form is gone once connected");
+    assert!(fake::count("GET /api/v1/container") >= 1);
+}
+
+#[wasm_bindgen_test]
+async fn wrong_secret_says_check_the_secret_and_method() {
+    let _m = mount(5, "/").await;
+    until("the form", || q("[data-testid=connect-form]").is_some()).await;
+    fill_and_connect("not-the-secret");
+    until("an error", || q("[data-testid=connect-error]").is_some()).await;
+    let msg = text("[data-testid=connect-error]");
+    assert!(
+        msg.contains("1004") && msg.contains("secret key") && msg.contains("sign method"),
+        "{msg}"
+    );
+    assert!(
+        !msg.contains("not-the-secret"),
+        "the secret leaked into the message"
+    );
+    assert!(q("[data-testid=skew-notice]").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn a_skewed_clock_is_corrected_and_said() {
+    let _m = mount_with(5, "/", |s| s.skew_ms = 20 * 60 * 1000).await;
+    until("the form", || q("[data-testid=connect-form]").is_some()).await;
+    fill_and_connect(fake::SECRET);
+    until("the table", || !q_all("[data-testid=row]").is_empty()).await;
+    let notice = text("[data-testid=skew-notice]");
+    // 20 min, give or take the Date header's one-second resolution.
+    let secs_ok = notice.contains("1199 s behind") || notice.contains("1200 s behind");
+    assert!(
+        secs_ok && notice.contains("corrected automatically"),
+        "{notice}"
+    );
+    // One refused request, then the corrected one.
+    assert_eq!(fake::count("GET /api/v1/container"), 2);
+}
+
+#[wasm_bindgen_test]
+async fn a_network_failure_points_to_cors_and_edge_mode() {
+    let _m = mount_with(5, "/", |s| s.offline = true).await;
+    until("the form", || q("[data-testid=connect-form]").is_some()).await;
+    fill_and_connect(fake::SECRET);
+    until("an error", || q("[data-testid=connect-error]").is_some()).await;
+    let msg = text("[data-testid=connect-error]");
+    assert!(msg.contains("CORS") && msg.contains("edge"), "{msg}");
+}
+
+#[wasm_bindgen_test]
+async fn server_errors_keep_the_last_good_list() {
+    let _m = connected(12, "/").await;
+    fake::with(|s| {
+        s.canned.push(fake::Canned {
+            status: 502,
+            body: "<html><body>Bad gateway</body></html>".into(),
+            content_type: "text/html",
+        })
+    });
+    click("[data-testid=refresh]");
+    until("the error", || q("[data-testid=list-error]").is_some()).await;
+    let msg = text("[data-testid=list-error]");
+    assert!(
+        msg.contains("last good data") && msg.contains("502"),
+        "{msg}"
+    );
+    assert_eq!(q_all("[data-testid=row]").len(), 12, "rows kept");
+    click("[data-testid=refresh]");
+    until("recovery", || q("[data-testid=list-error]").is_none()).await;
+}
+
+#[wasm_bindgen_test]
+async fn filter_search_sort_and_group_live_in_the_url() {
+    let _m = connected(40, "/").await;
+    click("[data-testid=count-RUNNING]");
+    until("the filter", || q_all("[data-testid=row]").len() == 4).await;
+    assert!(
+        q_all("[data-testid=row]")
+            .iter()
+            .all(|r| r.get_attribute("data-status").as_deref() == Some("RUNNING"))
+    );
+    assert_eq!(search(), "?status=RUNNING");
+    assert_eq!(
+        attr("[data-testid=count-RUNNING]", "aria-pressed").as_deref(),
+        Some("true")
+    );
+    click("[data-testid=sort-mem]");
+    click("[data-testid=sort-mem]");
+    input("[data-testid=search]", "node 10", "input");
+    input("[data-testid=group]", "host", "change");
+    until("the URL", || search().contains("group=host")).await;
+    assert_eq!(
+        search(),
+        "?status=RUNNING&q=node%2010&sort=mem&dir=desc&group=host"
+    );
+    until("group headings", || {
+        !q_all("[data-testid=group-row]").is_empty()
+    })
+    .await;
+    // Back restores the state before the last discrete change.
+    web_sys::window()
+        .unwrap()
+        .history()
+        .unwrap()
+        .back()
+        .unwrap();
+    until("popstate", || !search().contains("group=")).await;
+    until("ungrouped", || q_all("[data-testid=group-row]").is_empty()).await;
+    let th = q("[data-testid=sort-mem]")
+        .unwrap()
+        .parent_element()
+        .unwrap();
+    assert_eq!(th.get_attribute("aria-sort").as_deref(), Some("descending"));
+    assert!(search().contains("sort=mem&dir=desc"));
+}
+
+#[wasm_bindgen_test]
+async fn a_shared_link_opens_with_its_filters() {
+    let _m = connected(40, "/?status=STOPPED,UNKNOWN&sort=id&dir=desc").await;
+    let ids: Vec<String> = q_all("[data-testid=row]")
+        .iter()
+        .filter_map(|r| r.get_attribute("data-id"))
+        .collect();
+    assert_eq!(ids, ["1039", "1030", "1019", "1008"]);
+    assert_eq!(
+        attr("[data-testid=showing]", "data-shown").as_deref(),
+        Some("4")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn ten_thousand_rows_render_only_what_is_visible() {
+    let _m = connected(10_000, "/").await;
+    // No stylesheet on the test page: give the table its scroll box.
+    let wrap = html("[data-testid=table-wrap]");
+    wrap.set_attribute("style", "height: 440px; overflow: auto")
+        .unwrap();
+    web_sys::window()
+        .unwrap()
+        .dispatch_event(&web_sys::Event::new("resize").unwrap())
+        .unwrap();
+    sleep(20).await;
+    let rendered = q_all("[data-testid=row]").len();
+    assert!(rendered > 5 && rendered < 120, "{rendered} rows in the DOM");
+    assert_eq!(
+        attr("[data-testid=container-table]", "aria-rowcount").as_deref(),
+        Some("10001")
+    );
+    wrap.set_scroll_top(i32::MAX);
+    wrap.dispatch_event(&web_sys::Event::new("scroll").unwrap())
+        .unwrap();
+    until("the last row", || q(&row(10_999)).is_some()).await;
+    assert!(q_all("[data-testid=row]").len() < 120);
+}
+
+#[wasm_bindgen_test]
+async fn a_refresh_rebuilds_only_rows_that_changed() {
+    let _m = connected(200, "/").await;
+    sleep(50).await;
+    let before = metrics();
+    click("[data-testid=refresh]");
+    until("a refresh", || metrics()[0] == before[0] + 1).await;
+    sleep(50).await;
+    let same = metrics();
+    assert_eq!(
+        same[1], before[1],
+        "nothing changed, yet the data was replaced"
+    );
+    assert_eq!(same[2], before[2], "nothing changed, yet rows were rebuilt");
+    fake::with(|s| s.containers[0].health = "degraded".into());
+    click("[data-testid=refresh]");
+    until("a second refresh", || metrics()[0] == before[0] + 2).await;
+    sleep(50).await;
+    let after = metrics();
+    assert_eq!(after[2], same[2] + 1, "exactly the changed row is rebuilt");
+    assert!(text(&row(1000)).contains("degraded"));
+}
+
+#[wasm_bindgen_test]
+async fn start_shows_progress_then_running_and_a_toast() {
+    let _m = connected(12, "/").await;
+    // 1008 is STOPPED (index 8).
+    assert_eq!(attr(&row(1008), "data-status").as_deref(), Some("STOPPED"));
+    let start = format!("{} [data-testid=action-start]", row(1008));
+    click(&start);
+    until("busy", || {
+        q(&start).is_some_and(|b| b.has_attribute("disabled"))
+    })
+    .await;
+    until("progress", || {
+        text(&format!("{} [data-testid=row-op]", row(1008))).contains("RUNNING")
+    })
+    .await;
+    assert!(text(&format!("{} [data-testid=row-op]", row(1008))).contains("RunDocker"));
+    until("the toast", || {
+        q("[data-testid=toast][data-kind=ok]").is_some()
+    })
+    .await;
+    assert!(text("[data-testid=toast]").contains("succeeded"));
+    until("RUNNING", || {
+        attr(&row(1008), "data-status").as_deref() == Some("RUNNING")
+    })
+    .await;
+    let item = text("[data-testid=activity-item]");
+    assert!(
+        item.contains("1008") && item.contains("succeeded"),
+        "{item}"
+    );
+    // Double submission is impossible: one start request only.
+    assert_eq!(fake::count("POST /api/v1/container/1008/start"), 1);
+}
+
+#[wasm_bindgen_test]
+async fn delete_asks_first_naming_the_container_and_escape_cancels() {
+    let _m = connected(12, "/").await;
+    let delete = format!("{} [data-testid=action-delete]", row(1008));
+    click(&delete);
+    until("the dialog", || q("[data-testid=dialog]").is_some()).await;
+    assert!(text("[data-testid=dialog-text]").contains("1008"));
+    // Focus starts on Cancel; Escape closes without a request.
+    let active = document().active_element().unwrap();
+    assert_eq!(
+        active.get_attribute("data-testid").as_deref(),
+        Some("cancel")
+    );
+    key(&html("[data-testid=dialog]"), "Escape", false);
+    until("closed", || q("[data-testid=dialog]").is_none()).await;
+    assert_eq!(fake::count("DELETE "), 0);
+    click(&delete);
+    until("the dialog", || q("[data-testid=confirm]").is_some()).await;
+    click("[data-testid=confirm]");
+    until("the row to go", || q(&row(1008)).is_none()).await;
+    assert_eq!(fake::count("DELETE /api/v1/container/1008"), 1);
+}
+
+#[wasm_bindgen_test]
+async fn dialogs_keep_focus_inside() {
+    let _m = connected(12, "/").await;
+    click(&format!("{} [data-testid=action-delete]", row(1008)));
+    until("the dialog", || q("[data-testid=dialog]").is_some()).await;
+    let dialog = html("[data-testid=dialog]");
+    html("[data-testid=confirm]").focus().unwrap();
+    key(&dialog, "Tab", false);
+    assert_eq!(
+        document()
+            .active_element()
+            .unwrap()
+            .get_attribute("data-testid")
+            .as_deref(),
+        Some("cancel")
+    );
+    key(&dialog, "Tab", true);
+    assert_eq!(
+        document()
+            .active_element()
+            .unwrap()
+            .get_attribute("data-testid")
+            .as_deref(),
+        Some("confirm")
+    );
+    key(&dialog, "Escape", false);
+}
+
+#[wasm_bindgen_test]
+async fn bulk_start_reports_every_item_and_the_failure() {
+    let _m = connected(40, "/?status=STOPPED").await;
+    // STOPPED: 1008, 1019, 1030; the next start of 1019 fails.
+    fake::with(|s| s.fail_next.push(ews_core::ContainerId(1019)));
+    click(&format!("{} [data-testid=row-select]", row(1008)));
+    // Shift-click selects the range 1008..=1030.
+    let init = web_sys::MouseEventInit::new();
+    init.set_shift_key(true);
+    init.set_bubbles(true);
+    let ev = web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &init).unwrap();
+    q(&format!("{} [data-testid=row-select]", row(1030)))
+        .unwrap()
+        .dispatch_event(&ev)
+        .unwrap();
+    until("3 selected", || {
+        text("[data-testid=selected-count]").contains('3')
+    })
+    .await;
+    click("[data-testid=bulk-start]");
+    until("the confirmation", || {
+        q_all("[data-testid=bulk-item]").len() == 3
+    })
+    .await;
+    click("[data-testid=confirm]");
+    until("the summary", || {
+        text("[data-testid=bulk-summary]").contains("2 succeeded, 1 failed")
+    })
+    .await;
+    let failed = q("[data-testid=bulk-item][data-state=failed]").unwrap();
+    assert_eq!(failed.get_attribute("data-id").as_deref(), Some("1019"));
+    assert!(failed.text_content().unwrap().contains("disk full"));
+    assert_eq!(q_all("[data-testid=bulk-item][data-state=ok]").len(), 2);
+    click("[data-testid=close]");
+}
+
+#[wasm_bindgen_test]
+async fn select_all_selects_only_the_filtered_rows() {
+    let _m = connected(40, "/?status=RUNNING").await;
+    click("[data-testid=select-all]");
+    until("4 selected", || {
+        text("[data-testid=selected-count]").contains('4')
+    })
+    .await;
+    click("[data-testid=bulk-stop]");
+    until("the confirmation", || {
+        q_all("[data-testid=bulk-item]").len() == 4
+    })
+    .await;
+    click("[data-testid=cancel]");
+    until("closed", || q("[data-testid=dialog]").is_none()).await;
+    assert_eq!(fake::count("POST "), 0);
+}
+
+#[wasm_bindgen_test]
+async fn slash_focuses_the_search() {
+    let _m = connected(5, "/").await;
+    key(&document().body().unwrap(), "/", false);
+    assert_eq!(document().active_element().unwrap().id(), "search");
+}
+
+#[wasm_bindgen_test]
+async fn chinese_and_dark_are_switchable_and_remembered() {
+    let _m = connected(5, "/").await;
+    input("[data-testid=lang]", "zh-CN", "change");
+    until("Chinese", || text("[data-testid=refresh]") == "刷新").await;
+    let html_el = document().document_element().unwrap();
+    assert_eq!(html_el.get_attribute("lang").as_deref(), Some("zh-CN"));
+    input("[data-testid=theme]", "dark", "change");
+    assert_eq!(html_el.get_attribute("data-theme").as_deref(), Some("dark"));
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    assert_eq!(
+        storage.get_item("ews.lang").unwrap().as_deref(),
+        Some("zh-CN")
+    );
+    assert_eq!(
+        storage.get_item("ews.theme").unwrap().as_deref(),
+        Some("dark")
+    );
+    input("[data-testid=lang]", "en", "change");
+    input("[data-testid=theme]", "system", "change");
+}
+
+#[wasm_bindgen_test]
+async fn remember_stores_the_secret_and_forget_wipes_it() {
+    let _m = mount(5, "/").await;
+    until("the form", || q("[data-testid=connect-form]").is_some()).await;
+    click("[data-testid=remember]");
+    until("the warning", || {
+        text("[data-testid=remember-note]").contains("local storage")
+    })
+    .await;
+    fill_and_connect(fake::SECRET);
+    until("the table", || !q_all("[data-testid=row]").is_empty()).await;
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    assert!(
+        storage
+            .get_item("ews.secret")
+            .unwrap()
+            .is_some_and(|s| s.contains(fake::SECRET))
+    );
+    click("[data-testid=forget]");
+    until("the form", || q("[data-testid=connect-form]").is_some()).await;
+    assert_eq!(storage.get_item("ews.secret").unwrap(), None);
+}
+
+#[wasm_bindgen_test]
+async fn a_container_deep_link_shows_every_field_and_its_history() {
+    let _m = connected(12, "/containers/1008").await;
+    until("the fields", || q("[data-testid=fields]").is_some()).await;
+    assert_eq!(text("[data-testid=field-id]"), "1008");
+    assert_eq!(text("[data-testid=field-status]"), "STOPPED");
+    click("[data-testid=container-page] [data-testid=action-start]");
+    until("history", || {
+        text("[data-testid=history]").contains("succeeded")
+    })
+    .await;
+    // The command link opens its timeline.
+    click("[data-testid=history] a");
+    until("the timeline", || {
+        q("[data-testid=timeline-step]").is_some()
+    })
+    .await;
+    assert!(path().starts_with("/commands/"));
+    assert!(text("[data-testid=timeline]").contains("RunDocker"));
+    click("[data-testid=command-page] a");
+    until("the list", || path() == "/").await;
+}
+
+#[wasm_bindgen_test]
+async fn edge_mode_viewer_sees_no_buttons_and_no_form() {
+    let _m = mount_with(8, "/", |s| {
+        s.edge = Some((
+            200,
+            r#"{"mode":"edge","user":"ann","role":"viewer"}"#.into(),
+        ));
+    })
+    .await;
+    until("the table", || !q_all("[data-testid=row]").is_empty()).await;
+    assert!(q("[data-testid=connect-form]").is_none());
+    assert!(
+        q("[data-testid=action-start]").is_none(),
+        "a viewer sees no action buttons"
+    );
+    assert!(text("[data-testid=who]").contains("ann"));
+    // Unsigned, same-origin.
+    assert!(fake::count("GET /api/v1/container") >= 1);
+}
+
+#[wasm_bindgen_test]
+async fn edge_mode_signed_out_links_to_sign_in() {
+    let _m = mount_with(1, "/", |s| {
+        s.edge = Some((401, r#"{"mode":"edge","login":"/edge/login"}"#.into()));
+    })
+    .await;
+    until("the link", || q("[data-testid=signin-link]").is_some()).await;
+    assert_eq!(
+        attr("[data-testid=signin-link]", "href").as_deref(),
+        Some("/edge/login")
+    );
+}
+
+#[wasm_bindgen_test]
+fn the_panic_banner_offers_a_reload_and_details() {
+    ews_console::panic::show("index out of bounds: the len is 3 but the index is 7");
+    let banner = q("[data-testid=panic-banner]").unwrap();
+    assert_eq!(banner.get_attribute("role").as_deref(), Some("alert"));
+    let t = banner.text_content().unwrap();
+    assert!(
+        t.contains("Something broke") && t.contains("Reload") && t.contains("index is 7"),
+        "{t}"
+    );
+    banner.remove();
+}
