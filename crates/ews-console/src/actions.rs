@@ -164,7 +164,11 @@ pub async fn act_and_follow(
     if let (true, Some(o)) = (toast, &outcome) {
         ctx.toast(
             Some(o.is_success()),
-            format!("{} {id}: {o}", verb(ctx, action)),
+            format!(
+                "{} {id}: {}",
+                verb(ctx, action),
+                ctx.lang.get_untracked().outcome(o)
+            ),
             Some(href),
         );
     }
@@ -267,14 +271,24 @@ async fn follow(
         return None;
     }
     let id = tracked.container_id;
-    let ended = Ended::of(&outcome, clock::now_ms());
+    let ended = Ended::of(&outcome, ctx.lang.get_untracked(), clock::now_ms());
     ctx.edit_activity(|log| {
         if let Some(t) = log.iter_mut().find(|t| t.command_id == tracked.command_id) {
             t.ended = Some(ended);
             t.polls = polls;
         }
     });
-    refresh_container(ctx, &api, id).await;
+    if tracked.action() == Some(Action::Delete) && outcome.is_success() {
+        // Gone: no need to ask (and be answered 404).
+        if let Some(next) = ctx.data.with_untracked(|d| d.remove(id)) {
+            ctx.data.set(next);
+        }
+        ctx.selected.update(|s| {
+            s.remove(&id);
+        });
+    } else {
+        refresh_container(ctx, &api, id).await;
+    }
     ctx.ops.update(|m| {
         m.remove(&id);
     });
@@ -307,7 +321,11 @@ pub fn resume(ctx: Ctx) {
                 if let Some(o) = follow(ctx, api, generation, tracked, None).await {
                     ctx.toast(
                         Some(o.is_success()),
-                        format!("{} {id}: {o}", verb(ctx, action)),
+                        format!(
+                            "{} {id}: {}",
+                            verb(ctx, action),
+                            ctx.lang.get_untracked().outcome(&o)
+                        ),
                         None,
                     );
                 }
@@ -393,7 +411,7 @@ pub fn run_bulk(ctx: Ctx) {
                 let Some(id) = next else { break };
                 set(id, BulkState::Running);
                 let state = match act_and_follow(ctx, action, id, false).await {
-                    Ok(o) => BulkState::Done(o.is_success(), o.to_string()),
+                    Ok(o) => BulkState::Done(o.is_success(), ctx.lang.get_untracked().outcome(&o)),
                     Err(e) => BulkState::Done(false, e.message(ctx.lang.get_untracked()).0),
                 };
                 set(id, state);

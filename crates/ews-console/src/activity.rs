@@ -24,12 +24,12 @@ pub struct Ended {
 }
 
 impl Ended {
-    /// From the core's outcome.
-    pub fn of(outcome: &Outcome, at_ms: u64) -> Ended {
+    /// From the core's outcome, said in `lang`.
+    pub fn of(outcome: &Outcome, lang: crate::i18n::Lang, at_ms: u64) -> Ended {
         Ended {
             ok: outcome.is_success(),
             kind: outcome.kind().into(),
-            text: outcome.to_string(),
+            text: lang.outcome(outcome),
             at_ms,
         }
     }
@@ -180,6 +180,7 @@ mod tests {
                 result: "500".into(),
                 message: "disk full".into(),
             },
+            crate::i18n::Lang::En,
             9,
         );
         assert!(!e.ok);

@@ -5,6 +5,7 @@
 //! them are functions of [`Lang`]. The language is chosen from the browser,
 //! switchable, and remembered (see [`crate::storage`]).
 
+use ews_core::Outcome;
 use ews_core::time::humanize_ago;
 
 /// An interface language.
@@ -118,6 +119,39 @@ impl Lang {
         match self {
             Lang::En => format!("{verb} {n} container{}?", if n == 1 { "" } else { "s" }),
             Lang::Zh => format!("{verb} {n} 个容器？"),
+        }
+    }
+
+    /// How a command ended, in words (English: the core's own text).
+    pub fn outcome(self, o: &Outcome) -> String {
+        let with = |head: String, msg: &str| {
+            if msg.is_empty() {
+                head
+            } else {
+                format!("{head}：{msg}")
+            }
+        };
+        match (self, o) {
+            (Lang::En, o) => o.to_string(),
+            (Lang::Zh, Outcome::Succeeded { message }) => with("成功".into(), message),
+            (Lang::Zh, Outcome::Failed { result, message }) if result.is_empty() => {
+                with("失败".into(), message)
+            }
+            (Lang::Zh, Outcome::Failed { result, message }) => {
+                with(format!("失败（结果 {result}）"), message)
+            }
+            (Lang::Zh, Outcome::PublishFailed { message }) => {
+                with("失败：命令未能发布".into(), message)
+            }
+            (Lang::Zh, Outcome::TimedOut { after_ms, .. }) => {
+                format!(
+                    "{} 秒后仍无结果，命令可能仍会完成：请刷新容器查看其状态",
+                    after_ms / 1000
+                )
+            }
+            (Lang::Zh, Outcome::Lost { reason }) => {
+                format!("无法跟踪命令（{reason}）：请刷新容器查看其状态")
+            }
         }
     }
 
@@ -323,6 +357,21 @@ mod tests {
             assert!(!m.text(Lang::En).is_empty());
             assert_ne!(m.text(Lang::En), m.text(Lang::Zh));
         }
+    }
+
+    #[test]
+    fn outcomes_in_both_languages() {
+        let ok = Outcome::Succeeded {
+            message: "success".into(),
+        };
+        let bad = Outcome::Failed {
+            result: "500".into(),
+            message: "disk full".into(),
+        };
+        assert_eq!(Lang::En.outcome(&ok), "succeeded: success");
+        assert_eq!(Lang::Zh.outcome(&ok), "成功：success");
+        assert_eq!(Lang::Zh.outcome(&bad), "失败（结果 500）：disk full");
+        assert!(Lang::En.outcome(&bad).contains("disk full"));
     }
 
     #[test]

@@ -183,8 +183,8 @@ fn bulk(ctx: Ctx) -> impl IntoView {
                 let (class, text) = match &state {
                     BulkState::Waiting => ("muted", ctx.t(M::Pending).to_string()),
                     BulkState::Running => ("", ctx.t(M::Running).to_string()),
-                    BulkState::Done(true, msg) => ("ok", format!("{} · {msg}", ctx.t(M::Succeeded))),
-                    BulkState::Done(false, msg) => ("bad", format!("{} · {msg}", ctx.t(M::Failed))),
+                    BulkState::Done(true, msg) => ("ok", msg.clone()),
+                    BulkState::Done(false, msg) => ("bad", msg.clone()),
                 };
                 let state_key = match &state {
                     BulkState::Waiting => "waiting",

@@ -27,6 +27,12 @@ pub const OVERSCAN: usize = 10;
 /// Number of columns.
 pub const COLUMNS: usize = 14;
 
+/// Column classes, for fixed widths (the layout must not jump as rows come
+/// and go while scrolling). Static markup: one string, no view code.
+const COLGROUP: &str = "<col class=c-sel><col class=c-id><col class=c-status><col class=c-op><col class=c-act>\
+<col class=c-num><col class=c-num><col class=c-num><col class=c-size><col class=c-size><col class=c-health>\
+<col class=c-time><col class=c-time><col class=c-time>";
+
 thread_local! {
     static ROWS_BUILT: Cell<u64> = const { Cell::new(0) };
 }
@@ -112,6 +118,8 @@ fn row_view(ctx: Ctx, row: Arc<Row>) -> impl IntoView {
             </td>
             <td class="num"><a href=Route::Container(id).path() data-nav data-testid="row-link">{id.0}</a></td>
             <td>{badge(&c.status)}</td>
+            <td class="op" data-testid="row-op">{move || ctx.ops.with(|m| m.get(&id).map(|o| o.progress.clone()))}</td>
+            <td>{action_buttons(ctx, id, &c.status)}</td>
             <td class="num">{format::opt_id(c.node_id)}</td>
             <td class="num">{format::opt_id(c.host_id)}</td>
             <td class="num">{format::cpu(c.cpu, lang)}</td>
@@ -121,8 +129,6 @@ fn row_view(ctx: Ctx, row: Arc<Row>) -> impl IntoView {
             {time_cell(ctx, c.create_time.clone())}
             {time_cell(ctx, c.start_time.clone())}
             {time_cell(ctx, c.stop_time.clone())}
-            <td class="op" data-testid="row-op">{move || ctx.ops.with(|m| m.get(&id).map(|o| o.progress.clone()))}</td>
-            <td>{action_buttons(ctx, id, &c.status)}</td>
         </tr>
     }
 }
@@ -248,6 +254,7 @@ pub fn ContainerTable() -> impl IntoView {
         <div class="table-wrap" node_ref=wrap on:scroll=on_scroll data-testid="table-wrap">
             <table class="containers" data-testid="container-table" aria-label=ctx.t(M::Containers)
                 aria-rowcount=move || len.get() + 1>
+                <colgroup inner_html=COLGROUP></colgroup>
                 <thead>
                     <tr aria-rowindex="1">
                         <th scope="col" class="sel">
@@ -256,9 +263,10 @@ pub fn ContainerTable() -> impl IntoView {
                                 prop:indeterminate=move || all_state().1
                                 on:click=toggle_all/>
                         </th>
-                        {SortKey::ALL.map(|k| header_cell(ctx, k)).into_iter().collect_view()}
+                        {SortKey::ALL[..2].iter().map(|k| header_cell(ctx, *k)).collect_view()}
                         <th scope="col">{ctx.t(M::Command)}</th>
                         <th scope="col">{ctx.t(M::Actions)}</th>
+                        {SortKey::ALL[2..].iter().map(|k| header_cell(ctx, *k)).collect_view()}
                     </tr>
                 </thead>
                 <tbody>
