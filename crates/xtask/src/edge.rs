@@ -126,8 +126,8 @@ fn has_console() -> bool {
     root().join("crates/ews-console/Cargo.toml").exists() && root().join("Trunk.toml").exists()
 }
 
-/// Builds the console into `dist/` (Trunk, release, offline, wasm-opt from
-/// binaryen on PATH) when this tree has it.
+/// Builds the console into `dist/` when this tree has it: the same release
+/// build (and bundle) that the size budget checks.
 fn build_console() -> Result {
     if !has_console() {
         eprintln!(
@@ -135,10 +135,7 @@ fn build_console() -> Result {
         );
         return Ok(());
     }
-    crate::tools::trunk()?;
-    sh(Command::new("trunk")
-        .args(["build", "--release"])
-        .env("PATH", tool_path()))
+    crate::console::build_release()
 }
 
 /// Copies the console (`dist`, when there is one) to `build/site/`, moving
