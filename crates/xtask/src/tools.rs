@@ -1,4 +1,4 @@
-//! The pinned tools, installed when missing (see `../shared/TOOLCHAIN.md`).
+//! The pinned tools, installed when missing (see `docs/TOOLCHAIN.md`).
 //! Only registries are reachable: crates.io, npm, Debian.
 
 use std::path::Path;
