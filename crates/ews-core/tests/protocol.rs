@@ -368,6 +368,10 @@ fn clock_skew_from_date_header() {
         clock::corrected(local, c) / 1000,
         (server as u64 + 500) / 1000
     );
+    // A sign error is worth a retry only when the clock moved by more than noise.
+    assert!(clock::worth_retry(0, c));
+    assert!(!clock::worth_retry(c, c + 1_500));
+    assert!(clock::worth_retry(c, c - 2_000));
     // Within noise: no correction.
     assert_eq!(clock::correction_ms(&date, server as u64 + 700), Some(0));
 }

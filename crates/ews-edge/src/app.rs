@@ -13,8 +13,8 @@
 use core::cell::{Cell, RefCell};
 use core::fmt;
 
-use ews_core::clock;
 use ews_core::request::{self, Method, Operation};
+use ews_core::{ApiErrorCode, clock};
 
 use crate::config::{Config, ConfigError};
 use crate::json::{self, Object, Peek, Value};
@@ -594,7 +594,8 @@ async fn api<P: Platform>(
 /// Whether a sign error is worth one retry: the upstream's clock, measured
 /// from its answer, differs from the correction the request was signed with.
 pub fn retry_for_skew(code: Option<&str>, used_ms: i64, measured_ms: Option<i64>) -> bool {
-    code == Some("1004") && measured_ms.is_some_and(|m| (m - used_ms).abs() >= clock::SKEW_NOISE_MS)
+    code.map(ApiErrorCode::parse) == Some(ApiErrorCode::SignError)
+        && measured_ms.is_some_and(|m| clock::worth_retry(used_ms, m))
 }
 
 /// Signs `op` at the skew-corrected time and sends it; remembers the

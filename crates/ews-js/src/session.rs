@@ -11,7 +11,7 @@
 
 use core::fmt;
 
-use ews_core::clock::{self, SKEW_NOISE_MS};
+use ews_core::clock;
 use ews_core::{Credentials, Error, Operation, SignMethod, decode, request};
 
 use crate::info::RequestInfo;
@@ -116,8 +116,8 @@ impl Session {
         match decode::with_date(decode_json(shape, status, body), date, now_ms) {
             Ok(json) => Received::Value(json),
             Err(error) => {
-                let retry = error.is_sign_error()
-                    && (self.correction_ms - signed_with_ms).abs() >= SKEW_NOISE_MS;
+                let retry =
+                    error.is_sign_error() && clock::worth_retry(signed_with_ms, self.correction_ms);
                 Received::Error { error, retry }
             }
         }
