@@ -33,9 +33,9 @@ pub fn parse_http_date(text: &str) -> Option<i64> {
         return None;
     }
     let mut parts = hms.split(':');
-    let h: i64 = parts.next()?.parse().ok()?;
-    let m: i64 = parts.next()?.parse().ok()?;
-    let s: i64 = parts.next()?.parse().ok()?;
+    let h: u8 = parts.next()?.parse().ok()?;
+    let m: u8 = parts.next()?.parse().ok()?;
+    let s: u8 = parts.next()?.parse().ok()?;
     if parts.next().is_some()
         || !(1..=crate::time::days_in_month(year, month)).contains(&day)
         || h > 23
@@ -45,7 +45,7 @@ pub fn parse_http_date(text: &str) -> Option<i64> {
         return None;
     }
     let days = days_from_civil(i64::from(year), month, day);
-    Some((days * 86_400 + h * 3600 + m * 60 + s) * 1000)
+    Some((days * 86_400 + i64::from(h) * 3600 + i64::from(m) * 60 + i64::from(s)) * 1000)
 }
 
 /// Formats ms since the Unix epoch as an IMF-fixdate, for `Date` headers.
