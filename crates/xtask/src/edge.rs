@@ -22,7 +22,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::util::{Result, cargo, root, sh, tool_path};
+use crate::util::{Result, cargo, node_test_files, root, sh, tool_path};
 
 /// `crates/ews-edge/build`: worker.mjs, ews_edge.js, ews_edge_bg.wasm, site/.
 fn build_dir() -> PathBuf {
@@ -270,14 +270,10 @@ pub(crate) fn test() -> Result {
     }
     build_site(console_dist().as_deref())?;
     build_sim()?;
-    let mut files: Vec<String> = std::fs::read_dir(root().join("tests/edge"))?
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".test.mjs"))
-        .filter(|n| console || n != "console.test.mjs")
-        .map(|n| format!("tests/edge/{n}"))
+    let files: Vec<String> = node_test_files("tests/edge")?
+        .into_iter()
+        .filter(|f| console || !f.ends_with("/console.test.mjs"))
         .collect();
-    files.sort();
     if !console {
         eprintln!(
             "note: the console's edge-mode journey (tests/edge/console.test.mjs) needs the console, which this tree does not have"

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::tools;
-use crate::util::{Result, cargo, root, sh, tool_path};
+use crate::util::{Result, cargo, node_test_files, root, sh, tool_path};
 
 /// The JS modules a runtime loads (the `.d.ts` files are not counted).
 const RUNTIME_JS: &[&str] = &[
@@ -196,7 +196,8 @@ pub(crate) fn test() -> Result {
     sh(cargo().args(["build", "--release", "-p", "ews-sim"]))?;
     let sim = target_dir().join("release/ews-sim");
     sh(Command::new("node")
-        .args(["--test", "tests/js/"])
+        .arg("--test")
+        .args(node_test_files("tests/js")?)
         .env("EWS_JS_DIST", &out)
         .env("EWS_SIM_BIN", &sim)
         .env("PATH", tool_path()))

@@ -69,3 +69,18 @@ pub(crate) fn tool_path() -> String {
         .map(|p| p.to_string_lossy().into_owned())
         .unwrap_or_default()
 }
+
+/// The `*.test.mjs` files of a folder under the root (e.g. `tests/js`), sorted,
+/// as paths relative to the root: `node --test` gets explicit files, which
+/// every Node version treats the same way.
+pub(crate) fn node_test_files(dir: &str) -> Result<Vec<String>> {
+    let mut files: Vec<String> = std::fs::read_dir(root().join(dir))
+        .map_err(|e| format!("cannot list {dir}: {e}"))?
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".test.mjs"))
+        .map(|n| format!("{dir}/{n}"))
+        .collect();
+    files.sort();
+    Ok(files)
+}
