@@ -122,11 +122,11 @@ async fn mount_with(n: u64, url: &str, setup: impl FnOnce(&mut fake::State)) -> 
     for stale in q_all(".test-root") {
         stale.remove();
     }
-    fake::install(n);
-    fake::with(setup);
     let w = web_sys::window().unwrap();
     w.local_storage().unwrap().unwrap().clear().unwrap();
     w.session_storage().unwrap().unwrap().clear().unwrap();
+    fake::install(n);
+    fake::with(setup);
     set_url(url);
     let root: web_sys::HtmlElement = document()
         .create_element("div")
@@ -507,6 +507,14 @@ async fn bulk_start_reports_every_item_and_the_failure() {
     })
     .await;
     click("[data-testid=confirm]");
+    until("focus on Close", || {
+        document()
+            .active_element()
+            .and_then(|e| e.get_attribute("data-testid"))
+            .as_deref()
+            == Some("close")
+    })
+    .await;
     until("the summary", || {
         text("[data-testid=bulk-summary]").contains("2 succeeded, 1 failed")
     })
@@ -655,4 +663,51 @@ fn the_panic_banner_offers_a_reload_and_details() {
         "{t}"
     );
     banner.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_reload_resumes_following_unfinished_commands() {
+    // What a reload in the middle of a start leaves in session storage.
+    let tracked = format!(
+        r#"[{{"commandId":"cmd-1","action":"start","containerId":1008,"startedMs":{},"polls":1,"command":null,"ended":null}}]"#,
+        js_sys::Date::now() as u64 - 2_000
+    );
+    let storage = web_sys::window()
+        .unwrap()
+        .session_storage()
+        .unwrap()
+        .unwrap();
+    let _m = mount_with(12, "/", |s| {
+        let cmd = r#"{"commandId":"cmd-1","status":"CREATED"}"#;
+        let cmd: ews_core::Command = serde_json::from_str(cmd).unwrap();
+        s.containers[8].status = ews_core::ContainerStatus::Starting;
+        s.commands.push((
+            cmd,
+            ews_core::ContainerId(1008),
+            ews_core::Action::Start,
+            0,
+            false,
+        ));
+        storage.set_item("ews.activity", &tracked).unwrap();
+    })
+    .await;
+    until("the form", || q("[data-testid=connect-form]").is_some()).await;
+    fill_and_connect(fake::SECRET);
+    until("the follow-up", || {
+        fake::count("GET /api/v1/command/cmd-1") >= 1
+    })
+    .await;
+    until("RUNNING", || {
+        attr(&row(1008), "data-status").as_deref() == Some("RUNNING")
+    })
+    .await;
+    until("the log", || {
+        text("[data-testid=activity-item]").contains("succeeded")
+    })
+    .await;
+    let saved = storage
+        .get_item("ews.activity")
+        .unwrap()
+        .unwrap_or_default();
+    assert!(saved.contains(r#""ok":true"#), "{saved}");
 }

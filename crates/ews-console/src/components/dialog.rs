@@ -217,7 +217,20 @@ fn bulk(ctx: Ctx) -> impl IntoView {
                 view! {
                     <button type="button" data-autofocus data-testid="cancel" on:click=move |_| close(ctx)>{ctx.t(M::Cancel)}</button>
                     <button type="button" class=if action == ews_core::Action::Delete { "danger" } else { "primary" }
-                        data-testid="confirm" disabled=empty on:click=move |_| run_bulk(ctx)>
+                        data-testid="confirm" disabled=empty on:click=move |_| {
+                            run_bulk(ctx);
+                            // The confirm button goes away: keep focus in the dialog.
+                            request_animation_frame(|| {
+                                if let Some(Ok(close)) = document()
+                                    .query_selector("[data-testid=close]")
+                                    .ok()
+                                    .flatten()
+                                    .map(|e| e.dyn_into::<web_sys::HtmlElement>())
+                                {
+                                    let _ = close.focus();
+                                }
+                            });
+                        }>
                         {ctx.t(action_label(action))}
                     </button>
                 }.into_any()

@@ -1,0 +1,190 @@
+// `cargo xtask bench console`: the console's figures, in headless Chromium
+// against ews-sim on loopback (release builds of both). Prints Markdown.
+//
+// - navigation → first table paint, 100 containers (remembered credentials,
+//   so the page connects by itself; median of 7 loads)
+// - the same with 10,000 containers (median of 3)
+// - a refresh of 10,000 in which nothing changed, and one in which 1%
+//   (100 containers) changed: response → painted, and table rows rebuilt
+// - scrolling 10,000 rows: frame times
+// - requests made to follow one start command to the end, against polling
+//   every 3 s as public EWS scripts do
+// - the bundle: raw, gzip -9, brotli
+import { createHmac } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { brotliCompressSync, constants } from 'node:zlib';
+
+import { ACCESS_KEY, DIST, SECRET, launch, startSim, watchedPage } from './lib/harness.mjs';
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const p95 = (xs) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))];
+const ms = (x) => `${x.toFixed(1)} ms`;
+
+/** A signed call to the simulator's API (HMAC-MD5, PROTOCOL.md). */
+async function api(sim, method, path) {
+  const ts = String(Date.now());
+  const toSign = SECRET + 'accesskey' + ACCESS_KEY + 'timestamp' + ts + SECRET;
+  const sig = createHmac('md5', SECRET).update(toSign).digest('hex').toUpperCase();
+  const res = await fetch(`${sim.url}${path}?accesskey=${ACCESS_KEY}&timestamp=${ts}`, { method, headers: { Authorization: sig } });
+  return (await res.json()).data;
+}
+
+/** A page whose storage remembers the connection, so loading it connects. */
+async function rememberingPage(browser, sim) {
+  const w = await watchedPage(browser);
+  await w.context.addInitScript(([url, ak, secret]) => {
+    localStorage.setItem('ews.connection', JSON.stringify({ endpoint: url, accessKey: ak, method: 'md5' }));
+    localStorage.setItem('ews.secret', JSON.stringify({ accessKey: ak, secret }));
+    localStorage.setItem('ews.refresh', '0');
+    // The first painted row: observed from the start of the navigation.
+    window.__firstRow = new Promise((resolve) => {
+      const obs = new MutationObserver(() => {
+        if (document.querySelector('[data-testid=row]')) {
+          obs.disconnect();
+          requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now())));
+        }
+      });
+      obs.observe(document, { childList: true, subtree: true });
+    });
+  }, [sim.url, ACCESS_KEY, SECRET]);
+  return w;
+}
+
+async function firstPaint(browser, sim, runs) {
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const w = await rememberingPage(browser, sim);
+    await w.page.goto(sim.url + '/');
+    times.push(await w.page.evaluate(() => window.__firstRow));
+    w.assertClean();
+    await w.close();
+  }
+  return times;
+}
+
+const metrics = async (page) => (await page.getByTestId('metrics').getAttribute('data-metrics')).split(' ').map(Number);
+
+/** Clicks Refresh; returns the metrics after, plus click → painted (ms). */
+async function refreshOnce(page) {
+  const wall = await page.evaluate(() => new Promise((resolve) => {
+    const el = document.querySelector('[data-testid=metrics]');
+    const n = Number(el.dataset.metrics.split(' ')[0]);
+    const t0 = performance.now();
+    document.querySelector('[data-testid=refresh]').click();
+    const wait = () => {
+      if (Number(el.dataset.metrics.split(' ')[0]) > n) requestAnimationFrame(() => resolve(performance.now() - t0));
+      else requestAnimationFrame(wait);
+    };
+    wait();
+  }));
+  return [...(await metrics(page)), wall];
+}
+
+async function followRequests(browser, stepMs) {
+  const sim = await startSim(['--containers', '40', '--step-ms', String(stepMs)]);
+  try {
+    const w = await rememberingPage(browser, sim);
+    await w.page.goto(sim.url + '/');
+    await w.page.evaluate(() => window.__firstRow);
+    const id = Number(await w.page.locator('[data-testid=row][data-status=STOPPED]').first().getAttribute('data-id'));
+    const log = [];
+    w.page.on('request', (r) => log.push({ t: Date.now(), url: r.url(), method: r.method() }));
+    const t0 = Date.now();
+    await w.page.locator(`[data-testid=row][data-id="${id}"] [data-testid=action-start]`).click();
+    await w.page.getByTestId('toast').filter({ hasText: `${id}` }).waitFor({ timeout: 120000 });
+    const known = Date.now() - t0;
+    const polls = log.filter((r) => r.url.includes('/api/v1/command/')).length;
+    const all = log.filter((r) => r.url.includes('/api/v1/')).length;
+    w.assertClean();
+    await w.close();
+    const duration = 5 * stepMs; // a start is 5 steps in the simulator
+    // Polls at 3, 6, 9 s…: the first one at or after the end sees it.
+    const threeS = Math.floor(duration / 3000) + 1;
+    return { stepMs, duration, polls, all, known, threeS, threeKnown: threeS * 3000 };
+  } finally {
+    await sim.stop();
+  }
+}
+
+function bundle() {
+  const files = readFileSync(join(DIST, '.console-files'), 'utf8').split('\n').filter((f) => /\.(wasm|js|css)$/.test(f));
+  const rows = files.map((f) => {
+    const b = readFileSync(join(DIST, f));
+    return {
+      f,
+      raw: b.length,
+      // GNU gzip, as the budget check (node's zlib differs by a few KB).
+      gz: execFileSync('gzip', ['-9', '-n', '-c', join(DIST, f)], { maxBuffer: 1 << 26 }).length,
+      br: brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+    };
+  });
+  const total = rows.reduce((a, r) => ({ f: 'total', raw: a.raw + r.raw, gz: a.gz + r.gz, br: a.br + r.br }), { raw: 0, gz: 0, br: 0 });
+  return [...rows, total];
+}
+
+const browser = await launch();
+const small = await startSim(['--containers', '100']);
+const big = await startSim(['--containers', '10000']);
+const out = [];
+try {
+  const p100 = await firstPaint(browser, small, 7);
+  const p10k = await firstPaint(browser, big, 3);
+
+  // Refreshes of 10,000.
+  const w = await rememberingPage(browser, big);
+  await w.page.goto(big.url + '/');
+  await w.page.evaluate(() => window.__firstRow);
+  const unchanged = [];
+  let before = await metrics(w.page);
+  for (let i = 0; i < 10; i++) {
+    const m = await refreshOnce(w.page);
+    unchanged.push({ us: m[3], wall: m[4], rebuilt: m[2] - before[2], replaced: m[1] - before[1] });
+    before = m;
+  }
+  const list = await api(big, 'GET', '/api/v1/container');
+  const changed = [];
+  for (let i = 0; i < 5; i++) {
+    const picks = list.filter((_, k) => k % 100 === i); // 100 containers, spread over the list
+    await Promise.all(picks.map((c) => big.setContainer(c.id, { health: `bench-${i}` })));
+    const m = await refreshOnce(w.page);
+    changed.push({ us: m[3], wall: m[4], rebuilt: m[2] - before[2], replaced: m[1] - before[1] });
+    before = m;
+  }
+  // Scrolling: frame times while the table scrolls 40,000 px in 200 steps.
+  const frames = await w.page.evaluate(async () => {
+    const wrap = document.querySelector('[data-testid=table-wrap]');
+    const deltas = [];
+    let last = performance.now();
+    for (let i = 0; i < 200; i++) {
+      wrap.scrollTop += 200;
+      await new Promise((r) => requestAnimationFrame(r));
+      const now = performance.now();
+      deltas.push(now - last);
+      last = now;
+    }
+    return { deltas, rows: document.querySelectorAll('[data-testid=row]').length };
+  });
+  w.assertClean();
+  await w.close();
+
+  const follow = [await followRequests(browser, 800), await followRequests(browser, 6000)];
+  const b = bundle();
+
+  out.push('| measure | result |', '|---|---|');
+  out.push(`| navigation → first table paint, 100 containers (median of 7) | ${ms(median(p100))} |`);
+  out.push(`| navigation → first table paint, 10,000 containers (median of 3) | ${ms(median(p10k))} |`);
+  out.push(`| refresh of 10,000, nothing changed: diff → painted / click → painted, incl. fetch + decode (median of 10) | ${ms(median(unchanged.map((r) => r.us)) / 1000)} / ${ms(median(unchanged.map((r) => r.wall)))}; rows rebuilt: ${unchanged.map((r) => r.rebuilt).join(', ')}; data replaced: ${unchanged.reduce((a, r) => a + r.replaced, 0)} times |`);
+  out.push(`| refresh of 10,000, 1% (100) changed: diff → painted / click → painted (median of 5) | ${ms(median(changed.map((r) => r.us)) / 1000)} / ${ms(median(changed.map((r) => r.wall)))}; rows rebuilt: ${changed.map((r) => r.rebuilt).join(', ')} (only changed rows on screen) |`);
+  out.push(`| scrolling 10,000 rows, 200 steps of 200 px: frame time median / p95 / max | ${ms(median(frames.deltas))} / ${ms(p95(frames.deltas))} / ${ms(Math.max(...frames.deltas))}; rows in the DOM: ${frames.rows} |`);
+  for (const f of follow) {
+    out.push(`| follow one start (${f.duration / 1000} s command, --step-ms ${f.stepMs}): command polls / all API requests / outcome shown after | ${f.polls} / ${f.all} / ${(f.known / 1000).toFixed(1)} s; polling every 3 s: ${f.threeS} polls, known after ${(f.threeKnown / 1000).toFixed(0)} s |`);
+  }
+  out.push('', '| file | raw | gzip -9 | brotli 11 |', '|---|---:|---:|---:|');
+  for (const r of b) out.push(`| ${r.f} | ${r.raw} | ${r.gz} | ${r.br} |`);
+} finally {
+  await browser.close();
+  await Promise.all([small.stop(), big.stop()]);
+}
+console.log(out.join('\n'));
