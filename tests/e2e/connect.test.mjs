@@ -93,3 +93,25 @@ test('the server returning 500s and HTML keeps the last good list, then recovers
   w.assertClean();
   await w.close();
 });
+
+test('a clock 20 minutes off is corrected from the Date header, and said', async () => {
+  const w = await watchedPage(browser);
+  w.expect(/\/api\/v1\/container/); // the first, refused call (1004)
+  await sim.faults({ clock_skew_ms: 20 * 60 * 1000 });
+  try {
+    const list = new ContainerList(w.page);
+    await w.page.goto(sim.url + '/');
+    await new ConnectForm(w.page).connect();
+    await list.waitForRows();
+    const notice = await w.page.getByTestId('skew-notice').textContent();
+    assert.match(notice, /(1199|1200) s behind the server's; corrected automatically/);
+    // Later calls are signed with the corrected clock: a refresh just works.
+    await list.refresh();
+    assert.equal(await list.error.count(), 0);
+    await screenshot(w.page, 'e2e-clock-skew');
+  } finally {
+    await sim.faults({ clock_skew_ms: 0 });
+  }
+  w.assertClean();
+  await w.close();
+});
