@@ -20,7 +20,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use ews_core::clock::{SKEW_NOISE_MS, corrected, correction_ms};
+use ews_core::clock::{corrected, correction_ms, worth_retry};
 use ews_core::request::{self, Operation};
 use ews_core::{Action, Command, CommandId, Container, ContainerId, Credentials, decode};
 use serde::Deserialize;
@@ -215,7 +215,7 @@ impl Api {
             };
             raw.sent_at = sent_at;
             let fresh = raw.date.as_deref().and_then(|d| correction_ms(d, now));
-            let changed = fresh.is_some_and(|c| (c - used).abs() >= SKEW_NOISE_MS);
+            let changed = fresh.is_some_and(|c| worth_retry(used, c));
             if let (true, Some(c)) = (changed, fresh) {
                 self.correction_ms.set(c);
                 (self.on_skew)(c);
