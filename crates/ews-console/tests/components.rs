@@ -711,3 +711,34 @@ async fn a_reload_resumes_following_unfinished_commands() {
         .unwrap_or_default();
     assert!(saved.contains(r#""ok":true"#), "{saved}");
 }
+
+fn set_hidden(hidden: bool) {
+    let desc = js_sys::Object::new();
+    js_sys::Reflect::set(&desc, &"value".into(), &hidden.into()).unwrap();
+    js_sys::Reflect::set(&desc, &"configurable".into(), &true.into()).unwrap();
+    js_sys::Object::define_property(&document(), &"hidden".into(), &desc);
+}
+
+#[wasm_bindgen_test]
+async fn auto_refresh_runs_on_its_interval_and_pauses_while_hidden() {
+    let _m = connected(5, "/").await;
+    input("[data-testid=auto-refresh]", "5", "change");
+    let lists = || fake::count("GET /api/v1/container");
+    let before = lists();
+    until("an automatic refresh", || lists() > before).await;
+    set_hidden(true);
+    until("paused", || {
+        text("[data-testid=updated]").contains("paused")
+    })
+    .await;
+    let paused_at = lists();
+    sleep(6_500).await;
+    assert_eq!(lists(), paused_at, "refreshed while hidden");
+    set_hidden(false);
+    until("refreshing again", || lists() > paused_at).await;
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    assert_eq!(
+        storage.get_item("ews.refresh").unwrap().as_deref(),
+        Some("5")
+    );
+}
