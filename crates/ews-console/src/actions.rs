@@ -251,19 +251,13 @@ async fn follow(
             Err(other) => {
                 // No response: as transient as a 5xx, under the same limits.
                 errors += 1;
-                let e = elapsed();
-                if errors >= policy.max_consecutive_errors {
-                    Next::Done(Outcome::Lost {
-                        reason: other.message(ctx.lang.get_untracked()).0,
-                    })
-                } else if e >= policy.timeout_ms {
-                    Next::Done(Outcome::TimedOut {
-                        last_status: last_status.clone(),
-                        after_ms: e,
-                    })
-                } else {
-                    Next::PollIn(policy.delay_at(e))
-                }
+                policy.after_failure(
+                    elapsed(),
+                    errors,
+                    true,
+                    other.message(ctx.lang.get_untracked()).0,
+                    last_status.clone(),
+                )
             }
         };
     };
