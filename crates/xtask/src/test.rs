@@ -158,6 +158,18 @@ fn clippy_wasm() -> Result {
         "--",
         "-D",
         "warnings",
+    ]))?;
+    // The worker's wasm glue (worker.rs) compiles only for wasm32.
+    sh(cargo().args([
+        "clippy",
+        "-p",
+        "ews-edge",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
     ]))
 }
 
