@@ -8,7 +8,7 @@
 //! - [`app`]: routing over the History API and app-wide context.
 //! - [`api`]: the transport, the only place that fetches (direct: the browser
 //!   signs; edge: same-origin, the edge worker signs).
-//! - [`list`], [`route`], [`format`], [`export`], [`i18n`]: plain data and
+//! - [`list`], [`route`], [`format`](mod@format), [`export`], [`i18n`]: plain data and
 //!   pure functions, unit-tested natively.
 //! - [`pages`], [`components`]: the views.
 //!

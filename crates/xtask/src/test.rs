@@ -46,6 +46,11 @@ const STEPS: &[Step] = &[
         run: core_no_std,
     },
     Step {
+        name: "rustdoc without warnings",
+        heavy: false,
+        run: docs,
+    },
+    Step {
         name: "native tests",
         heavy: false,
         run: native_tests,
@@ -171,6 +176,12 @@ fn clippy_wasm() -> Result {
         "-D",
         "warnings",
     ]))
+}
+
+fn docs() -> Result {
+    sh(cargo()
+        .args(["doc", "--workspace", "--no-deps"])
+        .env("RUSTDOCFLAGS", "-D warnings"))
 }
 
 fn core_no_std() -> Result {
