@@ -166,35 +166,31 @@ impl Users {
                 )));
             }
             let (Some(role), Some(token)) = (role, token) else {
-                return Err(UsersError(format!(
-                    "entry {n} ({name}): expected name:role:token"
-                )));
+                return Err(UsersError(format!("entry {n}: expected name:role:token")));
             };
             let Some(role) = Role::parse(role) else {
                 return Err(UsersError(format!(
-                    "entry {n} ({name}): the role must be viewer or operator"
+                    "entry {n}: the role must be viewer or operator"
                 )));
             };
             let token = token.trim();
             if token.len() < MIN_TOKEN_LEN || token.len() > MAX_TOKEN_LEN {
                 return Err(UsersError(format!(
-                    "entry {n} ({name}): the token must be {MIN_TOKEN_LEN}-{MAX_TOKEN_LEN} characters long"
+                    "entry {n}: the token must be {MIN_TOKEN_LEN}-{MAX_TOKEN_LEN} characters long"
                 )));
             }
             if !valid_token_chars(token) {
                 return Err(UsersError(format!(
-                    "entry {n} ({name}): the token may only hold printable ASCII without spaces or commas"
+                    "entry {n}: the token may only hold printable ASCII without spaces or commas"
                 )));
             }
             let digest = token_digest(token);
             if users.iter().any(|u| u.name == name) {
-                return Err(UsersError(format!(
-                    "entry {n} ({name}): the name is used twice"
-                )));
+                return Err(UsersError(format!("entry {n}: the name is used twice")));
             }
             if users.iter().any(|u| u.digest == digest) {
                 return Err(UsersError(format!(
-                    "entry {n} ({name}): the token is the same as another user's"
+                    "entry {n}: the token is the same as another user's"
                 )));
             }
             users.push(User {
@@ -330,5 +326,18 @@ mod tests {
         }
         assert_eq!(Role::parse("operator"), Some(Role::Operator));
         assert_eq!(Role::parse("root"), None);
+    }
+
+    #[test]
+    fn config_errors_never_echo_an_entry() {
+        // A token pasted without `name:role:` must not come back in the
+        // (unauthenticated) configuration error.
+        let token = "abcdefghijklmnopqrstuvwxyz012345";
+        let e = Users::parse(token).unwrap_err().to_string();
+        assert!(!e.contains(token), "{e}");
+        let e = Users::parse(&format!("alice:admin:{token}"))
+            .unwrap_err()
+            .to_string();
+        assert!(!e.contains("alice") && !e.contains(token), "{e}");
     }
 }
