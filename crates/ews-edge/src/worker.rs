@@ -83,6 +83,19 @@ impl Platform for Worker<'_> {
     }
 
     async fn read_body(&self, limit: usize) -> Result<Vec<u8>, BodyError> {
+        // Refuse a declared oversize body before reading it. (A body sent
+        // without Content-Length is read, within the runtime's own limit,
+        // then checked.)
+        let declared = self
+            .request
+            .headers()
+            .get("content-length")
+            .ok()
+            .flatten()
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        if declared.is_some_and(|n| n > limit as u64) {
+            return Err(BodyError::TooLarge);
+        }
         let body = bytes(self.request.array_buffer())
             .await
             .map_err(|_| BodyError::Unreadable)?;
