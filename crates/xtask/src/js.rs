@@ -178,17 +178,7 @@ fn print_sizes(out: &Path) -> Result {
 /// Builds the SDK and the simulator, lints the crate for wasm, and runs the
 /// Node test suite against a real `ews-sim` (in Node, workerd and Chromium).
 pub(crate) fn test() -> Result {
-    sh(cargo().args([
-        "clippy",
-        "-p",
-        "ews-js",
-        "--target",
-        "wasm32-unknown-unknown",
-        "--all-targets",
-        "--",
-        "-D",
-        "warnings",
-    ]))?;
+    crate::test::wasm_clippy("ews-js", &[])?;
     // workerd and playwright-core (npm), Chromium (Debian): the runtime tests use them.
     tools::npm_packages()?;
     tools::chromium()?;

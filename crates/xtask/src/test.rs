@@ -152,23 +152,14 @@ fn clippy_native() -> Result {
 }
 
 fn clippy_wasm() -> Result {
-    sh(cargo().args([
-        "clippy",
-        "-p",
-        "ews-core",
-        "--no-default-features",
-        "--target",
-        "wasm32-unknown-unknown",
-        "--all-targets",
-        "--",
-        "-D",
-        "warnings",
-    ]))?;
+    wasm_clippy("ews-core", &["--no-default-features"])?;
     // The worker's wasm glue (worker.rs) compiles only for wasm32.
-    sh(cargo().args([
-        "clippy",
-        "-p",
-        "ews-edge",
+    wasm_clippy("ews-edge", &[])
+}
+
+/// Lints a crate, all its targets, for wasm32 with warnings as errors.
+pub(crate) fn wasm_clippy(krate: &str, extra: &[&str]) -> Result {
+    sh(cargo().args(["clippy", "-p", krate]).args(extra).args([
         "--target",
         "wasm32-unknown-unknown",
         "--all-targets",
@@ -216,17 +207,7 @@ fn core_wasm_tests() -> Result {
 }
 
 fn clippy_console() -> Result {
-    sh(cargo().args([
-        "clippy",
-        "-p",
-        "ews-console",
-        "--target",
-        "wasm32-unknown-unknown",
-        "--all-targets",
-        "--",
-        "-D",
-        "warnings",
-    ]))
+    wasm_clippy("ews-console", &[])
 }
 
 fn console_wasm_tests() -> Result {
