@@ -10,7 +10,6 @@ use std::rc::Rc;
 use ews_core::command::{FollowPolicy, Next, Outcome};
 use ews_core::{Action, Command, CommandId, ContainerId};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::activity::{self, Ended, Tracked};
 use crate::api::{Api, ApiError};
@@ -24,7 +23,7 @@ pub const BULK_CONCURRENCY: usize = 4;
 
 /// Refreshes the list now (unless a refresh is already in flight).
 pub fn refresh(ctx: Ctx) {
-    spawn_local(refresh_now(ctx));
+    ctx.spawn(refresh_now(ctx));
 }
 
 /// Refreshes the list; on failure keeps the last good data and shows the error.
@@ -48,8 +47,16 @@ pub async fn refresh_now(ctx: Ctx) {
     }
 }
 
+/// Tells an embedding page about an error the user is shown (`source`:
+/// `list`, `action` or `connect`).
+pub fn report(ctx: Ctx, source: &str, e: &ApiError) {
+    let (message, detail) = e.message(ctx.lang.get_untracked());
+    ctx.shell().error(source, &message, detail.as_deref());
+}
+
 /// Records a failed list call (and notices an expired edge session).
 fn failed(ctx: Ctx, e: ApiError) {
+    report(ctx, "list", &e);
     if e.is_unauthorized()
         && matches!(
             ctx.session.get_untracked(),
@@ -110,7 +117,7 @@ pub fn busy(ctx: Ctx, id: ContainerId) -> bool {
 /// ended in a toast and refreshes the row. Does nothing while another command
 /// runs for the same container (no double submission).
 pub fn act(ctx: Ctx, action: Action, id: ContainerId) {
-    spawn_local(async move {
+    ctx.spawn(async move {
         let _ = act_and_follow(ctx, action, id, true).await;
     });
 }
@@ -145,6 +152,7 @@ pub async fn act_and_follow(
             ctx.ops.update(|m| {
                 m.remove(&id);
             });
+            report(ctx, "action", &e);
             if toast {
                 let (msg, _) = e.message(ctx.lang.get_untracked());
                 ctx.toast(
@@ -231,7 +239,7 @@ async fn follow(
     let outcome = loop {
         match next {
             Next::Done(outcome) => break outcome,
-            Next::PollIn(ms) => clock::sleep(ms).await,
+            Next::PollIn(ms) => api.life().sleep(ms).await,
         }
         if ctx.generation.get_value() != generation {
             return None;
@@ -265,7 +273,10 @@ async fn follow(
         return None;
     }
     let id = tracked.container_id;
-    let ended = Ended::of(&outcome, ctx.lang.get_untracked(), clock::now_ms());
+    let lang = ctx.lang.get_untracked();
+    let ended = Ended::of(&outcome, lang, clock::now_ms());
+    ctx.shell()
+        .command_finished(&tracked, &outcome, &lang.outcome(&outcome));
     ctx.edit_activity(|log| {
         if let Some(t) = log.iter_mut().find(|t| t.command_id == tracked.command_id) {
             t.ended = Some(ended);
@@ -311,7 +322,7 @@ pub fn resume(ctx: Ctx) {
         };
         if claim(ctx, id, op) {
             let api = Rc::clone(&api);
-            spawn_local(async move {
+            ctx.spawn(async move {
                 if let Some(o) = follow(ctx, api, generation, tracked, None).await {
                     ctx.toast(
                         Some(o.is_success()),
@@ -399,7 +410,7 @@ pub fn run_bulk(ctx: Ctx) {
     };
     for _ in 0..BULK_CONCURRENCY.min(job.items.len()) {
         let queue = Rc::clone(&queue);
-        spawn_local(async move {
+        ctx.spawn(async move {
             loop {
                 let next = queue.borrow_mut().pop_front();
                 let Some(id) = next else { break };

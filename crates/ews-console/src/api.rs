@@ -29,6 +29,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::clock;
 use crate::i18n::{Lang, M};
+use crate::life::Life;
 
 /// How long one request may take before it is abandoned.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
@@ -43,8 +44,13 @@ pub enum Transport {
         /// Access key, secret key, sign method (Debug hides the secret).
         creds: Credentials,
     },
-    /// Same-origin `/api/v1/...`, signed by the edge worker.
-    Edge,
+    /// `{base}/api/v1/...`, signed by the edge worker, which authenticates
+    /// the user with its HttpOnly session cookie.
+    Edge {
+        /// The worker's origin; empty for the page's own (the usual case:
+        /// the session cookie is `SameSite=Strict`).
+        base: String,
+    },
 }
 
 /// Why a call failed.
@@ -122,6 +128,7 @@ impl From<ews_core::Error> for ApiError {
 /// A connection to the API.
 pub struct Api {
     transport: Transport,
+    life: Rc<Life>,
     correction_ms: Cell<i64>,
     on_skew: Box<dyn Fn(i64)>,
 }
@@ -136,11 +143,12 @@ impl std::fmt::Debug for Api {
 }
 
 impl Api {
-    /// A connection over `transport`; `on_skew` hears every change of the
-    /// clock correction (server − local, ms).
-    pub fn new(transport: Transport, on_skew: impl Fn(i64) + 'static) -> Rc<Api> {
+    /// A connection over `transport` whose requests belong to `life`;
+    /// `on_skew` hears every change of the clock correction (server − local, ms).
+    pub fn new(transport: Transport, life: Rc<Life>, on_skew: impl Fn(i64) + 'static) -> Rc<Api> {
         Rc::new(Api {
             transport,
+            life,
             correction_ms: Cell::new(0),
             on_skew: Box::new(on_skew),
         })
@@ -149,6 +157,11 @@ impl Api {
     /// The transport.
     pub fn transport(&self) -> &Transport {
         &self.transport
+    }
+
+    /// The lifetime the requests belong to.
+    pub fn life(&self) -> &Rc<Life> {
+        &self.life
     }
 
     /// The current clock correction (server − local, ms).
@@ -204,6 +217,7 @@ impl Api {
                 Transport::Direct { base, creds } => {
                     let req = request::build(op, creds, sent_at);
                     fetch(
+                        &self.life,
                         req.method.as_str(),
                         &req.url(base),
                         Some(&req.authorization),
@@ -211,7 +225,10 @@ impl Api {
                     )
                     .await?
                 }
-                Transport::Edge => fetch(op.method().as_str(), &op.path(), None, true).await?,
+                Transport::Edge { base } => {
+                    let url = format!("{base}{}", op.path());
+                    fetch(&self.life, op.method().as_str(), &url, None, true).await?
+                }
             };
             raw.sent_at = sent_at;
             let fresh = raw.date.as_deref().and_then(|d| correction_ms(d, now));
@@ -312,9 +329,10 @@ impl Mode {
         }
     }
 
-    /// Asks the page's own origin how the console is served.
-    pub async fn probe() -> Mode {
-        match fetch("GET", "/edge/session", None, true).await {
+    /// Asks `base` (empty: the page's own origin) how the console is served.
+    pub async fn probe(life: &Rc<Life>, base: &str) -> Mode {
+        let url = format!("{base}/edge/session");
+        match fetch(life, "GET", &url, None, true).await {
             Ok(raw) => Mode::from_session(raw.status, &raw.body),
             Err(_) => Mode::Direct,
         }
@@ -362,7 +380,10 @@ struct Raw {
     sent_at: u64,
 }
 
+/// One request, registered with `life`: if the lifetime ends first, the
+/// request is aborted and this never returns.
 async fn fetch(
+    life: &Rc<Life>,
     method: &str,
     url: &str,
     authorization: Option<&str>,
@@ -384,6 +405,7 @@ async fn fetch(
     if let Some(c) = &controller {
         init.set_signal(Some(&c.signal()));
     }
+    let _tracked = controller.clone().map(|c| life.track(c));
     let req = web_sys::Request::new_with_str_and_init(url, &init).map_err(|_| network())?;
     if let Some(auth) = authorization {
         req.headers()
@@ -392,16 +414,12 @@ async fn fetch(
     }
     let timed_out = Rc::new(Cell::new(false));
     let flag = Rc::clone(&timed_out);
-    let timer = leptos::prelude::set_timeout_with_handle(
-        move || {
-            flag.set(true);
-            if let Some(c) = controller {
-                c.abort();
-            }
-        },
-        REQUEST_TIMEOUT,
-    )
-    .ok();
+    let timer = life.timeout(REQUEST_TIMEOUT.as_millis() as u64, move || {
+        flag.set(true);
+        if let Some(c) = controller {
+            c.abort();
+        }
+    });
     let failed = |timed_out: &Rc<Cell<bool>>| {
         if timed_out.get() {
             ApiError::Timeout
@@ -410,15 +428,20 @@ async fn fetch(
         }
     };
     let result = async {
-        let resp: web_sys::Response = JsFuture::from(window.fetch_with_request(&req))
-            .await
+        let resp = JsFuture::from(window.fetch_with_request(&req)).await;
+        life.alive().await;
+        let resp: web_sys::Response = resp
             .ok()
             .and_then(|v| v.dyn_into().ok())
             .ok_or_else(|| failed(&timed_out))?;
         let status = resp.status();
         let date = resp.headers().get("date").ok().flatten();
         let buf = match resp.array_buffer() {
-            Ok(p) => JsFuture::from(p).await.map_err(|_| failed(&timed_out))?,
+            Ok(p) => {
+                let buf = JsFuture::from(p).await;
+                life.alive().await;
+                buf.map_err(|_| failed(&timed_out))?
+            }
             Err(_) => return Err(failed(&timed_out)),
         };
         let body = js_sys::Uint8Array::new(&buf).to_vec();
@@ -430,9 +453,7 @@ async fn fetch(
         })
     }
     .await;
-    if let Some(t) = timer {
-        t.clear();
-    }
+    life.cancel(timer);
     result
 }
 

@@ -21,11 +21,13 @@ use crate::components::{
     activity_panel::ActivityPanel, dialog::DialogHost, header::Header, toasts::Toasts,
 };
 use crate::i18n::{Lang, M};
+use crate::life::Life;
 use crate::list::{Dataset, ListQuery, View};
 use crate::pages::{
     command::CommandPage, connect::ConnectPage, container::ContainerPage, list::ListPage,
 };
 use crate::route::Route;
+use crate::shell::Shell;
 use crate::storage::{self, keys};
 
 /// Colour theme.
@@ -243,16 +245,23 @@ pub struct Ctx {
     pub metrics: RwSignal<Metrics>,
     /// The list's scroll position, kept across pages.
     pub list_scroll: StoredValue<i32>,
+    /// Where the console lives (page or element) and its lifetime.
+    pub shell: StoredValue<Rc<Shell>, LocalStorage>,
 }
 
 impl Ctx {
-    fn new() -> Ctx {
+    fn new(shell: Rc<Shell>) -> Ctx {
         let data = RwSignal::new(Dataset::default());
         let query = RwSignal::new(ListQuery::default());
         let now = RwSignal::new(clock::now_ms());
+        let chose = shell.choices();
+        let embedded = shell.is_embedded();
         Ctx {
-            lang: RwSignal::new(initial_lang()),
-            theme: RwSignal::new(Theme::parse(&storage::get(keys::THEME).unwrap_or_default())),
+            lang: RwSignal::new(chose.lang.unwrap_or_else(|| initial_lang(embedded))),
+            theme: RwSignal::new(chose.theme.unwrap_or_else(|| match embedded {
+                true => Theme::System,
+                false => Theme::parse(&storage::get(keys::THEME).unwrap_or_default()),
+            })),
             route: RwSignal::new(Route::List),
             query,
             session: RwSignal::new(Session::Probing),
@@ -265,18 +274,25 @@ impl Ctx {
             last_attempt: StoredValue::new(0),
             list_error: RwSignal::new(None),
             refreshing: RwSignal::new(false),
-            refresh_secs: RwSignal::new(
-                storage::get(keys::REFRESH)
+            refresh_secs: RwSignal::new(chose.refresh.unwrap_or_else(|| {
+                (!embedded)
+                    .then(|| storage::get(keys::REFRESH))
+                    .flatten()
                     .and_then(|s| s.parse().ok())
                     .filter(|s| REFRESH_CHOICES.contains(s))
-                    .unwrap_or(10),
-            ),
+                    .unwrap_or(10)
+            })),
             now,
             now_coarse: Memo::new(move |_| now.get() / 15_000 * 15_000),
             hidden: RwSignal::new(false),
             skew: RwSignal::new(0),
             ops: RwSignal::new(HashMap::default()),
-            activity: RwSignal::new(activity::load()),
+            // Embedded, the log lives in memory: a host page's storage is not ours.
+            activity: RwSignal::new(if embedded {
+                Vec::new()
+            } else {
+                activity::load()
+            }),
             selected: RwSignal::new(HashSet::default()),
             anchor: StoredValue::new(None),
             toasts: RwSignal::new(Vec::new()),
@@ -284,7 +300,23 @@ impl Ctx {
             bulk: RwSignal::new(None),
             metrics: RwSignal::new(Metrics::default()),
             list_scroll: StoredValue::new(0),
+            shell: StoredValue::new_local(shell),
         }
+    }
+
+    /// Where the console lives.
+    pub fn shell(&self) -> Rc<Shell> {
+        self.shell.with_value(Rc::clone)
+    }
+
+    /// The console's lifetime (its timers and requests).
+    pub fn life(&self) -> Rc<Life> {
+        self.shell.with_value(|s| Rc::clone(&s.life))
+    }
+
+    /// Runs `task` as part of this console (never after it ends).
+    pub fn spawn(&self, task: impl std::future::Future<Output = ()> + 'static) {
+        self.life().spawn(task);
     }
 
     /// The context (panics only outside [`App`], a programming error).
@@ -298,24 +330,42 @@ impl Ctx {
         m.text(self.lang.get_untracked())
     }
 
-    /// Changes the language (remembered, and set on `<html lang>`).
+    /// Changes the language (on the page: remembered, and set on
+    /// `<html lang>`; embedded: set on the element only).
     pub fn set_lang(&self, lang: Lang) {
-        storage::set(keys::LANG, lang.tag());
-        apply_html_attr("lang", lang.tag());
+        let shell = self.shell();
+        if !shell.is_embedded() {
+            storage::set(keys::LANG, lang.tag());
+        }
+        shell.set_attr("lang", lang.tag());
         self.lang.set(lang);
     }
 
-    /// Changes the theme (remembered, and set on `<html data-theme>`).
+    /// Changes the theme (on the page: remembered, and set on
+    /// `<html data-theme>`; embedded: set on the element only).
     pub fn set_theme(&self, theme: Theme) {
-        storage::set(keys::THEME, theme.as_str());
-        apply_html_attr("data-theme", theme.as_str());
+        let shell = self.shell();
+        if !shell.is_embedded() {
+            storage::set(keys::THEME, theme.as_str());
+        }
+        shell.set_attr("data-theme", theme.as_str());
         self.theme.set(theme);
     }
 
-    /// Edits the activity log and saves it to session storage.
+    /// Changes the auto-refresh interval (remembered on the page).
+    pub fn set_refresh(&self, secs: u32) {
+        if !self.shell().is_embedded() {
+            storage::set(keys::REFRESH, &secs.to_string());
+        }
+        self.refresh_secs.set(secs);
+    }
+
+    /// Edits the activity log (and, on the page, saves it to session storage).
     pub fn edit_activity(&self, f: impl FnOnce(&mut Vec<Tracked>)) {
         self.activity.update(f);
-        self.activity.with_untracked(|log| activity::save(log));
+        if !self.shell().is_embedded() {
+            self.activity.with_untracked(|log| activity::save(log));
+        }
     }
 
     /// The transport, when connected.
@@ -323,9 +373,11 @@ impl Ctx {
         self.api.with_value(Clone::clone)
     }
 
-    /// Whether the user may act (connected and not a viewer).
+    /// Whether the user may act (connected, not a viewer, and not a
+    /// read-only embedding).
     pub fn can_act(&self) -> bool {
         matches!(self.session.get(), Session::Connected { can_act: true, .. })
+            && !self.shell().choices().read_only
     }
 
     /// Shows a toast for a few seconds.
@@ -344,24 +396,20 @@ impl Ctx {
             t.drain(..excess);
         });
         let secs = if ok == Some(false) { 12 } else { 6 };
-        set_timeout(
-            move || {
-                toasts
-                    .try_update(|t| t.retain(|x| x.id != id))
-                    .unwrap_or(())
-            },
-            Duration::from_secs(secs),
-        );
+        let _ = self.life().timeout(secs * 1000, move || {
+            toasts
+                .try_update(|t| t.retain(|x| x.id != id))
+                .unwrap_or(())
+        });
     }
 
     /// Goes to `route` (a new history entry); the list keeps its query.
     pub fn navigate(&self, route: Route) {
         let url = self.url_of(&route);
         self.route.set(route);
-        history(&url, true);
-        if let Some(w) = web_sys::window() {
-            w.scroll_to_with_x_and_y(0.0, 0.0);
-        }
+        let shell = self.shell();
+        shell.history(&url, true);
+        shell.scroll_to_top();
     }
 
     /// Changes the list's query; `push` makes a history entry (discrete
@@ -372,7 +420,7 @@ impl Ctx {
         }
         self.query.set(q);
         if self.route.get_untracked() == Route::List {
-            history(&self.url_of(&Route::List), push);
+            self.shell().history(&self.url_of(&Route::List), push);
         }
     }
 
@@ -396,7 +444,9 @@ impl Ctx {
     pub fn connect(&self, api: Rc<Api>, session: Session, list: Vec<ews_core::Container>) {
         self.api.set_value(Some(api));
         self.session.set(session);
+        let n = list.len();
         self.apply_list(list);
+        self.shell().ready(n);
         crate::actions::resume(*self);
     }
 
@@ -456,8 +506,8 @@ impl Ctx {
 /// The auto-refresh choices, seconds (0: off).
 pub const REFRESH_CHOICES: [u32; 6] = [0, 5, 10, 30, 60, 300];
 
-fn initial_lang() -> Lang {
-    if let Some(l) = storage::get(keys::LANG).and_then(|s| Lang::parse(&s)) {
+fn initial_lang(embedded: bool) -> Lang {
+    if !embedded && let Some(l) = storage::get(keys::LANG).and_then(|s| Lang::parse(&s)) {
         return l;
     }
     let nav = window().navigator();
@@ -468,21 +518,6 @@ fn initial_lang() -> Lang {
         .collect();
     let first = nav.language();
     Lang::from_preferences(langs.iter().map(String::as_str).chain(first.as_deref()))
-}
-
-fn apply_html_attr(name: &str, value: &str) {
-    if let Some(html) = document().document_element() {
-        let _ = html.set_attribute(name, value);
-    }
-}
-
-fn history(url: &str, push: bool) {
-    let Ok(h) = window().history() else { return };
-    let _ = if push {
-        h.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url))
-    } else {
-        h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url))
-    };
 }
 
 /// Reads the route and, on the list, the query from the address bar.
@@ -496,15 +531,12 @@ fn read_location(ctx: Ctx) {
     ctx.route.set(route);
 }
 
-/// Follows same-origin links marked `data-nav` without a page load.
-fn on_document_click(ctx: Ctx, ev: web_sys::MouseEvent) {
-    if ev.default_prevented()
-        || ev.button() != 0
-        || ev.ctrl_key()
-        || ev.meta_key()
-        || ev.shift_key()
-        || ev.alt_key()
-    {
+/// Follows same-origin links marked `data-nav` without a page load. On the
+/// page, a modified click (new tab) is the browser's; embedded, the paths
+/// are not the host page's, so every click stays inside the console.
+fn on_click(ctx: Ctx, ev: web_sys::MouseEvent) {
+    let modified = ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key();
+    if ev.default_prevented() || ev.button() != 0 || (modified && !ctx.shell().is_embedded()) {
         return;
     }
     let Some(target) = ev
@@ -533,21 +565,22 @@ fn on_document_click(ctx: Ctx, ev: web_sys::MouseEvent) {
     ctx.navigate(route);
 }
 
-/// "/" focuses the search box, unless the user is typing somewhere.
-fn on_keydown(ev: web_sys::KeyboardEvent) {
+/// "/" focuses the search box, unless the user is typing somewhere (on the
+/// page: anywhere; embedded: only while focus is inside the console).
+fn on_keydown(ctx: Ctx, ev: web_sys::KeyboardEvent) {
     if ev.key() != "/" || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
         return;
     }
-    let doc = document();
-    let typing = doc.active_element().is_some_and(|e| {
+    let shell = ctx.shell();
+    let typing = shell.active_element().is_some_and(|e| {
         let tag = e.tag_name();
         tag == "INPUT" || tag == "TEXTAREA" || tag == "SELECT" || e.has_attribute("contenteditable")
     });
     if typing {
         return;
     }
-    if let Some(search) = doc
-        .get_element_by_id("search")
+    if let Some(search) = shell
+        .find("#search")
         .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
     {
         ev.prevent_default();
@@ -574,60 +607,93 @@ fn tick(ctx: Ctx) {
     }
 }
 
-/// Starts the session: edge probe, then a remembered connection if any.
+/// Starts the session: edge probe, then a remembered connection if any
+/// (embedded: as the host page chose).
 fn begin(ctx: Ctx) {
-    leptos::task::spawn_local(async move {
-        match Mode::probe().await {
-            Mode::Direct => crate::pages::connect::auto_connect(ctx),
-            Mode::EdgeSignedOut { login } => ctx.session.set(Session::SignedOut { login }),
-            Mode::Edge { user, operator } => {
-                let skew = ctx.skew;
-                let api = Api::new(crate::api::Transport::Edge, move |c| skew.set(c));
-                let session = Session::Connected {
-                    edge_user: Some(user.clone()),
-                    can_act: operator,
-                    label: user,
-                };
-                ctx.api.set_value(Some(Rc::clone(&api)));
-                ctx.session.set(session.clone());
-                match api.list().await {
-                    Ok(list) => ctx.connect(api, session, list),
-                    Err(e) => {
-                        if e.is_unauthorized() {
-                            ctx.session.set(Session::SignedOut {
-                                login: crate::api::EDGE_LOGIN.into(),
-                            });
-                        }
-                        ctx.list_error.set(Some(e));
-                    }
-                }
-            }
-        }
+    #[cfg(feature = "embed")]
+    if ctx.shell().is_embedded() {
+        return crate::embed::begin(ctx);
+    }
+    ctx.spawn(async move {
+        let mode = Mode::probe(&ctx.life(), "").await;
+        start(ctx, mode, String::new()).await;
     });
 }
 
-/// The console.
+/// Goes on as the edge probe said; `base` is the edge worker (empty: this
+/// page's origin).
+pub(crate) async fn start(ctx: Ctx, mode: Mode, base: String) {
+    let login = |path: String| format!("{base}{path}");
+    match mode {
+        Mode::Direct => crate::pages::connect::auto_connect(ctx),
+        Mode::EdgeSignedOut { login: path } => {
+            ctx.session.set(Session::SignedOut { login: login(path) })
+        }
+        Mode::Edge { user, operator } => {
+            let skew = ctx.skew;
+            let transport = crate::api::Transport::Edge { base: base.clone() };
+            let api = Api::new(transport, ctx.life(), move |c| skew.set(c));
+            let session = Session::Connected {
+                edge_user: Some(user.clone()),
+                can_act: operator,
+                label: user,
+            };
+            ctx.api.set_value(Some(Rc::clone(&api)));
+            ctx.session.set(session.clone());
+            match api.list().await {
+                Ok(list) => ctx.connect(api, session, list),
+                Err(e) => {
+                    if e.is_unauthorized() {
+                        ctx.session.set(Session::SignedOut {
+                            login: login(crate::api::EDGE_LOGIN.into()),
+                        });
+                    }
+                    crate::actions::report(ctx, "list", &e);
+                    ctx.list_error.set(Some(e));
+                }
+            }
+        }
+    }
+}
+
+/// The single-page console, owning the page.
 #[component]
 pub fn App() -> impl IntoView {
-    let ctx = Ctx::new();
+    console(Shell::page())
+}
+
+/// The console in `shell` (the page, or an element of a host page).
+pub fn console(shell: Rc<Shell>) -> impl IntoView {
+    let embedded = shell.is_embedded();
+    let ctx = Ctx::new(Rc::clone(&shell));
     provide_context(ctx);
-    read_location(ctx);
+    match shell.choices().query {
+        Some(q) if embedded => ctx.query.set(ListQuery::parse(&q)),
+        _ if embedded => {}
+        _ => read_location(ctx),
+    }
 
-    apply_html_attr("lang", ctx.lang.get_untracked().tag());
-    apply_html_attr("data-theme", ctx.theme.get_untracked().as_str());
+    shell.set_attr("lang", ctx.lang.get_untracked().tag());
+    shell.set_attr("data-theme", ctx.theme.get_untracked().as_str());
 
-    let popstate = window_event_listener(leptos::ev::popstate, move |_| read_location(ctx));
-    let keydown = window_event_listener(leptos::ev::keydown, on_keydown);
-    let click = window_event_listener(leptos::ev::click, move |ev| on_document_click(ctx, ev));
+    // The page's console listens on the window; an embedded one only on its
+    // own element (below), so the host page's keys and history stay its own.
+    let listeners = (!embedded).then(|| {
+        (
+            window_event_listener(leptos::ev::popstate, move |_| read_location(ctx)),
+            window_event_listener(leptos::ev::keydown, move |ev| on_keydown(ctx, ev)),
+        )
+    });
     let ticker = set_interval_with_handle(move || tick(ctx), Duration::from_secs(1)).ok();
     on_cleanup(move || {
-        popstate.remove();
-        keydown.remove();
-        click.remove();
+        if let Some((popstate, keydown)) = listeners {
+            popstate.remove();
+            keydown.remove();
+        }
         if let Some(t) = ticker {
             t.clear();
         }
-        ctx.generation.update_value(|g| *g += 1);
+        ctx.generation.try_update_value(|g| *g += 1);
     });
 
     begin(ctx);
@@ -664,7 +730,8 @@ pub fn App() -> impl IntoView {
     move || {
         ctx.lang.track();
         view! {
-        <div class="app">
+        <div class="app" on:click=move |ev| on_click(ctx, ev)
+            on:keydown=move |ev| if embedded { on_keydown(ctx, ev) }>
             <Header/>
             {move || {
                 let skew = ctx.skew.get();

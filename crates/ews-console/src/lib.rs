@@ -11,8 +11,13 @@
 //! - [`list`], [`route`], [`format`](mod@format), [`export`], [`i18n`]: plain data and
 //!   pure functions, unit-tested natively.
 //! - [`pages`], [`components`]: the views.
+//! - [`shell`], [`life`], [`embed`]: where the console lives (the page, or an
+//!   element of a host page) and everything it has running, so that an
+//!   embedded console can be unmounted without a trace.
 //!
 //! Invariants, stated as absences: nothing but [`clock`] reads the clock;
+//! no timer, request or task outlives the console's [`life::Life`];
+//! nothing but [`shell`] writes the address bar or `<html>`;
 //! nothing but [`api`] fetches; nothing but [`storage`] touches Web Storage;
 //! the secret key is never written to a URL, the DOM, a log or a message.
 #![forbid(unsafe_code)]
@@ -24,13 +29,16 @@ pub mod api;
 pub mod app;
 pub mod clock;
 pub mod components;
+pub mod embed;
 pub mod export;
 pub mod format;
 pub mod i18n;
+pub mod life;
 pub mod list;
 pub mod pages;
 pub mod panic;
 pub mod route;
+pub mod shell;
 pub mod storage;
 
 pub use app::App;

@@ -12,23 +12,39 @@ pub fn install() {
     }));
 }
 
-/// Shows the banner with `details` (once; later calls keep the first).
+/// Shows the banner with `details` at the top of the page (once; later
+/// calls keep the first).
 pub fn show(details: &str) {
-    let _ = banner(details);
-}
-
-fn banner(details: &str) -> Option<()> {
-    let doc = web_sys::window()?.document()?;
-    if doc.get_element_by_id("ews-panic").is_some() {
-        return Some(());
-    }
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
     let lang = doc
         .document_element()
         .and_then(|e| e.get_attribute("lang"))
         .and_then(|l| Lang::parse(&l))
         .unwrap_or_default();
+    if let Some(body) = doc.body() {
+        let _ = banner(&body, lang, details);
+    }
+}
+
+/// Shows the banner with `details` at the top of `parent` (an embedded
+/// console's root; once).
+pub fn show_in(parent: &web_sys::Element, lang: Lang, details: &str) {
+    let _ = banner(parent, lang, details);
+}
+
+fn banner(parent: &web_sys::Element, lang: Lang, details: &str) -> Option<()> {
+    let doc = web_sys::window()?.document()?;
+    if parent
+        .query_selector("[data-testid=panic-banner]")
+        .ok()
+        .flatten()
+        .is_some()
+    {
+        return Some(());
+    }
     let banner = doc.create_element("div").ok()?;
-    banner.set_id("ews-panic");
     banner.set_class_name("panic");
     let _ = banner.set_attribute("role", "alert");
     let _ = banner.set_attribute("data-testid", "panic-banner");
@@ -56,6 +72,6 @@ fn banner(details: &str) -> Option<()> {
     for child in [&title, &reload, &more] {
         banner.append_child(child).ok()?;
     }
-    doc.body()?.prepend_with_node_1(&banner).ok()?;
+    parent.prepend_with_node_1(&banner).ok()?;
     Some(())
 }

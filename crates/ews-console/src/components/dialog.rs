@@ -27,7 +27,7 @@ fn close(ctx: Ctx) {
 }
 
 /// Keeps Tab inside `root`.
-fn trap_tab(root: &web_sys::Element, ev: &web_sys::KeyboardEvent) {
+fn trap_tab(ctx: Ctx, root: &web_sys::Element, ev: &web_sys::KeyboardEvent) {
     let Ok(list) = root.query_selector_all(FOCUSABLE) else {
         return;
     };
@@ -41,7 +41,7 @@ fn trap_tab(root: &web_sys::Element, ev: &web_sys::KeyboardEvent) {
     let last = list
         .item(n - 1)
         .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
-    let active = document().active_element();
+    let active = ctx.shell().active_element();
     let at = |e: &Option<web_sys::HtmlElement>| match (e, &active) {
         (Some(e), Some(a)) => a.is_same_node(Some(e)),
         _ => false,
@@ -71,7 +71,7 @@ pub fn DialogHost() -> impl IntoView {
 fn Modal(dialog: Dialog) -> impl IntoView {
     let ctx = Ctx::get();
     let root = NodeRef::<html::Div>::new();
-    let previous = StoredValue::new_local(document().active_element());
+    let previous = StoredValue::new_local(ctx.shell().active_element());
     on_cleanup(move || {
         if let Some(el) = previous
             .with_value(|p| p.clone())
@@ -95,7 +95,7 @@ fn Modal(dialog: Dialog) -> impl IntoView {
         }
         "Tab" => {
             if let Some(r) = root.get() {
-                trap_tab(&r, &ev);
+                trap_tab(ctx, &r, &ev);
             }
         }
         _ => {}
@@ -220,11 +220,10 @@ fn bulk(ctx: Ctx) -> impl IntoView {
                         data-testid="confirm" disabled=empty on:click=move |_| {
                             run_bulk(ctx);
                             // The confirm button goes away: keep focus in the dialog.
-                            request_animation_frame(|| {
-                                if let Some(Ok(close)) = document()
-                                    .query_selector("[data-testid=close]")
-                                    .ok()
-                                    .flatten()
+                            let shell = ctx.shell();
+                            request_animation_frame(move || {
+                                if let Some(Ok(close)) = shell
+                                    .find("[data-testid=close]")
                                     .map(|e| e.dyn_into::<web_sys::HtmlElement>())
                                 {
                                     let _ = close.focus();

@@ -59,7 +59,7 @@ pub fn CommandPage(
         let id = id.clone();
         move || {
             let id = id.clone();
-            leptos::task::spawn_local(async move {
+            ctx.spawn(async move {
                 match load_command(ctx, &id).await {
                     Ok(c) => {
                         error.set(None);

@@ -44,8 +44,12 @@ fn stored_connection() -> StoredConnection {
         .unwrap_or_default()
 }
 
-fn origin() -> String {
-    window().location().origin().unwrap_or_default()
+/// The endpoint the form starts with: the embedding page's choice, or this
+/// page's origin.
+fn origin(ctx: Ctx) -> String {
+    ctx.shell()
+        .endpoint()
+        .unwrap_or_else(|| window().location().origin().unwrap_or_default())
 }
 
 /// Why the form cannot connect.
@@ -55,7 +59,10 @@ enum FormError {
     Api(ApiError),
 }
 
-async fn connect(
+/// Connects with `creds` (proving them with a first listing), and on the
+/// page remembers the connection; the secret only when `remember`.
+/// Embedded, nothing is stored unless `remember`.
+pub(crate) async fn connect(
     ctx: Ctx,
     base: String,
     creds: Credentials,
@@ -72,14 +79,18 @@ async fn connect(
         access_key: label.clone(),
         method: creds.method().as_str().into(),
     };
-    let api = Api::new(Transport::Direct { base, creds }, move |c| skew.set(c));
+    let api = Api::new(Transport::Direct { base, creds }, ctx.life(), move |c| {
+        skew.set(c)
+    });
     let list = api.list().await?;
-    if let Ok(text) = serde_json::to_string(&stored) {
-        storage::set(keys::CONNECTION, &text);
-    }
-    match remembered.and_then(|s| serde_json::to_string(&s).ok()) {
-        Some(text) => storage::set(keys::SECRET, &text),
-        None => storage::remove(keys::SECRET),
+    if remember || !ctx.shell().is_embedded() {
+        if let Ok(text) = serde_json::to_string(&stored) {
+            storage::set(keys::CONNECTION, &text);
+        }
+        match remembered.and_then(|s| serde_json::to_string(&s).ok()) {
+            Some(text) => storage::set(keys::SECRET, &text),
+            None => storage::remove(keys::SECRET),
+        }
     }
     ctx.connect(
         api,
@@ -99,7 +110,7 @@ pub fn auto_connect(ctx: Ctx) {
     let remembered =
         storage::get(keys::SECRET).and_then(|s| serde_json::from_str::<StoredSecret>(&s).ok());
     let conn = stored_connection();
-    let base = normalize_endpoint(&conn.endpoint, &origin());
+    let base = normalize_endpoint(&conn.endpoint, &origin(ctx));
     let (Some(secret), Ok(base)) = (remembered, base) else {
         ctx.session.set(Session::Disconnected);
         return;
@@ -110,8 +121,9 @@ pub fn auto_connect(ctx: Ctx) {
     }
     let method = SignMethod::parse(&conn.method).unwrap_or_default();
     let creds = Credentials::new(secret.access_key, secret.secret, method);
-    leptos::task::spawn_local(async move {
+    ctx.spawn(async move {
         if let Err(e) = connect(ctx, base, creds, true).await {
+            crate::actions::report(ctx, "connect", &e);
             ctx.list_error.set(Some(e));
             ctx.session.set(Session::Disconnected);
         }
@@ -145,7 +157,7 @@ pub fn ConnectPage() -> impl IntoView {
         else {
             return;
         };
-        let base = match normalize_endpoint(&e.value(), &origin()) {
+        let base = match normalize_endpoint(&e.value(), &origin(ctx)) {
             Ok(b) => b,
             Err(_) => return error.set(Some(FormError::Invalid(M::EndpointInvalid))),
         };
@@ -165,13 +177,16 @@ pub fn ConnectPage() -> impl IntoView {
         let remember = remember.get_untracked();
         busy.set(true);
         error.set(None);
-        leptos::task::spawn_local(async move {
+        ctx.spawn(async move {
             let result = connect(ctx, base, creds, remember).await;
             busy.set(false);
             match result {
                 // The secret leaves the DOM as soon as it has been used.
                 Ok(()) => s.set_value(""),
-                Err(e) => error.set(Some(FormError::Api(e))),
+                Err(e) => {
+                    crate::actions::report(ctx, "connect", &e);
+                    error.set(Some(FormError::Api(e)));
+                }
             }
         });
     };
@@ -193,7 +208,7 @@ pub fn ConnectPage() -> impl IntoView {
                 <label>
                     {ctx.t(M::Endpoint)}
                     <input type="url" name="endpoint" data-testid="endpoint" node_ref=endpoint autocomplete="url"
-                        value=if stored.endpoint.is_empty() { origin() } else { stored.endpoint.clone() }
+                        value=if stored.endpoint.is_empty() || ctx.shell().endpoint().is_some() { origin(ctx) } else { stored.endpoint.clone() }
                         aria-describedby="endpoint-hint"/>
                     <span id="endpoint-hint" class="muted small">{ctx.t(M::EndpointHint)}</span>
                 </label>

@@ -26,7 +26,7 @@ pub fn ContainerPage(
     let lang = ctx.lang.get_untracked();
     let error = RwSignal::new(None::<ApiError>);
     // Fresh data for this container, whatever the list had.
-    leptos::task::spawn_local(async move {
+    ctx.spawn(async move {
         let Some(api) = ctx.api() else { return };
         match api.container(id).await {
             Ok(c) => {

@@ -13,7 +13,6 @@ use crate::components::table::ContainerTable;
 use crate::export;
 use crate::i18n::M;
 use crate::list::{Group, ListQuery, status_keys};
-use crate::storage::{self, keys};
 
 fn counts_bar(ctx: Ctx) -> impl IntoView {
     let counts = Memo::new(move |_| ctx.data.with(|d| d.counts()));
@@ -65,8 +64,7 @@ fn toolbar(ctx: Ctx) -> impl IntoView {
     };
     let on_refresh_secs = move |ev: leptos::ev::Event| {
         if let Ok(s) = event_target_value(&ev).parse::<u32>() {
-            storage::set(keys::REFRESH, &s.to_string());
-            ctx.refresh_secs.set(s);
+            ctx.set_refresh(s);
         }
     };
     let updated = move || {
