@@ -2,11 +2,19 @@
 //! the web console (crates/ews-console).
 //!
 //! - `build`: `trunk build --release` in its own target directory
-//!   (`target/console`, with `--cfg erase_components`), staged in
-//!   `target/console/dist` and synced into `dist/` without touching the
-//!   other builds there (`dist/ews-js`); then the size check.
+//!   (`<target>/console`, with `--cfg erase_components`), staged in
+//!   `<target>/console/dist` and synced into `dist/` without touching the
+//!   other builds there (`dist/ews-js`, `dist/embed`, `dist/examples`); then
+//!   the embedded console (`embed`, below) and the example host pages
+//!   (`web/examples/` → `dist/examples/`); then the size check.
+//! - `embed`: the embeddable console alone, into `dist/embed/`: the crate's
+//!   library with the `embed` feature as a `cdylib` (same flags and target
+//!   directory as Trunk's build), `wasm-bindgen --target web`, `wasm-opt
+//!   -Oz`, the glue and the hand-written entry module `web/embed/ews-console.js`
+//!   minified by esbuild, and its declarations `web/embed/ews-console.d.ts`.
 //! - `size`: wasm + js + css of the build, raw and gzip -9; fails above the
-//!   budget of 250 KB (250,000 bytes) gzip.
+//!   budget of 250 KB (250,000 bytes) gzip. Also prints the embedded
+//!   console's wasm + js (no budget: informational).
 //! - `e2e`: the Playwright suite (`tests/e2e/*.test.mjs`, `node --test`)
 //!   against the release build served by the release `ews-sim`; each test
 //!   file starts and stops its own simulator.
@@ -17,37 +25,61 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::tools;
-use crate::util::{Result, cargo, root, sh, tool_path};
+use crate::util::{
+    Result, cargo, esbuild_minify, gzip9, root, sh, target_dir, tool_path, wasm_opt,
+};
 
 /// The size budget: wasm + js + css, gzip -9, bytes.
 pub(crate) const BUDGET_GZIP: u64 = 250_000;
 
 /// What `dist/` held from the last console build (so a sync removes only ours).
+/// The sync handles files only: directories in `dist/` (`ews-js`, `embed`,
+/// `examples`) are each owned by the one build that writes them whole.
 const MANIFEST: &str = ".console-files";
+
+/// The embedded console in `dist/`, written whole by [`build_embed`].
+const EMBED_DIR: &str = "embed";
+/// The example host pages in `dist/`, copied whole from `web/examples/`.
+const EXAMPLES_DIR: &str = "examples";
+/// wasm-bindgen's name for the embedded console's glue and wasm.
+const EMBED_GLUE: &str = "ews_console_embed";
+/// The hand-written files of `web/embed/` that go next to the glue.
+const EMBED_ENTRY: &str = "ews-console.js";
+const EMBED_TYPES: &str = "ews-console.d.ts";
 
 pub(crate) fn run(args: &[String]) -> Result {
     match args.first().map(String::as_str) {
         Some("build") | None => build_release().and_then(|()| size_check()),
+        Some("embed") => build_embed().and_then(|()| embed_size().map(drop)),
         Some("size") => size_check(),
         Some("e2e") => e2e(&args[1..]),
         Some(other) => {
-            Err(format!("unknown console task `{other}`: try build, size or e2e").into())
+            Err(format!("unknown console task `{other}`: try build, embed, size or e2e").into())
         }
     }
 }
 
-/// The console's own target directory (its release flags differ from the
-/// rest of the workspace, so it never invalidates anyone else's build).
-fn console_target() -> PathBuf {
-    root().join("target/console")
+/// The console's own target directory, `<target>/console` (its release
+/// flags differ from the rest of the workspace, so it never invalidates
+/// anyone else's build).
+pub(crate) fn console_target() -> PathBuf {
+    target_dir().join("console")
 }
 
-fn workspace_target() -> PathBuf {
-    match std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from) {
-        Some(dir) if dir.is_absolute() => dir,
-        Some(dir) => root().join(dir),
-        None => root().join("target"),
-    }
+/// Where Trunk stages the console before [`sync`] copies it into `dist/`.
+pub(crate) fn console_stage() -> PathBuf {
+    console_target().join("dist")
+}
+
+/// The console's target directory and release flags, for cargo or for
+/// Trunk (which runs cargo with its environment).
+fn console_env(cmd: &mut Command) -> &mut Command {
+    cmd.env("CARGO_TARGET_DIR", console_target())
+        // Leptos' type erasure: ~10% less wasm. `strip` would drop the
+        // target_features section that wasm-bindgen reads; wasm-opt drops
+        // the names anyway.
+        .env("RUSTFLAGS", "--cfg erase_components")
+        .env("CARGO_PROFILE_RELEASE_STRIP", "false")
 }
 
 /// Builds the console for release into `dist/`.
@@ -56,20 +88,97 @@ pub(crate) fn build_release() -> Result {
     tools::wasm_bindgen_cli()?;
     tools::trunk()?;
     tools::npm_packages()?;
-    let stage = console_target().join("dist");
-    sh(Command::new("trunk")
-        .arg("build")
-        .arg("--release")
-        .arg("--dist")
-        .arg(&stage)
+    let stage = console_stage();
+    sh(console_env(
+        Command::new("trunk")
+            .arg("build")
+            .arg("--release")
+            .arg("--dist")
+            .arg(&stage)
+            .env("PATH", tool_path()),
+    ))?;
+    sync(&stage, &root().join("dist"))?;
+    build_embed()?;
+    copy_examples()
+}
+
+/// Builds the embedded console into `dist/embed/` (see the module doc).
+pub(crate) fn build_embed() -> Result {
+    tools::wasm_target()?;
+    tools::wasm_bindgen_cli()?;
+    tools::npm_packages()?;
+    sh(console_env(&mut cargo()).args([
+        "rustc",
+        "-p",
+        "ews-console",
+        "--lib",
+        "--release",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--features",
+        "embed",
+        "--crate-type",
+        "cdylib",
+    ]))?;
+    let wasm = console_target().join("wasm32-unknown-unknown/release/ews_console.wasm");
+    let stage = console_target().join("embed");
+    if stage.exists() {
+        std::fs::remove_dir_all(&stage)?;
+    }
+    std::fs::create_dir_all(&stage)?;
+    sh(Command::new("wasm-bindgen")
         .env("PATH", tool_path())
-        .env("CARGO_TARGET_DIR", console_target())
-        // Leptos' type erasure: ~10% less wasm. `strip` would drop the
-        // target_features section that wasm-bindgen reads; wasm-opt drops
-        // the names anyway.
-        .env("RUSTFLAGS", "--cfg erase_components")
-        .env("CARGO_PROFILE_RELEASE_STRIP", "false"))?;
-    sync(&stage, &root().join("dist"))
+        .args([
+            "--target",
+            "web",
+            "--no-typescript",
+            "--out-name",
+            EMBED_GLUE,
+        ])
+        .arg("--out-dir")
+        .arg(&stage)
+        .arg(&wasm))?;
+    wasm_opt(&stage.join(format!("{EMBED_GLUE}_bg.wasm")))?;
+    let out = root().join("dist").join(EMBED_DIR);
+    if out.exists() {
+        std::fs::remove_dir_all(&out)?;
+    }
+    std::fs::create_dir_all(&out)?;
+    let glue = format!("{EMBED_GLUE}.js");
+    esbuild_minify(&stage.join(&glue), &out.join(&glue))?;
+    let web = root().join("web/embed");
+    esbuild_minify(&web.join(EMBED_ENTRY), &out.join(EMBED_ENTRY))?;
+    std::fs::copy(web.join(EMBED_TYPES), out.join(EMBED_TYPES))?;
+    let bg = format!("{EMBED_GLUE}_bg.wasm");
+    std::fs::copy(stage.join(&bg), out.join(&bg))?;
+    eprintln!("embedded console: {}", out.display());
+    Ok(())
+}
+
+/// Copies `web/examples/` to `dist/examples/` (replacing it).
+fn copy_examples() -> Result {
+    let from = root().join("web").join(EXAMPLES_DIR);
+    let to = root().join("dist").join(EXAMPLES_DIR);
+    if to.exists() {
+        std::fs::remove_dir_all(&to)?;
+    }
+    copy_dir(&from, &to)?;
+    eprintln!("examples: {}", to.display());
+    Ok(())
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let dest = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &dest)?;
+        } else {
+            std::fs::copy(entry.path(), dest)?;
+        }
+    }
+    Ok(())
 }
 
 /// Replaces the console's files in `to` with those of `from`, leaving every
@@ -123,25 +232,43 @@ fn bundle_files() -> Result<Vec<PathBuf>> {
         .collect())
 }
 
-fn gzip9(path: &Path) -> Result<u64> {
-    let out = Command::new("gzip")
-        .args(["-9", "-n", "-c"])
-        .arg(path)
-        .output()
-        .map_err(|e| format!("cannot run gzip: {e}"))?;
-    if !out.status.success() {
-        return Err(format!("gzip failed on {}", path.display()).into());
+/// Prints the bundle size and fails above [`BUDGET_GZIP`]; then the
+/// embedded console's, when there is one (no budget).
+pub(crate) fn size_check() -> Result {
+    bundle_size()?;
+    if root().join("dist").join(EMBED_DIR).is_dir() {
+        embed_size()?;
+    } else {
+        println!(
+            "embedded console: not built (no dist/{EMBED_DIR}: run `cargo xtask console build`)"
+        );
     }
-    Ok(out.stdout.len() as u64)
+    Ok(())
 }
 
-/// Prints the bundle size and fails above [`BUDGET_GZIP`].
-pub(crate) fn size_check() -> Result {
-    let files = bundle_files()?;
+/// Prints the embedded console's wasm + js (`dist/embed`), raw and gzip -9,
+/// each file compressed on its own (as a server sends them); returns the
+/// gzip total.
+pub(crate) fn embed_size() -> Result<u64> {
+    let dir = root().join("dist").join(EMBED_DIR);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map_err(|e| format!("no embedded console in {}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("wasm" | "js")))
+        .collect();
+    files.sort();
+    let (raw, gz) = size_table("embedded console (dist/embed, release):", &files)?;
+    println!("  {:<44} {raw:>10} {gz:>12}", "total (wasm + js)");
+    println!("embedded console: {gz} B gzip -9 (wasm + js; informational, no budget)");
+    Ok(gz)
+}
+
+/// Prints a table of raw and gzip -9 sizes of `files`; returns the totals.
+fn size_table(title: &str, files: &[PathBuf]) -> Result<(u64, u64)> {
     let (mut raw_total, mut gz_total) = (0, 0);
-    println!("console bundle (release):");
+    println!("{title}");
     println!("  {:<44} {:>10} {:>12}", "file", "raw", "gzip -9");
-    for f in &files {
+    for f in files {
         let raw = std::fs::metadata(f)?.len();
         let gz = gzip9(f)?;
         raw_total += raw;
@@ -152,6 +279,13 @@ pub(crate) fn size_check() -> Result {
             .unwrap_or_default();
         println!("  {name:<44} {raw:>10} {gz:>12}");
     }
+    Ok((raw_total, gz_total))
+}
+
+/// Prints the console's bundle size and fails above [`BUDGET_GZIP`].
+fn bundle_size() -> Result {
+    let files = bundle_files()?;
+    let (raw_total, gz_total) = size_table("console bundle (release):", &files)?;
     println!(
         "  {:<44} {raw_total:>10} {gz_total:>12}",
         "total (wasm + js + css)"
@@ -173,7 +307,7 @@ pub(crate) fn size_check() -> Result {
 /// with `cargo xtask run`).
 fn sim_binary() -> Result<PathBuf> {
     sh(cargo().args(["build", "--release", "-p", "ews-sim"]))?;
-    Ok(workspace_target().join("release/ews-sim"))
+    Ok(target_dir().join("release/ews-sim"))
 }
 
 fn node(script_args: &[&str], sim: &Path) -> Result {
@@ -214,4 +348,25 @@ pub(crate) fn bench(args: &[String]) -> Result {
     size_check()?;
     let sim = sim_binary()?;
     node(&["e2e/bench.mjs"], &sim)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::util::{WASM_OPT_FEATURES, root};
+
+    /// Trunk's wasm-opt (index.html) and ours (the embedded console, the
+    /// SDK, the worker) enable the same wasm features.
+    #[test]
+    fn index_html_wasm_opt_features_match() {
+        let html = std::fs::read_to_string(root().join("index.html")).expect("index.html");
+        let params = html
+            .split("data-wasm-opt-params=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .expect("data-wasm-opt-params in index.html");
+        assert_eq!(
+            params.split_whitespace().collect::<Vec<_>>(),
+            WASM_OPT_FEATURES
+        );
+    }
 }

@@ -22,19 +22,11 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::util::{Result, cargo, node_test_files, root, sh, tool_path};
+use crate::util::{Result, cargo, node_test_files, root, sh, target_dir, tool_path, wasm_opt};
 
 /// `crates/ews-edge/build`: worker.mjs, ews_edge.js, ews_edge_bg.wasm, site/.
 fn build_dir() -> PathBuf {
     root().join("crates/ews-edge/build")
-}
-
-fn target_dir() -> PathBuf {
-    match std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from) {
-        Some(dir) if dir.is_absolute() => dir,
-        Some(dir) => root().join(dir),
-        None => root().join("target"),
-    }
 }
 
 /// `cargo xtask edge-build [--no-console] [--dist DIR]`: `--dist` takes the
@@ -53,7 +45,7 @@ pub(crate) fn build_cmd(args: &[String]) -> Result {
 }
 
 /// Where the latest console build is: `dist/`, or Trunk's staging
-/// directory (`target/console/dist`, which `cargo xtask console` syncs into
+/// directory (`<target>/console/dist`, which `cargo xtask console` syncs into
 /// `dist/`), whichever has the newer `index.html`.
 fn console_dist() -> Option<PathBuf> {
     let modified = |d: &PathBuf| {
@@ -61,7 +53,7 @@ fn console_dist() -> Option<PathBuf> {
             .and_then(|m| m.modified())
             .ok()
     };
-    [root().join("dist"), root().join("target/console/dist")]
+    [root().join("dist"), crate::console::console_stage()]
         .into_iter()
         .filter_map(|d| modified(&d).map(|t| (t, d)))
         .max_by_key(|(t, _)| *t)
@@ -89,29 +81,7 @@ pub(crate) fn build_worker() -> Result {
         .arg(&out)
         .arg(&wasm))?;
     let bg = out.join("ews_edge_bg.wasm");
-    let wasm_opt = root().join("tests/node_modules/.bin/wasm-opt");
-    if wasm_opt.exists() {
-        let tmp = out.join("ews_edge_bg.opt.wasm");
-        sh(Command::new(&wasm_opt)
-            .args([
-                "-Oz",
-                "--enable-bulk-memory",
-                "--enable-nontrapping-float-to-int",
-            ])
-            .args([
-                "--enable-sign-ext",
-                "--enable-mutable-globals",
-                "--enable-reference-types",
-            ])
-            .arg(&bg)
-            .arg("-o")
-            .arg(&tmp))?;
-        std::fs::rename(&tmp, &bg)?;
-    } else {
-        eprintln!(
-            "note: no tests/node_modules/.bin/wasm-opt (run `cargo xtask install`); the worker is not size-optimised"
-        );
-    }
+    wasm_opt(&bg)?;
     std::fs::copy(
         root().join("crates/ews-edge/worker.mjs"),
         out.join("worker.mjs"),

@@ -13,7 +13,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::tools;
-use crate::util::{Result, cargo, node_test_files, root, sh, tool_path};
+use crate::util::{
+    Result, cargo, gzip9, node_test_files, root, sh, target_dir, tool_path, wasm_opt,
+};
 
 /// The JS modules a runtime loads (the `.d.ts` files are not counted).
 const RUNTIME_JS: &[&str] = &[
@@ -39,14 +41,6 @@ pub(crate) fn dist() -> PathBuf {
     root().join("dist/ews-js")
 }
 
-/// Where cargo puts artifacts: `$CARGO_TARGET_DIR` or `target/`.
-fn target_dir() -> PathBuf {
-    match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(dir) => root().join(dir),
-        None => root().join("target"),
-    }
-}
-
 /// Builds `dist/ews-js/` and prints its size; returns the directory.
 pub(crate) fn build() -> Result<PathBuf> {
     tools::wasm_target()?;
@@ -70,38 +64,10 @@ pub(crate) fn build() -> Result<PathBuf> {
         .args(["--target", "web", "--out-name", "ews_js", "--out-dir"])
         .arg(&out)
         .arg(&wasm))?;
-    optimize(&out.join(WASM))?;
+    wasm_opt(&out.join(WASM))?;
     copy_sources(&out)?;
     print_sizes(&out)?;
     Ok(out)
-}
-
-/// `wasm-opt -Oz` in place, when binaryen's wasm-opt (npm, version 132) is
-/// installed; never Debian's (see TOOLCHAIN.md).
-fn optimize(wasm: &Path) -> Result {
-    let bin = root().join("tests/node_modules/.bin/wasm-opt");
-    if !bin.exists() {
-        eprintln!(
-            "wasm-opt not found at {}: skipped (run `cargo xtask install`)",
-            bin.display()
-        );
-        return Ok(());
-    }
-    // The features rustc enables by default for wasm32-unknown-unknown
-    // (its target_features section is stripped by the release profile).
-    sh(Command::new(&bin)
-        .args([
-            "-Oz",
-            "--enable-bulk-memory",
-            "--enable-nontrapping-float-to-int",
-            "--enable-sign-ext",
-            "--enable-mutable-globals",
-            "--enable-reference-types",
-            "--enable-multivalue",
-        ])
-        .arg(wasm)
-        .arg("-o")
-        .arg(wasm))
 }
 
 /// Copies `crates/ews-js/js/*` into the package, with the version filled in.
@@ -122,19 +88,6 @@ fn copy_sources(out: &Path) -> Result {
     Ok(())
 }
 
-/// Size of `path` compressed with `gzip -9`.
-fn gzip_len(path: &Path) -> Result<u64> {
-    let out = Command::new("gzip")
-        .args(["-9", "-c"])
-        .arg(path)
-        .output()
-        .map_err(|e| format!("cannot run gzip: {e}"))?;
-    if !out.status.success() {
-        return Err(format!("gzip -9 {} failed", path.display()).into());
-    }
-    Ok(out.stdout.len() as u64)
-}
-
 fn kb(bytes: u64) -> String {
     format!("{:.1} KB", bytes as f64 / 1024.0)
 }
@@ -147,7 +100,7 @@ fn print_sizes(out: &Path) -> Result {
     let row = |name: &str| -> Result<(u64, u64)> {
         let path = out.join(name);
         let raw = fs::metadata(&path)?.len();
-        let gz = gzip_len(&path)?;
+        let gz = gzip9(&path)?;
         println!("{name:<24} {raw:>12} {gz:>12}");
         Ok((raw, gz))
     };

@@ -58,8 +58,11 @@ tasks:
   run                 build the console and start the simulator serving it
   test [--quick]      every test (fmt, clippy, native, wasm, end to end);
                       --quick skips the browser and worker suites
-  console build       release build of the web console into dist/ + size budget
-  console size        the console's bundle size (fails over 250 KB gzip)
+  console build       release build of the web console into dist/ (with the
+                      embedded console and the examples) + size budget
+  console embed       only the embeddable console, into dist/embed/
+  console size        the console's bundle size (fails over 250 KB gzip) and
+                      the embedded console's (informational)
   console e2e         the console's Playwright suite against ews-sim
   bench console       console benchmarks in headless Chromium + bundle sizes
   bench core          signing and decoding micro-benchmarks

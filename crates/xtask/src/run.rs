@@ -7,10 +7,9 @@
 //! `cargo xtask run -- --admin --fault-5xx 0.1`.
 
 use std::io::{BufRead, BufReader, Write};
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
-use crate::util::{Result, cargo, root, sh};
+use crate::util::{Result, cargo, root, sh, target_dir};
 
 pub(crate) fn run(args: &[String]) -> Result {
     let passthrough: Vec<String> = match args.iter().position(|a| a == "--") {
@@ -87,13 +86,5 @@ pub(crate) fn run(args: &[String]) -> Result {
         Ok(())
     } else {
         Err(format!("ews-sim exited: {status}").into())
-    }
-}
-
-fn target_dir() -> PathBuf {
-    match std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from) {
-        Some(dir) if dir.is_absolute() => dir,
-        Some(dir) => root().join(dir),
-        None => root().join("target"),
     }
 }

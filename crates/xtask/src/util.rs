@@ -48,6 +48,87 @@ pub(crate) fn show(cmd: &Command) -> String {
     s
 }
 
+/// Where cargo puts the workspace's artifacts: `$CARGO_TARGET_DIR` (relative
+/// to the root when relative) or `target/`.
+pub(crate) fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from) {
+        Some(dir) if dir.is_absolute() => dir,
+        Some(dir) => root().join(dir),
+        None => root().join("target"),
+    }
+}
+
+/// Size of `path` compressed with `gzip -9` (no name or time in the header,
+/// so the figure is the same on every run).
+pub(crate) fn gzip9(path: &Path) -> Result<u64> {
+    let out = Command::new("gzip")
+        .args(["-9", "-n", "-c"])
+        .arg(path)
+        .output()
+        .map_err(|e| format!("cannot run gzip: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("gzip -9 {} failed", path.display()).into());
+    }
+    Ok(out.stdout.len() as u64)
+}
+
+/// The wasm features rustc enables by default for `wasm32-unknown-unknown`,
+/// as wasm-opt flags (the release profile strips the `target_features`
+/// section wasm-opt would read them from). `index.html`'s
+/// `data-wasm-opt-params` says the same for Trunk's build (a test checks).
+pub(crate) const WASM_OPT_FEATURES: &[&str] = &[
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
+
+/// `wasm-opt -Oz` in place with binaryen's wasm-opt (npm, version 132),
+/// when installed; never Debian's (see docs/TOOLCHAIN.md). Returns whether
+/// it ran.
+pub(crate) fn wasm_opt(wasm: &Path) -> Result<bool> {
+    let bin = root().join("tests/node_modules/.bin/wasm-opt");
+    if !bin.exists() {
+        eprintln!(
+            "note: wasm-opt not found at {}: {} is not size-optimised (run `cargo xtask install`)",
+            bin.display(),
+            wasm.display()
+        );
+        return Ok(false);
+    }
+    sh(Command::new(&bin)
+        .arg("-Oz")
+        .args(WASM_OPT_FEATURES)
+        .arg(wasm)
+        .arg("-o")
+        .arg(wasm))?;
+    Ok(true)
+}
+
+/// Minifies an ES module with the pinned esbuild (`tests/node_modules`),
+/// from `from` into `to`.
+pub(crate) fn esbuild_minify(from: &Path, to: &Path) -> Result {
+    let bin = root().join("tests/node_modules/.bin/esbuild");
+    if !bin.exists() {
+        return Err(format!(
+            "esbuild not found at {}: run `cargo xtask install`",
+            bin.display()
+        )
+        .into());
+    }
+    sh(Command::new(&bin)
+        .arg(from)
+        .args([
+            "--minify",
+            "--format=esm",
+            "--target=es2022",
+            "--log-level=warning",
+        ])
+        .arg(format!("--outfile={}", to.display())))
+}
+
 /// `cargo` with the toolchain that runs xtask.
 pub(crate) fn cargo() -> Command {
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
