@@ -377,7 +377,7 @@ impl Ctx {
     /// read-only embedding).
     pub fn can_act(&self) -> bool {
         matches!(self.session.get(), Session::Connected { can_act: true, .. })
-            && !self.shell().choices().read_only
+            && !self.shell.with_value(|s| s.read_only())
     }
 
     /// Shows a toast for a few seconds.

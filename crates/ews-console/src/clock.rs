@@ -1,4 +1,5 @@
-//! The only place the console reads the clock, and its one timer primitive.
+//! The only place the console reads the clock. (Its timers belong to a
+//! [`crate::life::Life`]; [`sleep`] here is for tests.)
 //!
 //! [`now_ms`] is the local clock; the server-corrected time is
 //! `ews_core::clock::corrected(now_ms(), correction)`, with the correction

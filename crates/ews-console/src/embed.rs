@@ -507,8 +507,18 @@ mod browser {
         slot.is_some_and(|s| take(&s))
     }
 
+    /// Adds (once) to the panic hook already there: each mounted console
+    /// shows the "something broke" banner and tells its host page.
     fn install_panic_hook() {
-        std::panic::set_hook(Box::new(|info| {
+        thread_local! {
+            static INSTALLED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+        }
+        if INSTALLED.with(|i| i.replace(true)) {
+            return;
+        }
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            previous(info);
             let details = info.to_string();
             let mounted: Vec<_> = MOUNTED.with(|all| all.borrow().clone());
             for slot in mounted {

@@ -133,6 +133,11 @@ impl Life {
     /// Spawns `task`, which starts only if the lifetime has not ended by the
     /// time it is first polled (a mount undone at once runs none of it).
     pub fn spawn(self: &Rc<Self>, task: impl Future<Output = ()> + 'static) {
+        self.spawn_boxed(Box::pin(task));
+    }
+
+    // One copy of the wrapper for every task (the wasm is smaller).
+    fn spawn_boxed(self: &Rc<Self>, task: std::pin::Pin<Box<dyn Future<Output = ()>>>) {
         let life = Rc::clone(self);
         leptos::task::spawn_local(async move {
             life.alive().await;

@@ -84,6 +84,15 @@ impl Shell {
         None
     }
 
+    /// Whether the embedding page asked for no action buttons.
+    pub fn read_only(&self) -> bool {
+        #[cfg(feature = "embed")]
+        if let Some(e) = &self.embed {
+            return e.options.choices.read_only;
+        }
+        false
+    }
+
     /// Sets `name` on `<html>` (page) or on the console's root element in
     /// the shadow root (embedded: the host element's attributes are the host
     /// page's).

@@ -206,12 +206,16 @@ fn core_wasm_tests() -> Result {
     wasm_browser_tests("ews-core", &["--no-default-features", "--test", "*"])
 }
 
+/// With the `embed` feature: the page's code paths and the embedded ones.
 fn clippy_console() -> Result {
-    wasm_clippy("ews-console", &[])
+    wasm_clippy("ews-console", &[])?;
+    wasm_clippy("ews-console", &["--features", "embed"])
 }
 
+/// The component tests (the page's console) and the embed tests, both
+/// with the `embed` feature on (the page's shell must not depend on it).
 fn console_wasm_tests() -> Result {
-    wasm_browser_tests("ews-console", &["--test", "*"])
+    wasm_browser_tests("ews-console", &["--features", "embed", "--test", "*"])
 }
 
 fn console_build() -> Result {
