@@ -6,8 +6,9 @@
 //!   is also wrangler's `[build] command`.
 //! - `cargo xtask edge`: builds both, then runs the worker locally in real
 //!   workerd in front of `ews-sim` and prints the URL and demo tokens.
-//! - the `edge worker in workerd` test step (with the console's journey in
-//!   edge mode when the tree has the console) and `cargo xtask bench edge`.
+//! - the `edge worker in workerd` test step (with the console's journeys in
+//!   edge mode, the page's and the embedded one, when the tree has the
+//!   console) and `cargo xtask bench edge`.
 //!
 //! The site is the console's `dist/` with one change: Trunk's inline module
 //! loader (and any other inline `<script>`/`<style>`) is moved into a file
@@ -240,13 +241,16 @@ pub(crate) fn test() -> Result {
     }
     build_site(console_dist().as_deref())?;
     build_sim()?;
+    // The console's journeys need the console (and its embedded build).
+    let needs_console =
+        |f: &str| f.ends_with("/console.test.mjs") || f.ends_with("/embed.test.mjs");
     let files: Vec<String> = node_test_files("tests/edge")?
         .into_iter()
-        .filter(|f| console || !f.ends_with("/console.test.mjs"))
+        .filter(|f| console || !needs_console(f))
         .collect();
     if !console {
         eprintln!(
-            "note: the console's edge-mode journey (tests/edge/console.test.mjs) needs the console, which this tree does not have"
+            "note: the console's edge-mode journeys (tests/edge/console.test.mjs, embed.test.mjs) need the console, which this tree does not have"
         );
     }
     sh(node_env(&mut Command::new("node"))
