@@ -304,6 +304,11 @@ mod browser {
         m.life.end();
         drop(m.view);
         m.shadow.set_inner_html("");
+        let _ = Reflect::set(
+            &m.shadow,
+            &JsValue::from_str("adoptedStyleSheets"),
+            &js_sys::Array::new(),
+        );
         true
     }
 
@@ -458,16 +463,12 @@ mod browser {
         };
         shadow.set_inner_html("");
         let doc = document();
-        let style = doc
-            .create_element("style")
-            .map_err(|_| error("no document"))?;
-        style.set_text_content(Some(&format!("{CSS}\n{}", options.column_css())));
+        style(&shadow, &options.column_css());
         let root: web_sys::HtmlElement = doc
             .create_element("div")
             .map_err(|_| error("no document"))?
             .unchecked_into();
         root.set_class_name("ews-root");
-        let _ = shadow.append_child(&style);
         let _ = shadow.append_child(&root);
         let life = Life::new();
         let lang = options.choices.lang.unwrap_or_default();
@@ -492,6 +493,43 @@ mod browser {
         })));
         MOUNTED.with(|all| all.borrow_mut().push(Rc::clone(&slot)));
         Ok(EmbeddedConsole { slot })
+    }
+
+    thread_local! {
+        /// The stylesheet, parsed once for every console on the page.
+        static SHEET: Option<web_sys::CssStyleSheet> = sheet(CSS);
+    }
+
+    fn sheet(css: &str) -> Option<web_sys::CssStyleSheet> {
+        let sheet = web_sys::CssStyleSheet::new().ok()?;
+        sheet.replace_sync(css).ok()?;
+        Some(sheet)
+    }
+
+    /// Gives the shadow root the stylesheet (and `extra` rules) as adopted
+    /// stylesheets: a host page's `style-src` CSP governs `<style>` elements,
+    /// not constructed sheets, so the console is styled under a strict CSP
+    /// too. Browsers without constructed sheets get a `<style>` element.
+    fn style(shadow: &web_sys::ShadowRoot, extra: &str) {
+        let base = SHEET.with(Clone::clone);
+        let own = if extra.is_empty() { None } else { sheet(extra) };
+        if let Some(base) = base
+            && (extra.is_empty() || own.is_some())
+        {
+            let sheets = js_sys::Array::of1(&base);
+            if let Some(own) = own {
+                sheets.push(&own);
+            }
+            if Reflect::set(shadow, &JsValue::from_str("adoptedStyleSheets"), &sheets)
+                .is_ok_and(|set| set)
+            {
+                return;
+            }
+        }
+        if let Ok(el) = document().create_element("style") {
+            el.set_text_content(Some(&format!("{CSS}\n{extra}")));
+            let _ = shadow.append_child(&el);
+        }
     }
 
     /// Unmounts the console mounted in `element`, if any: every timer and
