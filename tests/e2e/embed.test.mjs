@@ -123,6 +123,13 @@ test('embedded in a hostile page: acts on a container, leaves the host alone, un
   await page.waitForFunction((id) => window.__el.shadowRoot.querySelector(`[data-testid=row][data-id="${id}"]`)?.dataset.status === 'RUNNING', id);
   assert.equal((await sim.container(id)).status, 'RUNNING');
   await screenshot(page, 'e2e-embed-hostile');
+  // The toast saying how it ended is inside the element's box, not over the host page.
+  const toast = await page.evaluate(() => {
+    const box = window.__el.getBoundingClientRect();
+    const t = window.__el.shadowRoot.querySelector('[data-testid=toast]')?.getBoundingClientRect();
+    return t && { inside: t.left >= box.left && t.right <= box.right && t.top >= box.top && t.bottom <= box.bottom, t: [t.left, t.top, t.right, t.bottom], box: [box.left, box.top, box.right, box.bottom] };
+  });
+  assert.ok(toast?.inside, `toast ${JSON.stringify(toast)}`);
 
   // The host's CSS reaches nothing inside.
   const inside = await page.evaluate((id) => {
@@ -219,7 +226,8 @@ test('embedded in a hostile page: acts on a container, leaves the host alone, un
   assert.deepEqual(left.timers, [], 'timers and intervals created after mount still pending');
   assert.deepEqual(left.frames, [], 'animation frames still pending');
   assert.deepEqual(left.fetches, [], 'requests still in flight');
-  assert.equal(await page.evaluate(() => window.__el.shadowRoot.childNodes.length), 0, 'the shadow root is empty');
+  assert.deepEqual(await page.evaluate(() => [window.__el.shadowRoot.childNodes.length, window.__el.shadowRoot.adoptedStyleSheets.length]),
+    [0, 0], 'the shadow root is empty (no nodes, no adopted stylesheets)');
 
   // Longer than the refresh interval (5 s) later: nothing new at all.
   const atUnmount = await page.evaluate(() => window.__probe.counts());
@@ -234,6 +242,41 @@ test('embedded in a hostile page: acts on a container, leaves the host alone, un
   assert.deepEqual(unmounted.local, beforeMount.local);
   assert.deepEqual(unmounted.session, beforeMount.session);
   assert.deepEqual(unmounted.styles, beforeMount.styles);
+  w.assertClean();
+  await w.close();
+});
+
+test('<ews-console>: credentials set before the element is defined are used, an attribute change remounts, a bad one is an ews-error', async () => {
+  const w = await hostPage();
+  const { page } = w;
+  await page.evaluate(async ([accessKey, secretKey]) => {
+    window.__probe.mark();
+    const el = document.createElement('ews-console'); // not defined yet: a plain element
+    el.credentials = () => ({ accessKey, secretKey });
+    document.querySelector('#slot').append(el);
+    window.__el = el;
+    await import('/embed/ews-console.js'); // upgrades it
+  }, [ACCESS_KEY, SECRET]);
+  await event(page, 'ews-ready');
+  await page.locator('ews-console [data-testid=row]').first().waitFor();
+  assert.equal(await page.locator('ews-console [data-testid=connect-form]').count(), 0, 'connected with the credentials');
+  assert.equal(await page.evaluate(() => typeof window.__el.credentials), 'function');
+  assert.equal(await page.evaluate(() => window.__el.getAttribute('credentials')), null, 'never an attribute');
+
+  await page.evaluate(() => window.__el.setAttribute('lang', 'zh'));
+  await page.waitForFunction(() => window.__probe.events.filter((e) => e.type === 'ews-ready').length === 2);
+  assert.match(await page.locator('ews-console [data-testid=sort-status]').textContent(), /状态/);
+  assert.equal(await page.evaluate(() => window.__el.handle?.mounted), true);
+
+  w.expect(/option `mode`/); // logged too, since no listener handled the event
+  await page.evaluate(() => window.__el.setAttribute('mode', 'sideways'));
+  const error = await event(page, 'ews-error', { source: 'mount' });
+  assert.match(error.detail.message, /mode/);
+  assert.equal(await page.evaluate(() => window.__el.handle), null);
+
+  w.expect(/\/api\/v1\//); // a request in flight at unmount is cancelled
+  await page.evaluate(() => window.__el.remove());
+  await page.waitForFunction(() => window.__probe.pending().timers.length === 0 && window.__probe.pending().fetches.length === 0, null, { timeout: 2000 });
   w.assertClean();
   await w.close();
 });
