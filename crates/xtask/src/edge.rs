@@ -119,7 +119,7 @@ fn build_site(dist: Option<&Path>) -> Result {
     std::fs::create_dir_all(&site)?;
     match dist {
         Some(dist) if dist.join("index.html").exists() => {
-            copy_site(dist, &site)?;
+            copy_site(dist, &site, &site)?;
             eprintln!("site: {} (from {})", site.display(), dist.display());
         }
         _ => eprintln!("site: empty (no console build)"),
@@ -127,19 +127,22 @@ fn build_site(dist: Option<&Path>) -> Result {
     Ok(())
 }
 
-fn copy_site(from: &Path, to: &Path) -> Result {
+/// Copies `from` into `to`; `site` is the site's root, where the blocks
+/// moved out of any page go (their `src`/`href` is `/NAME`, also from a page
+/// in a subfolder such as `examples/`).
+fn copy_site(from: &Path, to: &Path, site: &Path) -> Result {
     for entry in std::fs::read_dir(from)? {
         let entry = entry?;
         let path = entry.path();
         let dest = to.join(entry.file_name());
         if entry.file_type()?.is_dir() {
             std::fs::create_dir_all(&dest)?;
-            copy_site(&path, &dest)?;
+            copy_site(&path, &dest, site)?;
         } else if path.extension().is_some_and(|e| e == "html") {
             let html = std::fs::read_to_string(&path)?;
             let (html, files) = externalize_inline(&html);
             for (name, content) in files {
-                std::fs::write(to.join(&name), content)?;
+                std::fs::write(site.join(&name), content)?;
                 eprintln!(
                     "site: moved an inline block of {} into /{name}",
                     dest.display()
