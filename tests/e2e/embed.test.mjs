@@ -268,6 +268,17 @@ test('<ews-console>: credentials set before the element is defined are used, an 
   assert.match(await page.locator('ews-console [data-testid=sort-status]').textContent(), /状态/);
   assert.equal(await page.evaluate(() => window.__el.handle?.mounted), true);
 
+  // Moved within the page: still the same console, not remounted.
+  const moved = await page.evaluate(async () => {
+    const before = window.__el.handle;
+    document.querySelector('main').prepend(window.__el);
+    await new Promise((r) => setTimeout(r, 200));
+    return { same: window.__el.handle === before, mounted: before.mounted,
+      readies: window.__probe.events.filter((e) => e.type === 'ews-ready').length };
+  });
+  assert.deepEqual(moved, { same: true, mounted: true, readies: 2 });
+  await page.locator('ews-console [data-testid=row]').first().waitFor();
+
   w.expect(/option `mode`/); // logged too, since no listener handled the event
   await page.evaluate(() => window.__el.setAttribute('mode', 'sideways'));
   const error = await event(page, 'ews-error', { source: 'mount' });

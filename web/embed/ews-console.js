@@ -100,6 +100,10 @@ const ATTRIBUTES = /** @type {const} */ ({
  * returning `{accessKey, secretKey, signMethod?}` or a promise of it — a
  * property only, never an attribute, so the secret never sits in the DOM.
  *
+ * Mounts when connected (one microtask later, so a script can set
+ * `credentials` right after appending it), unmounts when removed (every
+ * timer and request stops); moving it within the page keeps it mounted.
+ *
  * Events (bubbling, composed): `ews-ready`, `ews-command-finished`,
  * `ews-error`. A failed mount (bad options, the wasm not loading) is
  * reported as `ews-error` with `source: "mount"`; when no listener calls
@@ -113,6 +117,8 @@ export class EwsConsoleElement extends HTMLElement {
   /** @type {import('./ews-console.d.ts').EmbeddedConsole | null} */
   #handle = null;
   #scheduled = false;
+  /** From a mount until the next unmount (also while the wasm loads). */
+  #active = false;
   /** Bumped by every (re)mount and unmount: a late mount result is dropped. */
   #generation = 0;
 
@@ -150,11 +156,16 @@ export class EwsConsoleElement extends HTMLElement {
   }
 
   connectedCallback() {
+    // Moved within the page (removed and inserted in one go): keep it as it is.
+    if (this.#active) return;
     this.#schedule();
   }
 
   disconnectedCallback() {
-    this.#unmount();
+    // One microtask later, so that a move does not unmount; a removal does.
+    queueMicrotask(() => {
+      if (!this.isConnected) this.#unmount();
+    });
   }
 
   /**
@@ -202,6 +213,7 @@ export class EwsConsoleElement extends HTMLElement {
 
   #mount() {
     this.#unmount();
+    this.#active = true;
     const generation = this.#generation;
     mount(this, this.options()).then(
       (handle) => {
@@ -213,6 +225,7 @@ export class EwsConsoleElement extends HTMLElement {
       },
       (error) => {
         if (generation !== this.#generation || error?.name === 'AbortError') return;
+        this.#active = false;
         this.#fail(error);
       },
     );
@@ -220,6 +233,7 @@ export class EwsConsoleElement extends HTMLElement {
 
   #unmount() {
     this.#generation += 1;
+    this.#active = false;
     const handle = this.#handle;
     this.#handle = null;
     if (handle) {
