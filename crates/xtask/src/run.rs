@@ -2,7 +2,8 @@
 //!
 //! Builds the simulator (release), builds the console when there is one,
 //! starts `ews-sim` on 127.0.0.1:8080 serving `dist/` (when
-//! `dist/index.html` exists), and prints the URL and the demo credentials.
+//! `dist/index.html` exists), and prints the URLs (the console, and the
+//! embedded console's example page) and the demo credentials.
 //! Flags after `--` go to ews-sim and win over these defaults, e.g.
 //! `cargo xtask run -- --admin --fault-5xx 0.1`.
 
@@ -61,6 +62,9 @@ pub(crate) fn run(args: &[String]) -> Result {
         writeln!(out)?;
         if serving {
             writeln!(out, "open the console:  {url}/")?;
+            if dist.join("examples/host.html").exists() {
+                writeln!(out, "embedded example:  {url}/examples/host.html")?;
+            }
         } else {
             writeln!(
                 out,
