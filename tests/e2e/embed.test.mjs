@@ -393,8 +393,15 @@ test('mount(): bad options reject with an Error that says which; unmount() of no
 test('the example host page (/examples/host.html) shows containers, unmounts and remounts', async () => {
   const w = await watchedPage(browser);
   const { page } = w;
+  const loaded = [];
+  page.on('request', (r) => loaded.push(new URL(r.url()).pathname + new URL(r.url()).search));
   await page.goto(sim.url + '/examples/host.html');
   await page.locator('ews-console [data-testid=row]').first().waitFor({ timeout: 20000 });
+  // The glue and the wasm come from next to the entry module, with the build's version.
+  const glue = loaded.find((u) => u.startsWith('/embed/ews_console_embed.js'));
+  const wasm = loaded.find((u) => u.startsWith('/embed/ews_console_embed_bg.wasm'));
+  assert.match(glue ?? '', /\?v=[0-9a-f]{16}$/, loaded.join(' '));
+  assert.equal(wasm?.split('?v=')[1], glue.split('?v=')[1]);
   assert.ok(await page.locator('ews-console [data-testid=row]').count() > 0);
   await page.locator('#log li.ready').waitFor();
   await screenshot(page, 'e2e-embed-example');

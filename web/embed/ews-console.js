@@ -14,10 +14,18 @@
 // fetched from next to this file, wherever it is served from, and only when
 // the first console mounts. Types: ews-console.d.ts.
 
+/**
+ * A hash of the glue and the wasm, put here by the build: their URLs carry
+ * it, so a browser never pairs a cached glue with a newer wasm.
+ */
+const VERSION = '@EMBED_VERSION@';
 /** The glue module, once loaded and initialised. @type {any} */
 let glue = null;
 /** @type {Promise<any> | null} */
 let loading = null;
+
+/** `name` next to this module, with the version. */
+const beside = (name) => new URL(`./${name}?v=${VERSION}`, import.meta.url).href;
 
 /**
  * Loads and initialises the wasm (once; later calls share the promise).
@@ -25,9 +33,9 @@ let loading = null;
  * @returns {Promise<any>} the glue module
  */
 function load() {
-  loading ??= import('./ews_console_embed.js')
+  loading ??= import(beside('ews_console_embed.js'))
     .then(async (m) => {
-      await m.default({ module_or_path: new URL('./ews_console_embed_bg.wasm', import.meta.url) });
+      await m.default({ module_or_path: beside('ews_console_embed_bg.wasm') });
       glue = m;
       return m;
     })

@@ -46,6 +46,10 @@ const EMBED_GLUE: &str = "ews_console_embed";
 /// The hand-written files of `web/embed/` that go next to the glue.
 const EMBED_ENTRY: &str = "ews-console.js";
 const EMBED_TYPES: &str = "ews-console.d.ts";
+/// In the entry module, replaced by a hash of the glue and the wasm: the
+/// query string of their URLs, so that a browser never pairs a cached glue
+/// with a newer wasm (or the other way round).
+const EMBED_VERSION: &str = "@EMBED_VERSION@";
 
 pub(crate) fn run(args: &[String]) -> Result {
     match args.first().map(String::as_str) {
@@ -145,12 +149,23 @@ pub(crate) fn build_embed() -> Result {
     }
     std::fs::create_dir_all(&out)?;
     let glue = format!("{EMBED_GLUE}.js");
-    esbuild_minify(&stage.join(&glue), &out.join(&glue))?;
-    let web = root().join("web/embed");
-    esbuild_minify(&web.join(EMBED_ENTRY), &out.join(EMBED_ENTRY))?;
-    std::fs::copy(web.join(EMBED_TYPES), out.join(EMBED_TYPES))?;
     let bg = format!("{EMBED_GLUE}_bg.wasm");
+    esbuild_minify(&stage.join(&glue), &out.join(&glue))?;
     std::fs::copy(stage.join(&bg), out.join(&bg))?;
+    let mut both = std::fs::read(out.join(&glue))?;
+    both.extend(std::fs::read(out.join(&bg))?);
+    let version = format!("{:016x}", crate::util::fnv1a(&both));
+    let web = root().join("web/embed");
+    let entry = std::fs::read_to_string(web.join(EMBED_ENTRY))?;
+    if !entry.contains(EMBED_VERSION) {
+        return Err(format!("web/embed/{EMBED_ENTRY} lost its {EMBED_VERSION} placeholder").into());
+    }
+    std::fs::write(
+        stage.join(EMBED_ENTRY),
+        entry.replace(EMBED_VERSION, &version),
+    )?;
+    esbuild_minify(&stage.join(EMBED_ENTRY), &out.join(EMBED_ENTRY))?;
+    std::fs::copy(web.join(EMBED_TYPES), out.join(EMBED_TYPES))?;
     eprintln!("embedded console: {}", out.display());
     Ok(())
 }

@@ -23,7 +23,9 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::util::{Result, cargo, node_test_files, root, sh, target_dir, tool_path, wasm_opt};
+use crate::util::{
+    Result, cargo, fnv1a, node_test_files, root, sh, target_dir, tool_path, wasm_opt,
+};
 
 /// `crates/ews-edge/build`: worker.mjs, ews_edge.js, ews_edge_bg.wasm, site/.
 fn build_dir() -> PathBuf {
@@ -156,13 +158,6 @@ fn copy_site(from: &Path, to: &Path, site: &Path) -> Result {
     Ok(())
 }
 
-/// FNV-1a, for stable content-addressed file names.
-fn fnv(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
-}
-
 /// Moves each inline `<script>` (one without `src`) and `<style>` into a
 /// file named by its content; returns the new HTML and the files.
 pub(crate) fn externalize_inline(html: &str) -> (String, Vec<(String, String)>) {
@@ -196,12 +191,12 @@ pub(crate) fn externalize_inline(html: &str) -> (String, Vec<(String, String)>) 
         if has_src || body.trim().is_empty() {
             out.push_str(&rest[start..body_end + close.len()]);
         } else if name == "script" {
-            let file = format!("inline-{:016x}.js", fnv(body));
+            let file = format!("inline-{:016x}.js", fnv1a(body.as_bytes()));
             let attrs = open[..open.len() - 1].trim_end();
             let _ = write!(out, "{attrs} src=\"/{file}\"></script>");
             files.push((file, body.to_owned()));
         } else {
-            let file = format!("inline-{:016x}.css", fnv(body));
+            let file = format!("inline-{:016x}.css", fnv1a(body.as_bytes()));
             let _ = write!(out, "<link rel=\"stylesheet\" href=\"/{file}\">");
             files.push((file, body.to_owned()));
         }

@@ -129,6 +129,13 @@ pub(crate) fn esbuild_minify(from: &Path, to: &Path) -> Result {
         .arg(format!("--outfile={}", to.display())))
 }
 
+/// FNV-1a, for stable content-addressed names.
+pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 /// `cargo` with the toolchain that runs xtask.
 pub(crate) fn cargo() -> Command {
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
