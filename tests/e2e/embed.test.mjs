@@ -173,6 +173,16 @@ test('embedded in a hostile page: acts on a container, leaves the host alone, un
   await page.locator('ews-console [data-testid=back]').click();
   await rows.first().waitFor();
 
+  // The console's own language switch: no remount, nothing on the host element or page.
+  await page.locator('ews-console [data-testid=lang]').selectOption('zh-CN');
+  await page.waitForFunction(() => /状态/.test(window.__el.shadowRoot.querySelector('[data-testid=sort-status]')?.textContent));
+  const own = await page.evaluate(() => ({
+    attrs: Object.fromEntries([...window.__el.attributes].map((a) => [a.name, a.value])),
+    readies: window.__probe.events.filter((e) => e.type === 'ews-ready').length,
+  }));
+  assert.deepEqual(own, { attrs: { mode: 'direct', refresh: '5', theme: 'dark' }, readies: 1 });
+  await page.locator('ews-console [data-testid=lang]').selectOption('en');
+
   // "/" on the host focuses the host's search, not the console's.
   await page.locator('header.app h1').click();
   const slashesBefore = await page.evaluate(() => window.__probe.slashes);
@@ -322,6 +332,22 @@ test('columns: only those columns are shown', async () => {
   });
   assert.deepEqual(shown.sorts, ['sort-id', 'sort-status', 'sort-host'], JSON.stringify(shown));
   assert.equal(shown.cells, 3, JSON.stringify(shown));
+  w.assertClean();
+  await w.close();
+});
+
+test('query: the list starts filtered, and the host URL does not change', async () => {
+  const w = await hostPage();
+  await embed(w.page, { query: 'status=STOPPED&sort=id&dir=desc' });
+  await event(w.page, 'ews-ready');
+  await w.page.locator('ews-console [data-testid=row]').first().waitFor();
+  const rows = await w.page.evaluate(() => [...window.__el.shadowRoot.querySelectorAll('[data-testid=row]')]
+    .map((r) => [r.dataset.status, Number(r.dataset.id)]));
+  assert.ok(rows.length > 0);
+  assert.ok(rows.every(([status]) => status === 'STOPPED'), JSON.stringify(rows));
+  const ids = rows.map(([, id]) => id);
+  assert.deepEqual(ids, [...ids].sort((a, b) => b - a), 'sorted by id, descending');
+  assert.equal(new URL(w.page.url()).search, '?tab=ops');
   w.assertClean();
   await w.close();
 });
