@@ -195,7 +195,15 @@ test('embedded in a hostile page: acts on a container, leaves the host alone, un
   assert.equal(focus.slashes, slashesBefore + 1, 'the host saw its "/"');
   assert.equal(focus.active, 'search', 'the host search has the focus');
   assert.equal(focus.inside, null, 'nothing inside the console took the focus');
-  await page.evaluate(() => document.activeElement.blur());
+  // "/" inside the console focuses the console's search, not the host's.
+  await page.locator('ews-console [data-testid=refresh]').focus();
+  await page.keyboard.press('/');
+  const focusInside = await page.evaluate(() => ({
+    inside: window.__el.shadowRoot.activeElement?.getAttribute('data-testid') ?? null,
+    slashes: window.__probe.slashes,
+  }));
+  assert.deepEqual(focusInside, { inside: 'search', slashes: slashesBefore + 1 });
+  await page.evaluate(() => window.__el.shadowRoot.activeElement.blur());
 
   const mounted = await hostState(page);
   assert.deepEqual(mounted.styles, beforeMount.styles, 'host elements look the same');
