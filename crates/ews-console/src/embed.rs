@@ -36,8 +36,9 @@ pub struct RawOptions {
     pub lang: Option<String>,
     /// `system`, `light` or `dark`.
     pub theme: Option<String>,
-    /// Auto-refresh seconds.
-    pub refresh: Option<f64>,
+    /// Auto-refresh seconds, as text (a JS number is printed by JS: no
+    /// float formatting or parsing in the wasm, which costs ~20 KB gzip).
+    pub refresh: Option<String>,
     /// No action buttons.
     pub read_only: bool,
     /// Column keys to show.
@@ -99,19 +100,18 @@ impl Options {
             None | Some("") => None,
             Some(t) => Some(one_of("theme", t, &Theme::ALL.map(|t| (t.as_str(), t)))?),
         };
-        let refresh = match raw.refresh {
-            None => None,
-            Some(s) => {
-                let ok = s.fract() == 0.0 && REFRESH_CHOICES.iter().any(|c| f64::from(*c) == s);
-                if !ok {
+        let refresh = match raw.refresh.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(s) => match s.parse::<u32>() {
+                Ok(n) if REFRESH_CHOICES.contains(&n) => Some(n),
+                _ => {
                     let list: Vec<String> = REFRESH_CHOICES.iter().map(u32::to_string).collect();
                     return Err(format!(
                         "option `refresh` must be one of {} seconds (0: off), not {s}",
                         list.join(", ")
                     ));
                 }
-                Some(s as u32)
-            }
+            },
         };
         let columns = match raw.columns {
             None => None,
@@ -368,12 +368,13 @@ mod browser {
             let v = get("refresh");
             if v.is_undefined() || v.is_null() {
                 None
-            } else if let Some(n) = v.as_f64() {
-                Some(n)
             } else if let Some(s) = v.as_string() {
-                Some(s.trim().parse::<f64>().map_err(|_| {
-                    format!("option `refresh` must be a number of seconds, not \"{s}\"")
-                })?)
+                Some(s)
+            } else if v.as_f64().is_some() {
+                v.unchecked_ref::<js_sys::Number>()
+                    .to_string_with_radix(10)
+                    .ok()
+                    .map(String::from)
             } else {
                 return Err("option `refresh` must be a number of seconds".into());
             }
@@ -689,7 +690,7 @@ mod tests {
             mode: Some("Edge".into()),
             lang: Some("zh".into()),
             theme: Some("dark".into()),
-            refresh: Some(30.0),
+            refresh: Some("30".into()),
             read_only: true,
             columns: Some(vec!["id".into(), " status".into(), "id".into()]),
             query: Some("status=RUNNING".into()),
@@ -746,14 +747,14 @@ mod tests {
         );
         bad(
             RawOptions {
-                refresh: Some(7.0),
+                refresh: Some("7".into()),
                 ..RawOptions::default()
             },
             "0, 5, 10, 30, 60, 300",
         );
         bad(
             RawOptions {
-                refresh: Some(f64::NAN),
+                refresh: Some("NaN".into()),
                 ..RawOptions::default()
             },
             "refresh",
