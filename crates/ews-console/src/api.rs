@@ -339,22 +339,11 @@ impl Mode {
     }
 }
 
-/// Checks and normalises what the user typed as the endpoint: an `http(s)`
-/// URL; a trailing `/` or `/api/v1` is dropped; empty means `origin`.
-pub fn normalize_endpoint(input: &str, origin: &str) -> Result<String, &'static str> {
+/// Checks and normalises what the user typed as the endpoint, with the
+/// core's one rule ([`request::base_url`]); empty means `origin`.
+pub fn normalize_endpoint(input: &str, origin: &str) -> Result<String, request::BaseUrlError> {
     let t = input.trim();
-    let t = if t.is_empty() { origin } else { t };
-    let t = t.trim_end_matches('/');
-    let t = t.strip_suffix("/api/v1").unwrap_or(t).trim_end_matches('/');
-    let rest = t
-        .strip_prefix("https://")
-        .or_else(|| t.strip_prefix("http://"));
-    match rest {
-        Some(host) if !host.is_empty() && !host.contains(['?', '#', ' ', '@']) => Ok(t.to_string()),
-        _ => Err(
-            "the endpoint must be an http:// or https:// URL, such as https://open-ews.cloud.tmall.com",
-        ),
-    }
+    request::base_url(if t.is_empty() { origin } else { t })
 }
 
 /// `scheme://host[:port]` of a URL, or the URL itself.

@@ -729,7 +729,7 @@ mod tests {
                 endpoint: Some("ftp://x".into()),
                 ..RawOptions::default()
             },
-            "http:// or https://",
+            "https:// or http://",
         );
         bad(
             RawOptions {

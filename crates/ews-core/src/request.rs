@@ -224,6 +224,79 @@ impl Operation {
     }
 }
 
+/// Why a text is not an API base URL ([`base_url`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BaseUrlError {
+    /// Not `http://` or `https://`.
+    Scheme,
+    /// No host after the scheme.
+    NoHost,
+    /// `user:password@host`: keys belong in the credentials, never in a URL.
+    UserInfo,
+    /// Blanks, control characters, `?`, `#` or a backslash.
+    NotPlain,
+}
+
+impl fmt::Display for BaseUrlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            BaseUrlError::Scheme => {
+                "it must start with https:// or http://, such as https://open-ews.cloud.tmall.com"
+            }
+            BaseUrlError::NoHost => "it must name a host, such as https://open-ews.cloud.tmall.com",
+            BaseUrlError::UserInfo => {
+                "it must not hold a user name or password (user@host): keys go in the credentials"
+            }
+            BaseUrlError::NotPlain => {
+                "it must be a plain base URL, without blanks, ?query, #fragment or backslashes"
+            }
+        })
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for BaseUrlError {}
+
+/// Checks and normalises the API's base URL, the one rule every client
+/// (console, SDK, edge worker) uses: `http://` or `https://` (any case), a
+/// host, no user info, no blanks, query, fragment or backslash. Surrounding
+/// blanks, trailing slashes and a trailing `/api/v1` (which requests add
+/// themselves) are dropped; a path prefix (a gateway's) is kept.
+///
+/// ```
+/// use ews_core::request::base_url;
+/// assert_eq!(base_url(" https://ews.example.com/api/v1/ ").unwrap(), "https://ews.example.com");
+/// assert_eq!(base_url("http://127.0.0.1:8080/gw/").unwrap(), "http://127.0.0.1:8080/gw");
+/// assert!(base_url("ews.example.com").is_err());
+/// ```
+pub fn base_url(text: &str) -> Result<String, BaseUrlError> {
+    let t = text.trim();
+    let scheme = ["https://", "http://"]
+        .into_iter()
+        .find(|p| t.get(..p.len()).is_some_and(|s| s.eq_ignore_ascii_case(p)))
+        .ok_or(BaseUrlError::Scheme)?;
+    if t.chars()
+        .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '?' | '#' | '\\'))
+    {
+        return Err(BaseUrlError::NotPlain);
+    }
+    let mut base = t.trim_end_matches('/');
+    if let Some(stripped) = base.strip_suffix("/api/v1") {
+        base = stripped.trim_end_matches('/');
+    }
+    let host = base[scheme.len().min(base.len())..]
+        .split('/')
+        .next()
+        .unwrap_or("");
+    if host.contains('@') {
+        return Err(BaseUrlError::UserInfo);
+    }
+    if host.is_empty() || base.len() < scheme.len() {
+        return Err(BaseUrlError::NoHost);
+    }
+    Ok(String::from(base))
+}
+
 /// A request ready for any HTTP client: send `method` to `base + path_and_query()`
 /// with the header `Authorization: <authorization>` and no body.
 #[derive(Clone, PartialEq, Eq)]

@@ -412,3 +412,38 @@ fn credentials_never_show_the_secret() {
     assert_eq!(SignMethod::parse("sha256"), None);
     assert_eq!(SignMethod::default(), SignMethod::HmacMd5);
 }
+
+#[test]
+fn one_base_url_rule_for_every_client() {
+    use request::{BaseUrlError, base_url};
+    for (given, want) in [
+        (
+            "https://open-ews.cloud.tmall.com",
+            "https://open-ews.cloud.tmall.com",
+        ),
+        (" HTTPS://Ews.Example.com/ ", "HTTPS://Ews.Example.com"),
+        ("http://127.0.0.1:8080/api/v1/", "http://127.0.0.1:8080"),
+        ("https://x/gw//", "https://x/gw"),
+        ("https://x/gw/api/v1", "https://x/gw"),
+    ] {
+        assert_eq!(base_url(given).as_deref(), Ok(want), "{given:?}");
+    }
+    for (given, why) in [
+        ("", BaseUrlError::Scheme),
+        ("ews.example.com", BaseUrlError::Scheme),
+        ("ftp://x", BaseUrlError::Scheme),
+        ("/ews", BaseUrlError::Scheme),
+        ("https://", BaseUrlError::NoHost),
+        ("https:///x", BaseUrlError::NoHost),
+        ("https://api/v1", BaseUrlError::NoHost),
+        ("https://key:secret@x", BaseUrlError::UserInfo),
+        ("https://x/?a=1", BaseUrlError::NotPlain),
+        ("https://x/#f", BaseUrlError::NotPlain),
+        ("https://x y", BaseUrlError::NotPlain),
+        ("https://x\\y", BaseUrlError::NotPlain),
+        ("https://x\ny", BaseUrlError::NotPlain),
+    ] {
+        assert_eq!(base_url(given), Err(why), "{given:?}");
+        assert!(why.to_string().starts_with("it must"));
+    }
+}

@@ -134,28 +134,21 @@ impl fmt::Debug for Session {
     }
 }
 
-/// Checks an endpoint: an `http://` or `https://` URL, or a path on the
-/// page's own origin (`/ews`, for a same-origin proxy in browsers), without
-/// blanks, query or fragment. Returns it without trailing slashes.
+/// Checks an endpoint: the API's base URL, by the core's one rule
+/// ([`ews_core::request::base_url`]), or a path on the page's own origin
+/// (`/ews`, for a same-origin proxy in browsers), without blanks, query or
+/// fragment. Returns it without trailing slashes (and without `/api/v1`).
 pub fn check_endpoint(endpoint: &str) -> Result<String, &'static str> {
-    const WHAT: &str = "endpoint must be the API's base URL, e.g. https://open-ews.cloud.tmall.com (or a path on this origin such as /ews), without ?query or #fragment";
+    const WHAT: &str = "endpoint must be the API's base URL, e.g. https://open-ews.cloud.tmall.com (or a path on this origin such as /ews), without user info, ?query or #fragment";
     let e = endpoint.trim();
-    let lower = e.to_ascii_lowercase();
-    let (scheme_len, path_only) = if lower.starts_with("https://") {
-        (8, false)
-    } else if lower.starts_with("http://") {
-        (7, false)
-    } else if e.starts_with('/') && !e.starts_with("//") {
-        (0, true)
-    } else {
-        return Err(WHAT);
-    };
-    let rest = &e[scheme_len..];
-    let bad_char = |c: char| c.is_whitespace() || c.is_control() || c == '?' || c == '#';
-    if (!path_only && (rest.is_empty() || rest.starts_with('/'))) || e.chars().any(bad_char) {
-        return Err(WHAT);
+    if e.starts_with('/') && !e.starts_with("//") {
+        let bad = |c: char| c.is_whitespace() || c.is_control() || matches!(c, '?' | '#' | '\\');
+        return match e.chars().any(bad) {
+            true => Err(WHAT),
+            false => Ok(e.trim_end_matches('/').to_owned()),
+        };
     }
-    Ok(e.trim_end_matches('/').to_owned())
+    ews_core::request::base_url(e).map_err(|_| WHAT)
 }
 
 /// Decodes a response of the given shape with the core and re-encodes the
