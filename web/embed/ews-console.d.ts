@@ -83,7 +83,7 @@ export interface ErrorDetail {
   message: string;
   /** More detail (e.g. the API's code and message), or null. */
   detail: string | null;
-  /** Where it happened, e.g. `"connect"`, `"list"`, `"action"`; `"mount"` for a failed mount of `<ews-console>`. */
+  /** Where it happened: `"connect"`, `"list"`, `"action"`; `"panic"` for a bug (the element shows a "reload" banner); `"mount"` for a failed mount of `<ews-console>`. */
   source: string;
 }
 

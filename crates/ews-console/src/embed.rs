@@ -9,7 +9,8 @@
 //! no `<html>` attribute, no window listener, no Web Storage (unless the
 //! user ticks "remember" in its connection form). What happens is told to
 //! the host page as events on the element: `ews-ready`,
-//! `ews-command-finished`, `ews-error`. Unmounting ends its [`Life`]: every
+//! `ews-command-finished`, `ews-error`. Unmounting ends its
+//! [`Life`](crate::life::Life): every
 //! timer cleared, every request aborted.
 //!
 //! [`Options::parse`] is plain data (tested natively); the rest needs a
@@ -216,19 +217,24 @@ mod browser {
         pub credentials: Option<Function>,
     }
 
+    /// Dispatches `name` on `host` (bubbling, composed) with `detail`.
+    fn emit(host: &web_sys::HtmlElement, name: &str, detail: &serde_json::Value) {
+        let init = web_sys::CustomEventInit::new();
+        init.set_bubbles(true);
+        init.set_composed(true);
+        let detail = serde_json::to_string(detail)
+            .ok()
+            .and_then(|s| js_sys::JSON::parse(&s).ok())
+            .unwrap_or(JsValue::NULL);
+        init.set_detail(&detail);
+        if let Ok(ev) = web_sys::CustomEvent::new_with_event_init_dict(name, &init) {
+            let _ = host.dispatch_event(&ev);
+        }
+    }
+
     impl Embedded {
         fn emit(&self, name: &str, detail: &serde_json::Value) {
-            let init = web_sys::CustomEventInit::new();
-            init.set_bubbles(true);
-            init.set_composed(true);
-            let detail = serde_json::to_string(detail)
-                .ok()
-                .and_then(|s| js_sys::JSON::parse(&s).ok())
-                .unwrap_or(JsValue::NULL);
-            init.set_detail(&detail);
-            if let Ok(ev) = web_sys::CustomEvent::new_with_event_init_dict(name, &init) {
-                let _ = self.host.dispatch_event(&ev);
-            }
+            emit(&self.host, name, detail);
         }
 
         /// `ews-ready`: the first list arrived.
@@ -565,15 +571,15 @@ mod browser {
                     && let Some(m) = m.as_ref()
                 {
                     crate::panic::show_in(&m.root, m.lang, &details);
-                    let init = web_sys::CustomEventInit::new();
-                    init.set_bubbles(true);
-                    init.set_composed(true);
-                    init.set_detail(&JsValue::from_str(&details));
-                    if let Ok(ev) =
-                        web_sys::CustomEvent::new_with_event_init_dict("ews-error", &init)
-                    {
-                        let _ = m.host.dispatch_event(&ev);
-                    }
+                    emit(
+                        &m.host,
+                        "ews-error",
+                        &serde_json::json!({
+                            "source": "panic",
+                            "message": crate::i18n::M::PanicTitle.text(m.lang),
+                            "detail": details,
+                        }),
+                    );
                 }
             }
         }));
