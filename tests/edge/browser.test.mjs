@@ -9,9 +9,8 @@ import { after, before, it } from "node:test";
 
 import { chromium } from "playwright-core";
 
-import { edgeEnv, fixtureSite, random, signDirect, startSim, startWorker } from "./harness.mjs";
+import { CHROMIUM_BIN, CHROMIUM_LAUNCH, edgeEnv, fixtureSite, random, signDirect, startSim, startWorker } from "./harness.mjs";
 
-const CHROMIUM = process.env.CHROMIUM_BIN ?? "/usr/bin/chromium";
 const accessKey = random("ak-");
 const secretKey = random("sec-");
 let sim;
@@ -21,17 +20,13 @@ let tokens;
 let browser;
 
 before(async () => {
-  assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: apt-get install chromium`);
+  assert.ok(existsSync(CHROMIUM_BIN), `no Chromium at ${CHROMIUM_BIN}: apt-get install chromium`);
   sim = await startSim({ accessKey, secretKey, args: ["--step-ms", "30", "--fail-rate", "0"] });
   site = fixtureSite();
   const e = edgeEnv({ upstream: sim.url, accessKey, secretKey });
   tokens = e.tokens;
   worker = await startWorker({ env: e.env, site: site.dir });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", "--no-first-run"],
-  });
+  browser = await chromium.launch(CHROMIUM_LAUNCH);
 });
 
 after(async () => {

@@ -11,9 +11,8 @@ import { after, before, it } from "node:test";
 
 import { chromium } from "playwright-core";
 
-import { edgeEnv, paths, random, startSim, startWorker } from "./harness.mjs";
+import { CHROMIUM_LAUNCH, edgeEnv, paths, random, startSim, startWorker } from "./harness.mjs";
 
-const CHROMIUM = process.env.CHROMIUM_BIN ?? "/usr/bin/chromium";
 const SITE = join(paths.build, "site");
 const accessKey = random("ak-");
 const secretKey = random("sec-");
@@ -30,11 +29,7 @@ before(async () => {
   const e = edgeEnv({ upstream: sim.url, accessKey, secretKey });
   tokens = e.tokens;
   worker = await startWorker({ env: e.env, site: SITE });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", "--no-first-run"],
-  });
+  browser = await chromium.launch(CHROMIUM_LAUNCH);
 });
 
 after(async () => {

@@ -16,6 +16,10 @@ import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
+import { startSim as startSimProcess, stopChild, track } from "../lib/procs.mjs";
+
+export { CHROMIUM_BIN, CHROMIUM_LAUNCH } from "../lib/procs.mjs";
+
 export const ROOT = resolve(fileURLToPath(new URL("../../", import.meta.url)));
 
 export const paths = {
@@ -28,24 +32,6 @@ export const paths = {
       join(ROOT, "tests/node_modules/workerd/bin/workerd"),
     ].find((p) => existsSync(p)),
 };
-
-const children = new Set();
-function killAll() {
-  for (const child of children) {
-    try {
-      child.kill("SIGKILL");
-    } catch {
-      // already gone
-    }
-  }
-}
-process.on("exit", killAll);
-for (const signal of ["SIGINT", "SIGTERM"]) {
-  process.on(signal, () => {
-    killAll();
-    process.exit(130);
-  });
-}
 
 /** A random secret-looking string. */
 export const random = (prefix, bytes = 18) => `${prefix}${randomBytes(bytes).toString("hex")}`;
@@ -63,52 +49,13 @@ export function freePort() {
   });
 }
 
-async function stopChild(child) {
-  if (child.exitCode !== null || child.signalCode !== null) {
-    children.delete(child);
-    return;
-  }
-  const gone = new Promise((ok) => child.once("exit", ok));
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 3000);
-  await gone;
-  clearTimeout(timer);
-  children.delete(child);
-}
-
 /**
  * Starts ews-sim on a free port with `accessKey`/`secretKey` and extra
  * flags. Returns { url, stop, output }.
  */
 export async function startSim({ accessKey, secretKey, args = [] }) {
-  if (!existsSync(paths.sim)) throw new Error(`no ews-sim at ${paths.sim}: cargo build --release -p ews-sim`);
-  const child = spawn(
-    paths.sim,
-    ["--listen", "127.0.0.1:0", "--access-key", accessKey, "--secret-key", secretKey, ...args],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
-  children.add(child);
-  const output = [];
-  const url = await new Promise((ok, fail) => {
-    let buf = "";
-    const timer = setTimeout(() => fail(new Error(`ews-sim did not start: ${output.join("")}`)), 15000);
-    child.stdout.on("data", (d) => {
-      buf += d;
-      output.push(String(d));
-      const m = buf.match(/ews-sim listening on (http:\/\/\S+)/);
-      if (m) {
-        clearTimeout(timer);
-        ok(m[1]);
-      }
-    });
-    child.stderr.on("data", (d) => output.push(String(d)));
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      fail(new Error(`ews-sim exited (${code}): ${output.join("")}`));
-    });
-  });
-  child.stdout.resume();
-  return { url, output, stop: () => stopChild(child) };
+  const sim = await startSimProcess(paths.sim, ["--access-key", accessKey, "--secret-key", secretKey, ...args]);
+  return { url: sim.url, output: sim.output, stop: sim.stop };
 }
 
 const capnpString = (s) => `"${String(s).replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
@@ -160,8 +107,7 @@ export async function startWorker({ env, site = null, build = paths.build, port:
   const dir = mkdtempSync(join(tmpdir(), "ews-edge-"));
   const config = join(dir, "config.capnp");
   writeFileSync(config, capnpConfig({ port, build: resolve(build), site: site && resolve(site), env, dir }), { mode: 0o600 });
-  const child = spawn(paths.workerd, ["serve", config], { stdio: ["ignore", "pipe", "pipe"] });
-  children.add(child);
+  const child = track(spawn(paths.workerd, ["serve", config], { stdio: ["ignore", "pipe", "pipe"] }));
   const logs = [];
   const collect = (d) => logs.push(...String(d).split("\n").filter((l) => l.trim() !== ""));
   child.stdout.on("data", collect);

@@ -13,7 +13,7 @@ import { extname, join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
 
-import { DEMO, DIST, ROOT, startSim, stopChild, track } from "./harness.mjs";
+import { CHROMIUM_LAUNCH, DEMO, DIST, ROOT, startSim, stopChild, track } from "./harness.mjs";
 
 const run = promisify(execFile);
 const pkg = JSON.parse(readFileSync(join(DIST, "package.json"), "utf8"));
@@ -243,18 +243,7 @@ describe("a web page in headless Chromium", () => {
     await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
     origin = `http://127.0.0.1:${server.address().port}`;
     const { chromium } = await import("playwright-core");
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    });
+    browser = await chromium.launch(CHROMIUM_LAUNCH);
   });
   after(async () => {
     await browser?.close();

@@ -2,11 +2,12 @@
 // (dist/), launches /usr/bin/chromium through playwright-core, and watches
 // every page: a console error or a failed request fails the test unless the
 // test said it expects it. Every process started here is stopped here.
-import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { CHROMIUM_LAUNCH, startSim as startSimProcess } from '../../lib/procs.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const root = join(here, '..', '..', '..');
@@ -19,33 +20,13 @@ export const ARTIFACTS = join(root, 'tests', 'artifacts');
 export const ACCESS_KEY = 'ews-demo';
 export const SECRET = 'ews-demo-secret';
 
-/** The flags of TOOLCHAIN.md. */
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run',
-];
-
 /**
  * Starts ews-sim on a free loopback port, serving the console, with the
  * admin API and fast, deterministic settings (no random failures).
  * @param {string[]} extra more flags (e.g. ['--containers', '10000'])
  */
 export async function startSim(extra = []) {
-  const args = ['--listen', '127.0.0.1:0', '--static', DIST, '--admin', '--step-ms', '50', '--fail-rate', '0', ...extra];
-  const child = spawn(SIM_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d) => { stderr += d; });
-  const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`ews-sim did not start: ${stderr}`)), 20000);
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = /^ews-sim listening on (\S+)/m.exec(out);
-      if (m) { clearTimeout(timer); resolve(m[1]); }
-    });
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`ews-sim exited (${code}): ${stderr}`)); });
-  });
-  child.stdout.resume();
+  const { url, stop } = await startSimProcess(SIM_BIN, ['--static', DIST, '--admin', '--step-ms', '50', '--fail-rate', '0', ...extra]);
   const admin = async (method, path, body) => {
     const res = await fetch(url + '/__admin' + path, {
       method,
@@ -65,20 +46,13 @@ export async function startSim(extra = []) {
     container: (id) => admin('GET', `/containers/${id}`),
     setContainer: (id, fields) => admin('PUT', `/containers/${id}`, fields),
     reset: () => admin('POST', '/reset'),
-    async stop() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      const t = setTimeout(() => child.kill('SIGKILL'), 3000);
-      await exited;
-      clearTimeout(t);
-    },
+    stop,
   };
 }
 
 /** Launches headless Chromium. */
 export async function launch() {
-  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  return chromium.launch(CHROMIUM_LAUNCH);
 }
 
 /**
