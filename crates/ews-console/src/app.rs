@@ -607,17 +607,33 @@ fn tick(ctx: Ctx) {
     }
 }
 
-/// Starts the session: edge probe, then a remembered connection if any
-/// (embedded: as the host page chose).
+/// Starts the session: the edge probe when the page is the edge worker's,
+/// else a remembered connection if any (embedded: as the host page chose).
 fn begin(ctx: Ctx) {
     #[cfg(feature = "embed")]
     if ctx.shell().is_embedded() {
         return crate::embed::begin(ctx);
     }
+    if !served_by_edge() {
+        return crate::pages::connect::auto_connect(ctx);
+    }
     ctx.spawn(async move {
         let mode = Mode::probe(&ctx.life(), "").await;
         start(ctx, mode, String::new()).await;
     });
+}
+
+/// Whether the page says the edge worker serves it: `<meta name="ews-mode"
+/// content="edge">`, which `cargo xtask edge-build` adds to the worker's
+/// copy of `index.html`. Only then is `/edge/session` asked; a static
+/// deployment (direct mode) sends no probe and logs no 404.
+fn served_by_edge() -> bool {
+    document()
+        .query_selector("meta[name=ews-mode]")
+        .ok()
+        .flatten()
+        .and_then(|m| m.get_attribute("content"))
+        .is_some_and(|c| c == "edge")
 }
 
 /// Goes on as the edge probe said; `base` is the edge worker (empty: this

@@ -119,7 +119,7 @@ async fn mount(n: u64, url: &str) -> Mounted {
 async fn mount_with(n: u64, url: &str, setup: impl FnOnce(&mut fake::State)) -> Mounted {
     // A test that failed left its console mounted (wasm does not unwind):
     // take it out of the page so it cannot answer for this one.
-    for stale in q_all(".test-root") {
+    for stale in q_all(".test-root, meta[name=ews-mode]") {
         stale.remove();
     }
     let w = web_sys::window().unwrap();
@@ -221,6 +221,11 @@ async fn connecting_lists_every_state_and_forgets_the_secret() {
     let pw = q("[data-testid=secret-key]");
     assert!(pw.is_none(), "the form is gone once connected");
     assert!(fake::count("GET /api/v1/container") >= 1);
+    assert_eq!(
+        fake::count("GET /edge/session"),
+        0,
+        "a page that is not the edge worker's asks no edge probe"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -619,9 +624,18 @@ async fn a_container_deep_link_shows_every_field_and_its_history() {
     until("the list", || path() == "/").await;
 }
 
+/// Marks the page as the edge worker's (`cargo xtask edge-build` does).
+fn edge_page() {
+    let meta = document().create_element("meta").unwrap();
+    meta.set_attribute("name", "ews-mode").unwrap();
+    meta.set_attribute("content", "edge").unwrap();
+    document().head().unwrap().append_child(&meta).unwrap();
+}
+
 #[wasm_bindgen_test]
 async fn edge_mode_viewer_sees_no_buttons_and_no_form() {
     let _m = mount_with(8, "/", |s| {
+        edge_page();
         s.edge = Some((
             200,
             r#"{"mode":"edge","user":"ann","role":"viewer"}"#.into(),
@@ -637,11 +651,13 @@ async fn edge_mode_viewer_sees_no_buttons_and_no_form() {
     assert!(text("[data-testid=who]").contains("ann"));
     // Unsigned, same-origin.
     assert!(fake::count("GET /api/v1/container") >= 1);
+    assert_eq!(fake::count("GET /edge/session"), 1);
 }
 
 #[wasm_bindgen_test]
 async fn edge_mode_signed_out_links_to_sign_in() {
     let _m = mount_with(1, "/", |s| {
+        edge_page();
         s.edge = Some((401, r#"{"mode":"edge","login":"/edge/login"}"#.into()));
     })
     .await;

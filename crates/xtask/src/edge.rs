@@ -10,7 +10,9 @@
 //!   edge mode, the page's and the embedded one, when the tree has the
 //!   console) and `cargo xtask bench edge`.
 //!
-//! The site is the console's `dist/` with one change: Trunk's inline module
+//! The site is the console's `dist/` with two changes: its `index.html`
+//! says `<meta name="ews-mode" content="edge">` (so the console asks
+//! `/edge/session`), and Trunk's inline module
 //! loader (and any other inline `<script>`/`<style>`) is moved into a file
 //! of its own, so the worker's Content-Security-Policy can forbid inline
 //! scripts (`script-src 'self' 'wasm-unsafe-eval'`) without a hash.
@@ -141,7 +143,10 @@ fn copy_site(from: &Path, to: &Path, site: &Path) -> Result {
             std::fs::create_dir_all(&dest)?;
             copy_site(&path, &dest, site)?;
         } else if path.extension().is_some_and(|e| e == "html") {
-            let html = std::fs::read_to_string(&path)?;
+            let mut html = std::fs::read_to_string(&path)?;
+            if to == site && entry.file_name() == "index.html" {
+                html = mark_edge(&html);
+            }
             let (html, files) = externalize_inline(&html);
             for (name, content) in files {
                 std::fs::write(site.join(&name), content)?;
@@ -156,6 +161,24 @@ fn copy_site(from: &Path, to: &Path, site: &Path) -> Result {
         }
     }
     Ok(())
+}
+
+/// The meta tag that tells the console the edge worker serves it (so it
+/// asks `/edge/session`; a static deployment never does).
+pub(crate) const EDGE_META: &str = r#"<meta name="ews-mode" content="edge">"#;
+
+/// Adds [`EDGE_META`] right after `<head…>` (once).
+pub(crate) fn mark_edge(html: &str) -> String {
+    if html.contains(EDGE_META) {
+        return html.to_owned();
+    }
+    match html
+        .find("<head")
+        .and_then(|i| html[i..].find('>').map(|j| i + j + 1))
+    {
+        Some(at) => format!("{}\n    {EDGE_META}{}", &html[..at], &html[at..]),
+        None => format!("{EDGE_META}\n{html}"),
+    }
 }
 
 /// Moves each inline `<script>` (one without `src`) and `<style>` into a
@@ -269,7 +292,19 @@ pub(crate) fn bench(args: &[String]) -> Result {
 
 #[cfg(test)]
 mod tests {
-    use super::externalize_inline;
+    use super::{EDGE_META, externalize_inline, mark_edge};
+
+    #[test]
+    fn the_site_index_says_edge_once() {
+        let html = "<!doctype html><html><head lang=x><title>t</title></head><body></body></html>";
+        let marked = mark_edge(html);
+        assert!(
+            marked.starts_with("<!doctype html><html><head lang=x>\n    <meta name=\"ews-mode\"")
+        );
+        assert!(marked.ends_with("<title>t</title></head><body></body></html>"));
+        assert_eq!(mark_edge(&marked), marked);
+        assert_eq!(marked.matches(EDGE_META).count(), 1);
+    }
 
     #[test]
     fn inline_scripts_and_styles_move_out() {
