@@ -5,7 +5,9 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let mut parts = text.splitn(4, '\n');
     let (method, path, query, auth) = (
         parts.next().unwrap_or_default(),
@@ -16,7 +18,10 @@ fuzz_target!(|data: &[u8]| {
     let _ = ews_core::Operation::route(method, path);
     let _ = ews_core::clock::parse_http_date(query);
     if let Some(pairs) = ews_core::request::parse_query(query) {
-        let params: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let params: Vec<(&str, &str)> = pairs
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
         for method in ews_core::SignMethod::ALL {
             let input = ews_core::sign::VerifyInput {
                 method,
