@@ -237,6 +237,30 @@ describe("login page and session cookie", () => {
     // Another address is not affected.
     await loginCookie(tokens.operator, "203.0.113.78");
   });
+
+  it("refuses a login body over 4 KB, declared or streamed without Content-Length (413), and reads a streamed one within it", async () => {
+    const form = { "content-type": "application/x-www-form-urlencoded" };
+    const big = `token=${"x".repeat(5000)}`;
+    // Chunks of `size` bytes with no Content-Length (chunked transfer encoding).
+    const stream = (text, size) => new ReadableStream({
+      start(c) {
+        const bytes = new TextEncoder().encode(text);
+        for (let i = 0; i < bytes.length; i += size) c.enqueue(bytes.slice(i, i + size));
+        c.close();
+      },
+    });
+    const post = (ip, body) => call("/edge/login", {
+      method: "POST", origin: worker.url, ip, headers: form, body, duplex: "half",
+    });
+    const declared = await post("198.51.100.1", big);
+    assert.equal(declared.status, 413, declared.text);
+    const streamed = await post("198.51.100.2", stream(big, 1000));
+    assert.equal(streamed.status, 413, streamed.text);
+    assert.equal(streamed.headers.get("set-cookie"), null);
+    const small = await post("198.51.100.3", stream(`token=${encodeURIComponent(tokens.operator)}`, 7));
+    assert.equal(small.status, 303, small.text);
+    assert.match(small.headers.get("set-cookie"), /__Host-ews_session=/);
+  });
 });
 
 describe("the allow-list and signing", () => {

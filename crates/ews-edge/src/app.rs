@@ -137,7 +137,9 @@ pub trait Platform {
     fn now_ms(&self) -> u64;
     /// Writes one log line.
     fn log(&self, line: &str);
-    /// Reads the request body, up to `limit` bytes.
+    /// Reads the request body, up to `limit` bytes: a longer one is
+    /// [`BodyError::TooLarge`] as soon as it is known to be (never buffered
+    /// whole, with or without Content-Length).
     async fn read_body(&self, limit: usize) -> Result<Vec<u8>, BodyError>;
     /// Sends a signed request to the upstream.
     async fn fetch_upstream(&self, req: &UpstreamRequest) -> Result<UpstreamReply, FetchError>;

@@ -11,7 +11,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    AbortSignal, Headers, Request, RequestInit, RequestRedirect, Response, ResponseInit,
+    AbortSignal, Headers, ReadableStreamDefaultReader, Request, RequestInit, RequestRedirect,
+    Response, ResponseInit,
 };
 
 use crate::app::{
@@ -83,9 +84,9 @@ impl Platform for Worker<'_> {
     }
 
     async fn read_body(&self, limit: usize) -> Result<Vec<u8>, BodyError> {
-        // Refuse a declared oversize body before reading it. (A body sent
-        // without Content-Length is read, within the runtime's own limit,
-        // then checked.)
+        // A declared oversize body is refused before reading; any other is
+        // read chunk by chunk and refused as soon as it passes the limit
+        // (a body without Content-Length is never buffered whole).
         let declared = self
             .request
             .headers()
@@ -96,13 +97,32 @@ impl Platform for Worker<'_> {
         if declared.is_some_and(|n| n > limit as u64) {
             return Err(BodyError::TooLarge);
         }
-        let body = bytes(self.request.array_buffer())
-            .await
+        let Some(stream) = self.request.body() else {
+            return Ok(Vec::new());
+        };
+        let reader: ReadableStreamDefaultReader = stream
+            .get_reader()
+            .dyn_into()
             .map_err(|_| BodyError::Unreadable)?;
-        if body.len() > limit {
-            Err(BodyError::TooLarge)
-        } else {
-            Ok(body)
+        let mut body = Vec::new();
+        loop {
+            let chunk = JsFuture::from(reader.read())
+                .await
+                .map_err(|_| BodyError::Unreadable)?;
+            let done = Reflect::get(&chunk, &"done".into())
+                .ok()
+                .and_then(|d| d.as_bool())
+                .unwrap_or(true);
+            if done {
+                return Ok(body);
+            }
+            let value = Reflect::get(&chunk, &"value".into()).map_err(|_| BodyError::Unreadable)?;
+            let bytes: Uint8Array = value.dyn_into().map_err(|_| BodyError::Unreadable)?;
+            if body.len() + bytes.length() as usize > limit {
+                let _ = reader.cancel();
+                return Err(BodyError::TooLarge);
+            }
+            body.extend_from_slice(&bytes.to_vec());
         }
     }
 
