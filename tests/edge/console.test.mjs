@@ -11,31 +11,28 @@ import { after, before, it } from "node:test";
 
 import { chromium } from "playwright-core";
 
-import { CHROMIUM_LAUNCH, edgeEnv, paths, random, startSim, startWorker } from "./harness.mjs";
+import { CHROMIUM_LAUNCH, paths, startEdgeStack } from "./harness.mjs";
 
 const SITE = join(paths.build, "site");
-const accessKey = random("ak-");
-const secretKey = random("sec-");
-let sim;
+let stack;
 let worker;
 let tokens;
+let accessKey;
+let secretKey;
 let browser;
 
 before(async () => {
   assert.ok(existsSync(join(SITE, "index.html")), `no console in ${SITE}: build it (cargo xtask edge-build)`);
   assert.doesNotMatch(readFileSync(join(SITE, "index.html"), "utf8"), /<script(?![^>]*\bsrc=)[^>]*>\s*\S/,
     "the site still has an inline script, which the CSP forbids");
-  sim = await startSim({ accessKey, secretKey, args: ["--step-ms", "50", "--fail-rate", "0"] });
-  const e = edgeEnv({ upstream: sim.url, accessKey, secretKey });
-  tokens = e.tokens;
-  worker = await startWorker({ env: e.env, site: SITE });
+  stack = await startEdgeStack({ site: SITE });
+  ({ worker, tokens, accessKey, secretKey } = stack);
   browser = await chromium.launch(CHROMIUM_LAUNCH);
 });
 
 after(async () => {
   await browser?.close();
-  await worker?.stop();
-  await sim?.stop();
+  await stack?.stop();
 });
 
 /** Opens the console, follows its sign-in link, signs in with `token`. */

@@ -12,31 +12,28 @@ import { after, before, it } from "node:test";
 
 import { chromium } from "playwright-core";
 
-import { CHROMIUM_LAUNCH, edgeEnv, paths, random, startSim, startWorker } from "./harness.mjs";
+import { CHROMIUM_LAUNCH, paths, startEdgeStack } from "./harness.mjs";
 
 const SITE = join(paths.build, "site");
-const accessKey = random("ak-");
-const secretKey = random("sec-");
-let sim;
+let stack;
 let worker;
 let tokens;
+let accessKey;
+let secretKey;
 let browser;
 
 before(async () => {
   for (const f of ["embed/ews-console.js", "embed/ews_console_embed_bg.wasm", "examples/edge.html"]) {
     assert.ok(existsSync(join(SITE, f)), `no ${f} in ${SITE}: build it (cargo xtask edge-build)`);
   }
-  sim = await startSim({ accessKey, secretKey, args: ["--step-ms", "50", "--fail-rate", "0"] });
-  const e = edgeEnv({ upstream: sim.url, accessKey, secretKey });
-  tokens = e.tokens;
-  worker = await startWorker({ env: e.env, site: SITE });
+  stack = await startEdgeStack({ site: SITE });
+  ({ worker, tokens, accessKey, secretKey } = stack);
   browser = await chromium.launch(CHROMIUM_LAUNCH);
 });
 
 after(async () => {
   await browser?.close();
-  await worker?.stop();
-  await sim?.stop();
+  await stack?.stop();
 });
 
 /** Signs in with `token` at /edge/login, then opens the edge example page. */

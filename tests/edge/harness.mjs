@@ -137,6 +137,24 @@ export async function startWorker({ env, site = null, build = paths.build, port:
   };
 }
 
+/**
+ * ews-sim (steps of `stepMs`, no random failures) behind the worker serving
+ * `site` in workerd, with fresh keys and tokens.
+ * Returns { sim, worker, tokens, accessKey, secretKey, stop }.
+ */
+export async function startEdgeStack({ site, stepMs = 50 }) {
+  const accessKey = random("ak-");
+  const secretKey = random("sec-");
+  const sim = await startSim({ accessKey, secretKey, args: ["--step-ms", String(stepMs), "--fail-rate", "0"] });
+  const e = edgeEnv({ upstream: sim.url, accessKey, secretKey });
+  const worker = await startWorker({ env: e.env, site });
+  const stop = async () => {
+    await worker.stop();
+    await sim.stop();
+  };
+  return { sim, worker, tokens: e.tokens, accessKey, secretKey, stop };
+}
+
 /** The worker's env for a sim at `upstream`, with fresh tokens and keys. */
 export function edgeEnv({ upstream, accessKey, secretKey, extra = {} }) {
   const tokens = {
