@@ -254,9 +254,16 @@ describe("login page and session cookie", () => {
     });
     const declared = await post("198.51.100.1", big);
     assert.equal(declared.status, 413, declared.text);
-    const streamed = await post("198.51.100.2", stream(big, 1000));
-    assert.equal(streamed.status, 413, streamed.text);
-    assert.equal(streamed.headers.get("set-cookie"), null);
+    // Refused before the upload ends: a 413, or the connection closed under
+    // the client's upload (undici's "fetch failed"); never a session.
+    const streamed = await post("198.51.100.2", stream(big, 1000)).catch((e) => {
+      assert.match(String(e), /fetch failed/);
+      return null;
+    });
+    if (streamed) {
+      assert.equal(streamed.status, 413, streamed.text);
+      assert.equal(streamed.headers.get("set-cookie"), null);
+    }
     const small = await post("198.51.100.3", stream(`token=${encodeURIComponent(tokens.operator)}`, 7));
     assert.equal(small.status, 303, small.text);
     assert.match(small.headers.get("set-cookie"), /__Host-ews_session=/);
