@@ -8,11 +8,12 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 
 use ews_core::command::{FollowPolicy, Next, Outcome};
-use ews_core::{Action, Command, CommandId, ContainerId};
+use ews_core::follow::Follower;
+use ews_core::{Action, Command, CommandId, ContainerId, Error};
 use leptos::prelude::*;
 
 use crate::activity::{self, Ended, Tracked};
-use crate::api::{Api, ApiError};
+use crate::api::{Api, describe, is_unauthorized};
 use crate::app::{BulkJob, BulkState, Ctx, RowOp, Session};
 use crate::clock;
 use crate::format;
@@ -49,15 +50,15 @@ pub async fn refresh_now(ctx: Ctx) {
 
 /// Tells an embedding page about an error the user is shown (`source`:
 /// `list`, `action` or `connect`).
-pub fn report(ctx: Ctx, source: &str, e: &ApiError) {
-    let (message, detail) = e.message(ctx.lang.get_untracked());
+pub fn report(ctx: Ctx, source: &str, e: &Error) {
+    let (message, detail) = describe(e, ctx.lang.get_untracked());
     ctx.shell().error(source, &message, detail.as_deref());
 }
 
 /// Records a failed list call (and notices an expired edge session).
-fn failed(ctx: Ctx, e: ApiError) {
+fn failed(ctx: Ctx, e: Error) {
     report(ctx, "list", &e);
-    if e.is_unauthorized()
+    if is_unauthorized(&e)
         && matches!(
             ctx.session.get_untracked(),
             Session::Connected {
@@ -81,9 +82,7 @@ pub async fn refresh_container(ctx: Ctx, api: &Api, id: ContainerId) {
                 ctx.data.set(next);
             }
         }
-        Err(ApiError::Api(e))
-            if e.api_code() == Some(&ews_core::ApiErrorCode::ResourceNotExist) =>
-        {
+        Err(e) if e.api_code() == Some(&ews_core::ApiErrorCode::ResourceNotExist) => {
             if let Some(next) = ctx.data.with_untracked(|d| d.remove(id)) {
                 ctx.data.set(next);
             }
@@ -129,7 +128,7 @@ pub async fn act_and_follow(
     action: Action,
     id: ContainerId,
     toast: bool,
-) -> Result<Outcome, ApiError> {
+) -> Result<Outcome, Error> {
     let Some(api) = ctx.api() else {
         return Ok(Outcome::Lost {
             reason: "not connected".into(),
@@ -154,7 +153,7 @@ pub async fn act_and_follow(
             });
             report(ctx, "action", &e);
             if toast {
-                let (msg, _) = e.message(ctx.lang.get_untracked());
+                let (msg, _) = describe(&e, ctx.lang.get_untracked());
                 ctx.toast(
                     Some(false),
                     format!("{} {id}: {msg}", verb(ctx, action)),
@@ -224,18 +223,16 @@ async fn follow(
     tracked: Tracked,
     first: Option<Command>,
 ) -> Option<Outcome> {
-    let policy = FollowPolicy::default();
-    let elapsed = || clock::now_ms().saturating_sub(tracked.started_ms);
-    let mut errors = 0u32;
-    let mut polls = tracked.polls;
-    let mut last_status = first.as_ref().map(|c| c.status.clone());
-    let mut next = match &first {
-        Some(cmd) => {
-            record(ctx, &tracked, cmd, polls);
-            policy.after_status(elapsed(), cmd)
-        }
-        None => Next::PollIn(1),
-    };
+    let mut follower = Follower::resume(
+        FollowPolicy::default(),
+        tracked.started_ms,
+        tracked.polls,
+        tracked.command.as_ref().map(|c| c.status.clone()),
+    );
+    if let Some(cmd) = &first {
+        record(ctx, &tracked, cmd, follower.polls());
+    }
+    let mut next = follower.start(clock::now_ms(), first.as_ref());
     let outcome = loop {
         match next {
             Next::Done(outcome) => break outcome,
@@ -244,31 +241,16 @@ async fn follow(
         if ctx.generation.get_value() != generation {
             return None;
         }
-        polls += 1;
         next = match api.command(&tracked.command_id).await {
             Ok(cmd) => {
-                errors = 0;
-                last_status = Some(cmd.status.clone());
-                record(ctx, &tracked, &cmd, polls);
-                policy.after_status(elapsed(), &cmd)
+                let next = follower.on_command(clock::now_ms(), &cmd);
+                record(ctx, &tracked, &cmd, follower.polls());
+                next
             }
-            Err(ApiError::Api(e)) => {
-                errors += 1;
-                policy.after_error(elapsed(), errors, &e, last_status.clone())
-            }
-            Err(other) => {
-                // No response: as transient as a 5xx, under the same limits.
-                errors += 1;
-                policy.after_failure(
-                    elapsed(),
-                    errors,
-                    true,
-                    other.message(ctx.lang.get_untracked()).0,
-                    last_status.clone(),
-                )
-            }
+            Err(e) => follower.on_error(clock::now_ms(), &e),
         };
     };
+    let polls = follower.polls();
     if ctx.generation.get_value() != generation {
         return None;
     }
@@ -341,8 +323,12 @@ pub fn resume(ctx: Ctx) {
 
 /// Follows a command the log does not know (opened by link), or refreshes
 /// the log's entry for it: the latest state of the command.
-pub async fn load_command(ctx: Ctx, id: &CommandId) -> Result<Command, ApiError> {
-    let api = ctx.api().ok_or(ApiError::Timeout)?;
+pub async fn load_command(ctx: Ctx, id: &CommandId) -> Result<Command, Error> {
+    let api = ctx.api().ok_or_else(|| Error::NoAnswer {
+        endpoint: String::new(),
+        timed_out: false,
+        cause: "not connected".into(),
+    })?;
     let cmd = api.command(id).await?;
     ctx.edit_activity(|log| {
         if let Some(t) = log.iter_mut().find(|t| t.command_id == *id) {
@@ -417,7 +403,7 @@ pub fn run_bulk(ctx: Ctx) {
                 set(id, BulkState::Running);
                 let state = match act_and_follow(ctx, action, id, false).await {
                     Ok(o) => BulkState::Done(o.is_success(), ctx.lang.get_untracked().outcome(&o)),
-                    Err(e) => BulkState::Done(false, e.message(ctx.lang.get_untracked()).0),
+                    Err(e) => BulkState::Done(false, describe(&e, ctx.lang.get_untracked()).0),
                 };
                 set(id, state);
                 let done = ctx

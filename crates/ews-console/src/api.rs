@@ -1,28 +1,23 @@
-//! The transport: the only place the console fetches.
+//! The transport: the only place the console fetches. A thin driver of the
+//! core's client brain ([`ews_core::client`]): it moves bytes, the core
+//! decides.
 //!
-//! [`Api`] offers the four calls the pages need (list, get, act, follow a
-//! command) over a [`Transport`]:
-//!
-//! - [`Transport::Direct`]: the browser signs each request with
-//!   [`ews_core::request::build`] and calls the API's base URL itself (which
-//!   must then send CORS headers).
-//! - [`Transport::Edge`]: same-origin `/api/v1/...`, unsigned; the edge worker
-//!   authenticates the user with an HttpOnly cookie and signs upstream.
-//!
-//! Every response's `Date` header feeds the clock correction
-//! ([`ews_core::clock::correction_ms`]); a sign error (1004) that comes with a
-//! fresh, different correction is retried once with the corrected clock, and
-//! the correction is reported so the UI can say so. Errors become
-//! [`ApiError`], whose [`ApiError::message`] is the one place they are turned
-//! into words.
+//! [`Api`] offers the four calls the pages need (list, get, act, read a
+//! command). For each, [`Client::begin`] makes the request (signed in direct
+//! mode; unsigned and same-origin in edge mode, where the edge worker signs),
+//! `fetch` sends it, and [`Client::answer`] says what the answer means: the
+//! value, a typed [`Error`], or the one request to send again (a sign error
+//! the clock correction it learned from `Date` may fix). A change of the
+//! correction is reported to the UI. No answer at all is the core's
+//! [`Error::NoAnswer`]. [`describe`] is the one place an error becomes words.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
 
-use ews_core::clock::{corrected, correction_ms, worth_retry};
+use ews_core::client::{Answer, Client, NoAnswer, Request, Verdict};
 use ews_core::request::{self, Operation};
-use ews_core::{Action, Command, CommandId, Container, ContainerId, Credentials, decode};
+use ews_core::{Action, Command, CommandId, Container, ContainerId, Credentials, Error, decode};
 use serde::Deserialize;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -34,129 +29,96 @@ use crate::life::Life;
 /// How long one request may take before it is abandoned.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
 
-/// How requests reach the API.
-#[derive(Clone, Debug)]
-pub enum Transport {
-    /// The browser signs and calls `base` (e.g. `https://open-ews.cloud.tmall.com`).
-    Direct {
-        /// Base URL, without `/api/v1` and without a trailing slash.
-        base: String,
-        /// Access key, secret key, sign method (Debug hides the secret).
-        creds: Credentials,
-    },
-    /// `{base}/api/v1/...`, signed by the edge worker, which authenticates
-    /// the user with its HttpOnly session cookie.
-    Edge {
-        /// The worker's origin; empty for the page's own (the usual case:
-        /// the session cookie is `SameSite=Strict`).
-        base: String,
-    },
-}
-
-/// Why a call failed.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ApiError {
-    /// A response arrived but was an error (API envelope, HTTP error page,
-    /// or not an API response at all).
-    Api(ews_core::Error),
-    /// No response: the server is unreachable, or the browser refused the
-    /// response (no CORS headers).
-    Network {
-        /// `scheme://host[:port]` that was called.
-        origin: String,
-    },
-    /// No response within [`REQUEST_TIMEOUT`].
-    Timeout,
-}
-
-impl ApiError {
-    /// Whether trying again later may work.
-    pub fn is_transient(&self) -> bool {
-        match self {
-            ApiError::Api(e) => e.is_transient(),
-            ApiError::Network { .. } | ApiError::Timeout => true,
-        }
-    }
-
-    /// Whether the edge session is missing or expired (HTTP 401 without an
-    /// API envelope).
-    pub fn is_unauthorized(&self) -> bool {
-        matches!(self, ApiError::Api(e) if matches!(e, ews_core::Error::Http { status: 401, .. }))
-    }
-
-    /// The API error, when there is one.
-    pub fn core(&self) -> Option<&ews_core::Error> {
-        match self {
-            ApiError::Api(e) => Some(e),
-            _ => None,
-        }
-    }
-
-    /// What to tell the user: a summary and, sometimes, details. English
-    /// uses the core's messages as they are (they already say what to do);
-    /// Chinese gives a translated summary and keeps the core's text as detail.
-    pub fn message(&self, lang: Lang) -> (String, Option<String>) {
-        match self {
-            ApiError::Network { origin } => (
-                format!("{} ({origin})", M::NetworkError.text(lang)),
-                Some(M::CorsHint.text(lang).into()),
-            ),
-            ApiError::Timeout => (M::TimeoutError.text(lang).into(), None),
-            ApiError::Api(e) => match lang {
-                Lang::En => (e.to_string(), None),
-                Lang::Zh => {
-                    let summary = match e {
-                        _ if e.is_sign_error() => M::SignErrorZh,
-                        ews_core::Error::Http { status: 401, .. } => M::SessionExpiredZh,
-                        ews_core::Error::Http { status, .. } if *status >= 500 => M::ServerErrorZh,
-                        ews_core::Error::Malformed { .. } => M::NotApiZh,
-                        _ => M::ApiErrorZh,
-                    };
-                    (summary.text(lang).into(), Some(e.to_string()))
-                }
-            },
-        }
+/// What to tell the user about `e`: a summary and, sometimes, details.
+/// English uses the core's messages as they are (they already say what to
+/// do); Chinese gives a translated summary and keeps the core's text as
+/// detail. No answer at all gets the console's own words (CORS, edge mode).
+pub fn describe(e: &Error, lang: Lang) -> (String, Option<String>) {
+    match e {
+        Error::NoAnswer {
+            timed_out: true, ..
+        } => (M::TimeoutError.text(lang).into(), None),
+        Error::NoAnswer { endpoint, .. } => (
+            format!("{} ({endpoint})", M::NetworkError.text(lang)),
+            Some(M::CorsHint.text(lang).into()),
+        ),
+        _ => match lang {
+            Lang::En => (e.to_string(), None),
+            Lang::Zh => {
+                let summary = match e {
+                    _ if e.is_sign_error() => M::SignErrorZh,
+                    Error::Http { status: 401, .. } => M::SessionExpiredZh,
+                    Error::Http { status, .. } if *status >= 500 => M::ServerErrorZh,
+                    Error::Malformed { .. } => M::NotApiZh,
+                    _ => M::ApiErrorZh,
+                };
+                (summary.text(lang).into(), Some(e.to_string()))
+            }
+        },
     }
 }
 
-impl From<ews_core::Error> for ApiError {
-    fn from(e: ews_core::Error) -> Self {
-        ApiError::Api(e)
-    }
+/// Whether the edge session is missing or expired (HTTP 401 without an
+/// API envelope).
+pub fn is_unauthorized(e: &Error) -> bool {
+    matches!(e, Error::Http { status: 401, .. })
 }
 
-/// A connection to the API.
+/// A connection to the API: the core's client, where requests go, and the
+/// lifetime they belong to.
 pub struct Api {
-    transport: Transport,
+    client: RefCell<Client>,
+    /// Direct: the API's base URL; edge: the worker's origin (empty: this page's).
+    base: String,
     life: Rc<Life>,
-    correction_ms: Cell<i64>,
     on_skew: Box<dyn Fn(i64)>,
 }
 
 impl std::fmt::Debug for Api {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Api")
-            .field("transport", &self.transport)
-            .field("correction_ms", &self.correction_ms.get())
+            .field("client", &self.client)
+            .field("base", &self.base)
             .finish()
     }
 }
 
 impl Api {
-    /// A connection over `transport` whose requests belong to `life`;
-    /// `on_skew` hears every change of the clock correction (server − local, ms).
-    pub fn new(transport: Transport, life: Rc<Life>, on_skew: impl Fn(i64) + 'static) -> Rc<Api> {
+    /// Direct mode: the browser signs with `creds` and calls `base`.
+    pub fn direct(
+        base: String,
+        creds: Credentials,
+        life: Rc<Life>,
+        on_skew: impl Fn(i64) + 'static,
+    ) -> Rc<Api> {
+        Api::new(Client::direct(creds), base, life, on_skew)
+    }
+
+    /// Edge mode: same-origin (or `base`), unsigned; the edge worker signs.
+    pub fn edge(base: String, life: Rc<Life>, on_skew: impl Fn(i64) + 'static) -> Rc<Api> {
+        Api::new(Client::edge(), base, life, on_skew)
+    }
+
+    fn new(
+        client: Client,
+        base: String,
+        life: Rc<Life>,
+        on_skew: impl Fn(i64) + 'static,
+    ) -> Rc<Api> {
         Rc::new(Api {
-            transport,
+            client: RefCell::new(client),
+            base,
             life,
-            correction_ms: Cell::new(0),
             on_skew: Box::new(on_skew),
         })
     }
 
-    /// The transport.
-    pub fn transport(&self) -> &Transport {
-        &self.transport
+    /// Whether the edge worker signs (edge mode).
+    pub fn is_edge(&self) -> bool {
+        matches!(
+            self.client.borrow().signing(),
+            ews_core::client::Signing::Edge
+        )
     }
 
     /// The lifetime the requests belong to.
@@ -166,101 +128,81 @@ impl Api {
 
     /// The current clock correction (server − local, ms).
     pub fn correction_ms(&self) -> i64 {
-        self.correction_ms.get()
+        self.client.borrow().correction_ms()
     }
 
     /// The server's time now, as far as we know it.
     pub fn server_now_ms(&self) -> u64 {
-        corrected(clock::now_ms(), self.correction_ms.get())
+        self.client.borrow().server_now(clock::now_ms())
     }
 
     /// `GET /api/v1/container`.
-    pub async fn list(&self) -> Result<Vec<Container>, ApiError> {
-        finish(
-            self.send(&Operation::ListContainers).await?,
-            decode::container_list,
-        )
+    pub async fn list(&self) -> Result<Vec<Container>, Error> {
+        self.call(Operation::ListContainers, decode::container_list)
+            .await
     }
 
     /// `GET /api/v1/container/{id}`.
-    pub async fn container(&self, id: ContainerId) -> Result<Container, ApiError> {
-        finish(
-            self.send(&Operation::GetContainer(id)).await?,
-            decode::container,
-        )
+    pub async fn container(&self, id: ContainerId) -> Result<Container, Error> {
+        self.call(Operation::GetContainer(id), decode::container)
+            .await
     }
 
     /// Start, stop or delete: the command that will do it.
-    pub async fn act(&self, action: Action, id: ContainerId) -> Result<Command, ApiError> {
-        finish(self.send(&action.operation(id)).await?, decode::command)
+    pub async fn act(&self, action: Action, id: ContainerId) -> Result<Command, Error> {
+        self.call(action.operation(id), decode::command).await
     }
 
     /// `GET /api/v1/command/{id}`.
-    pub async fn command(&self, id: &CommandId) -> Result<Command, ApiError> {
-        finish(
-            self.send(&Operation::GetCommand(id.clone())).await?,
-            decode::command,
-        )
+    pub async fn command(&self, id: &CommandId) -> Result<Command, Error> {
+        self.call(Operation::GetCommand(id.clone()), decode::command)
+            .await
     }
 
-    /// Sends one operation (not generic, so there is one copy of it): signs
-    /// with the corrected clock, learns the correction from `Date`, and
-    /// retries once a sign error that a fresh correction may fix.
-    async fn send(&self, op: &Operation) -> Result<Raw, ApiError> {
-        let mut retried = false;
+    /// One call, driven as the core says.
+    async fn call<T>(
+        &self,
+        op: Operation,
+        decode: fn(u16, &[u8]) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let (mut ex, mut req) = self.client.borrow().begin(op, clock::now_ms());
         loop {
-            let now = clock::now_ms();
-            let used = self.correction_ms.get();
-            let sent_at = corrected(now, used);
-            let direct = matches!(self.transport, Transport::Direct { .. });
-            let mut raw = match &self.transport {
-                Transport::Direct { base, creds } => {
-                    let req = request::build(op, creds, sent_at);
-                    fetch(
-                        &self.life,
-                        req.method.as_str(),
-                        &req.url(base),
-                        Some(&req.authorization),
-                        false,
-                    )
-                    .await?
-                }
-                Transport::Edge { base } => {
-                    let url = format!("{base}{}", op.path());
-                    fetch(&self.life, op.method().as_str(), &url, None, true).await?
+            let raw = match self.send(&req).await {
+                Ok(raw) => raw,
+                Err(why) => {
+                    let to = origin_of(&req.url(&self.base));
+                    return Err(self.client.borrow().no_answer(&ex, why, &to, ""));
                 }
             };
-            raw.sent_at = sent_at;
-            let fresh = raw.date.as_deref().and_then(|d| correction_ms(d, now));
-            let changed = fresh.is_some_and(|c| worth_retry(used, c));
-            if let (true, Some(c)) = (changed, fresh) {
-                self.correction_ms.set(c);
+            let answer = Answer {
+                status: raw.status,
+                date: raw.date.as_deref(),
+                body: &raw.body,
+                now_ms: clock::now_ms(),
+            };
+            let verdict = self.client.borrow_mut().answer(&mut ex, &answer, decode);
+            let change = self.client.borrow_mut().take_clock_change();
+            if let Some(c) = change {
                 (self.on_skew)(c);
             }
-            let sign_error = || {
-                decode::envelope::<serde::de::IgnoredAny>(raw.status, &raw.body)
-                    .is_err_and(|e| e.is_sign_error())
-            };
-            if changed && direct && !retried && sign_error() {
-                retried = true;
-                continue;
+            match verdict {
+                Verdict::Done(result) => return result,
+                Verdict::Resend(next) => req = next,
             }
-            return Ok(raw);
         }
     }
-}
 
-/// Decodes a response; a sign error says how far off the clock was.
-fn finish<T>(
-    raw: Raw,
-    decode: fn(u16, &[u8]) -> Result<T, ews_core::Error>,
-) -> Result<T, ApiError> {
-    decode::with_date(
-        decode(raw.status, &raw.body),
-        raw.date.as_deref(),
-        raw.sent_at,
-    )
-    .map_err(ApiError::Api)
+    /// Sends one request (not generic: one copy in the wasm).
+    async fn send(&self, req: &Request) -> Result<Raw, NoAnswer> {
+        fetch(
+            &self.life,
+            req.method.as_str(),
+            &req.url(&self.base),
+            req.authorization.as_deref(),
+            self.is_edge(),
+        )
+        .await
+    }
 }
 
 /// How the console is served, as the edge session probe says.
@@ -365,8 +307,6 @@ struct Raw {
     status: u16,
     date: Option<String>,
     body: Vec<u8>,
-    /// The (corrected) time the request was signed with.
-    sent_at: u64,
 }
 
 /// One request, registered with `life`: if the lifetime ends first, the
@@ -377,10 +317,8 @@ async fn fetch(
     url: &str,
     authorization: Option<&str>,
     same_origin: bool,
-) -> Result<Raw, ApiError> {
-    let network = || ApiError::Network {
-        origin: origin_of(url),
-    };
+) -> Result<Raw, NoAnswer> {
+    let network = || NoAnswer::Unreachable;
     let window = web_sys::window().ok_or_else(network)?;
     let init = web_sys::RequestInit::new();
     init.set_method(method);
@@ -411,7 +349,7 @@ async fn fetch(
     });
     let failed = |timed_out: &Rc<Cell<bool>>| {
         if timed_out.get() {
-            ApiError::Timeout
+            NoAnswer::TimedOut
         } else {
             network()
         }
@@ -434,12 +372,7 @@ async fn fetch(
             Err(_) => return Err(failed(&timed_out)),
         };
         let body = js_sys::Uint8Array::new(&buf).to_vec();
-        Ok(Raw {
-            status,
-            date,
-            body,
-            sent_at: 0,
-        })
+        Ok(Raw { status, date, body })
     }
     .await;
     life.cancel(timer);
@@ -526,19 +459,19 @@ mod tests {
 
     #[test]
     fn messages_say_what_to_do_and_never_hold_the_secret() {
-        let e = ApiError::Api(
-            ews_core::decode::container_list(403, br#"{"code":"1004","message":"SignError"}"#)
-                .unwrap_err(),
-        );
-        let (en, none) = e.message(Lang::En);
+        let e = ews_core::decode::container_list(403, br#"{"code":"1004","message":"SignError"}"#)
+            .unwrap_err();
+        let (en, none) = describe(&e, Lang::En);
         assert!(en.contains("secret key") && none.is_none(), "{en}");
-        let (zh, detail) = e.message(Lang::Zh);
+        let (zh, detail) = describe(&e, Lang::Zh);
         assert!(zh.contains("签名") && detail.is_some());
-        let (net, hint) = ApiError::Network {
-            origin: "https://x".into(),
-        }
-        .message(Lang::En);
+        let network = |timed_out| Error::NoAnswer {
+            endpoint: "https://x".into(),
+            timed_out,
+            cause: String::new(),
+        };
+        let (net, hint) = describe(&network(false), Lang::En);
         assert!(net.contains("https://x") && hint.unwrap().contains("CORS"));
-        assert!(ApiError::Timeout.is_transient());
+        assert!(network(true).is_transient());
     }
 }

@@ -15,7 +15,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use wasm_bindgen::JsCast;
 
 use crate::activity::{self, Tracked};
-use crate::api::{Api, ApiError, Mode};
+use crate::api::{Api, Mode};
 use crate::clock;
 use crate::components::{
     activity_panel::ActivityPanel, dialog::DialogHost, header::Header, toasts::Toasts,
@@ -214,7 +214,7 @@ pub struct Ctx {
     /// Local time of the last refresh attempt.
     pub last_attempt: StoredValue<u64>,
     /// The last refresh's error (the data shown is then the last good one).
-    pub list_error: RwSignal<Option<ApiError>>,
+    pub list_error: RwSignal<Option<ews_core::Error>>,
     /// A refresh is in flight.
     pub refreshing: RwSignal<bool>,
     /// Auto-refresh interval in seconds, 0 for off.
@@ -647,8 +647,7 @@ pub(crate) async fn start(ctx: Ctx, mode: Mode, base: String) {
         }
         Mode::Edge { user, operator } => {
             let skew = ctx.skew;
-            let transport = crate::api::Transport::Edge { base: base.clone() };
-            let api = Api::new(transport, ctx.life(), move |c| skew.set(c));
+            let api = Api::edge(base.clone(), ctx.life(), move |c| skew.set(c));
             let session = Session::Connected {
                 edge_user: Some(user.clone()),
                 can_act: operator,
@@ -659,7 +658,7 @@ pub(crate) async fn start(ctx: Ctx, mode: Mode, base: String) {
             match api.list().await {
                 Ok(list) => ctx.connect(api, session, list),
                 Err(e) => {
-                    if e.is_unauthorized() {
+                    if crate::api::is_unauthorized(&e) {
                         ctx.session.set(Session::SignedOut {
                             login: login(crate::api::EDGE_LOGIN.into()),
                         });

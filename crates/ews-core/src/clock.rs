@@ -83,14 +83,6 @@ pub fn correction_ms(date_header: &str, now_ms: u64) -> Option<i64> {
     skew_ms(date_header, now_ms).map(|s| if s.abs() < SKEW_NOISE_MS { 0 } else { s })
 }
 
-/// Whether a request refused with a sign error (1004) is worth one retry:
-/// the correction measured from the refusal's `Date` differs from the one the
-/// request was signed with by more than noise. Every client (console, SDK,
-/// edge worker) retries by this one rule, and at most once.
-pub fn worth_retry(signed_with_ms: i64, measured_ms: i64) -> bool {
-    (measured_ms - signed_with_ms).abs() >= SKEW_NOISE_MS
-}
-
 /// `now_ms + correction_ms`, saturating at the ends of `u64`.
 pub fn corrected(now_ms: u64, correction_ms: i64) -> u64 {
     now_ms.saturating_add_signed(correction_ms)

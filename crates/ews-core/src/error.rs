@@ -176,6 +176,16 @@ pub enum Error {
     },
     /// An id was refused before anything was sent.
     InvalidId(InvalidId),
+    /// No answer at all: the connection failed, a browser refused the
+    /// response (no CORS headers), or nothing came back in time.
+    NoAnswer {
+        /// Where the request went (a base URL or an origin; never a secret).
+        endpoint: String,
+        /// Nothing came back within the request timeout.
+        timed_out: bool,
+        /// The runtime's own words, when it gave any.
+        cause: String,
+    },
 }
 
 impl Error {
@@ -186,6 +196,18 @@ impl Error {
             *clock_skew_ms = Some(skew_ms);
         }
         self
+    }
+
+    /// The kind, one word every component spells the same: `http`, `api`,
+    /// `malformed`, `invalid_id` or `network` (no answer at all).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Http { .. } => "http",
+            Error::Api { .. } => "api",
+            Error::Malformed { .. } => "malformed",
+            Error::InvalidId(_) => "invalid_id",
+            Error::NoAnswer { .. } => "network",
+        }
     }
 
     /// The API error code, when the server sent one.
@@ -207,7 +229,7 @@ impl Error {
             Error::Http { status, .. }
             | Error::Api { status, .. }
             | Error::Malformed { status, .. } => Some(*status),
-            Error::InvalidId(_) => None,
+            Error::InvalidId(_) | Error::NoAnswer { .. } => None,
         }
     }
 
@@ -219,7 +241,7 @@ impl Error {
             Error::Api { code, .. } => {
                 matches!(code, ApiErrorCode::InternalError | ApiErrorCode::Timeout)
             }
-            Error::Malformed { .. } => true,
+            Error::Malformed { .. } | Error::NoAnswer { .. } => true,
             Error::InvalidId(_) => false,
         }
     }
@@ -289,6 +311,20 @@ impl fmt::Display for Error {
                 Ok(())
             }
             Error::InvalidId(e) => fmt::Display::fmt(e, f),
+            Error::NoAnswer {
+                endpoint,
+                timed_out,
+                cause,
+            } => {
+                let _ = timed_out; // the driver's `cause` says how long it waited
+                write!(f, "no answer from the EWS API at {endpoint}")?;
+                if !cause.is_empty() {
+                    write!(f, " ({cause})")?;
+                }
+                f.write_str(
+                    ": check the endpoint URL and the network, and retry; in a browser, also check that the API allows this page's origin (CORS)",
+                )
+            }
         }
     }
 }

@@ -31,11 +31,13 @@
 extern crate alloc;
 
 pub mod action;
+pub mod client;
 pub mod clock;
 pub mod command;
 pub mod credentials;
 pub mod decode;
 pub mod error;
+pub mod follow;
 pub mod id;
 pub mod request;
 pub mod sign;
@@ -43,9 +45,11 @@ pub mod time;
 pub mod types;
 
 pub use action::Action;
+pub use client::{Answer, Client, Exchange, NoAnswer, Request, Verdict};
 pub use command::{FollowPolicy, Next, Outcome};
 pub use credentials::Credentials;
 pub use error::{ApiErrorCode, Error};
+pub use follow::Follower;
 pub use id::{CommandId, ContainerId, InvalidId};
 pub use request::{Method, Operation, SignedRequest};
 pub use sign::SignMethod;

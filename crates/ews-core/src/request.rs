@@ -344,6 +344,18 @@ impl fmt::Debug for SignedRequest {
 /// Signs `op` for `creds` at `now_ms` (ms since the Unix epoch, already
 /// corrected for clock skew by the caller; see [`crate::clock`]).
 pub fn build(op: &Operation, creds: &Credentials, now_ms: u64) -> SignedRequest {
+    let (query, authorization) = signed_query(creds, now_ms);
+    SignedRequest {
+        method: op.method(),
+        path: op.path(),
+        query,
+        authorization,
+    }
+}
+
+/// The signed part of every request at `now_ms`: the query string
+/// (`accesskey=…&timestamp=…`, without `?`) and the `Authorization` value.
+pub fn signed_query(creds: &Credentials, now_ms: u64) -> (String, String) {
     let mut ts = String::new();
     let _ = write!(ts, "{now_ms}");
     let params = [
@@ -359,12 +371,7 @@ pub fn build(op: &Operation, creds: &Credentials, now_ms: u64) -> SignedRequest 
     query.push_str(PARAM_TIMESTAMP);
     query.push('=');
     query.push_str(&ts);
-    SignedRequest {
-        method: op.method(),
-        path: op.path(),
-        query,
-        authorization,
-    }
+    (query, authorization)
 }
 
 /// Percent-encodes everything but RFC 3986 unreserved characters.

@@ -368,10 +368,16 @@ fn clock_skew_from_date_header() {
         clock::corrected(local, c) / 1000,
         (server as u64 + 500) / 1000
     );
-    // A sign error is worth a retry only when the clock moved by more than noise.
-    assert!(clock::worth_retry(0, c));
-    assert!(!clock::worth_retry(c, c + 1_500));
-    assert!(clock::worth_retry(c, c - 2_000));
+    // The correction (and with it the one retry of a sign error) moves only
+    // when the clock moved by more than noise.
+    let seen_at = |correction: i64, skew: i64| {
+        let now = 1_700_000_000_000u64;
+        let date = clock::format_http_date(now as i64 + skew - 500);
+        ews_core::client::Clock::with_correction(correction).observe(Some(&date), now)
+    };
+    assert!(seen_at(0, c).is_some());
+    assert_eq!(seen_at(c, c + 1_500), None);
+    assert!(seen_at(c, c - 2_000).is_some());
     // Within noise: no correction.
     assert_eq!(clock::correction_ms(&date, server as u64 + 700), Some(0));
 }

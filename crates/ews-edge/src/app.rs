@@ -13,8 +13,9 @@
 use core::cell::{Cell, RefCell};
 use core::fmt;
 
+use ews_core::client::{Answer, Client, Clock, Verdict};
 use ews_core::request::{self, Method, Operation};
-use ews_core::{ApiErrorCode, clock};
+use ews_core::{ApiErrorCode, Error};
 
 use crate::config::{Config, ConfigError};
 use crate::json::{self, Object, Peek, Value};
@@ -171,20 +172,26 @@ pub enum Outcome<A> {
 pub struct State {
     /// Failed sign-ins per client.
     pub limiter: RefCell<Limiter>,
-    /// Upstream clock minus ours, ms, from the last upstream `Date`.
-    pub correction_ms: Cell<i64>,
+    /// Upstream clock minus ours, as the core learned it from upstream `Date`s.
+    pub clock: Cell<Clock>,
 }
 
 /// `scheme://host[:port]` (lower case) and the path of a URL.
 pub fn split_url(url: &str) -> (String, &str) {
-    let Some(scheme_end) = url.find("://") else {
+    let Some((scheme, after)) = url.split_once("://") else {
         return (String::new(), "/");
     };
-    let after = &url[scheme_end + 3..];
-    let path_start = after.find(['/', '?', '#']).unwrap_or(after.len());
-    let origin = url[..scheme_end + 3 + path_start].to_ascii_lowercase();
-    let rest = &after[path_start..];
-    let path = rest.split(['?', '#']).next().unwrap_or("");
+    let end = after.find(['/', '?', '#']).unwrap_or(after.len());
+    let (authority, rest) = after.split_at_checked(end).unwrap_or((after, ""));
+    let mut origin = String::with_capacity(scheme.len() + 3 + authority.len());
+    origin.push_str(scheme);
+    origin.push_str("://");
+    origin.push_str(authority);
+    origin.make_ascii_lowercase();
+    let path = match rest.find(['?', '#']) {
+        Some(i) => rest.get(..i).unwrap_or(rest),
+        None => rest,
+    };
     (origin, if path.is_empty() { "/" } else { path })
 }
 
@@ -593,48 +600,63 @@ async fn api<P: Platform>(
     }
 }
 
-/// Whether a sign error is worth one retry: the upstream's clock, measured
-/// from its answer, differs from the correction the request was signed with.
-pub fn retry_for_skew(code: Option<&str>, used_ms: i64, measured_ms: Option<i64>) -> bool {
-    code.map(ApiErrorCode::parse) == Some(ApiErrorCode::SignError)
-        && measured_ms.is_some_and(|m| clock::worth_retry(used_ms, m))
+/// The upstream's answer as the core's client brain reads it: an envelope
+/// whose `code` is not `"0"` is an API error (so a sign error gets the one
+/// retry); anything else passes through as it is. The body is never
+/// decoded further: the worker relays it unchanged.
+fn verdict_of(status: u16, peeked: &Peek) -> Result<(), Error> {
+    match peeked.code.as_deref() {
+        Some(code) if code.trim() != "0" => Err(Error::Api {
+            status,
+            code: ApiErrorCode::parse(code),
+            message: String::new(),
+            clock_skew_ms: None,
+        }),
+        _ => Ok(()),
+    }
 }
 
-/// Signs `op` at the skew-corrected time and sends it; remembers the
-/// upstream's clock from its `Date`; retries once on a sign error caused by
-/// skew.
+/// Sends `op` upstream as the core's client brain says: signed at the
+/// corrected clock, the clock learned from the upstream's `Date`, and the
+/// one retry after a sign error the corrected clock may fix.
 async fn proxy<P: Platform>(
     p: &P,
     state: &State,
     cfg: &Config,
     op: &Operation,
 ) -> Result<(UpstreamReply, Peek), FetchError> {
-    let mut retried = false;
-    loop {
-        let used = state.correction_ms.get();
-        let signed = request::build(op, &cfg.credentials, clock::corrected(p.now_ms(), used));
-        let up = p
+    let mut client = Client::with_clock(
+        ews_core::client::Signing::Direct(cfg.credentials.clone()),
+        state.clock.get(),
+    );
+    let (mut ex, mut req) = client.begin(op.clone(), p.now_ms());
+    let result = loop {
+        let up = match p
             .fetch_upstream(&UpstreamRequest {
-                method: signed.method,
-                url: signed.url(&cfg.upstream),
-                authorization: signed.authorization,
+                method: req.method,
+                url: req.url(&cfg.upstream),
+                authorization: req.authorization.clone().unwrap_or_default(),
                 timeout_ms: cfg.timeout_ms,
             })
-            .await?;
-        let measured = up
-            .date
-            .as_deref()
-            .and_then(|d| clock::correction_ms(d, p.now_ms()));
-        if let Some(m) = measured {
-            state.correction_ms.set(m);
-        }
+            .await
+        {
+            Ok(up) => up,
+            Err(e) => break Err(e),
+        };
         let peeked = peek(&up.body);
-        if !retried && retry_for_skew(peeked.code.as_deref(), used, measured) {
-            retried = true;
-            continue;
+        let answer = Answer {
+            status: up.status,
+            date: up.date.as_deref(),
+            body: &up.body,
+            now_ms: p.now_ms(),
+        };
+        match client.answer(&mut ex, &answer, |s, _| verdict_of(s, &peeked)) {
+            Verdict::Resend(next) => req = next,
+            Verdict::Done(_) => break Ok((up, peeked)),
         }
-        return Ok((up, peeked));
-    }
+    };
+    state.clock.set(*client.clock());
+    result
 }
 
 /// A `Content-Type` for a console file, by extension.

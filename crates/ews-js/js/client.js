@@ -1,10 +1,10 @@
-// EwsClient: the high-level client. A thin loop around the wasm exports:
-// the wasm `ClientCore` signs each request (the secret key stays in wasm
-// memory), `fetch` sends it, the core decodes the answer and learns the
-// clock correction from the `Date` header, and `CommandFollower` (the core's
-// follow policy) decides when to poll a command again. No protocol logic
-// lives here: only fetch, timers, cancellation and the one retry the core
-// asks for after a clock correction.
+// EwsClient: the high-level client, a thin driver of the core's client
+// brain. The wasm `ClientCore` begins each call and signs its request (the
+// secret key stays in wasm memory), `fetch` sends it, the call's `answer`
+// learns the clock from the `Date` header, decodes, and says whether to
+// send once more; `CommandFollower` (the core's follower) says when to poll
+// a command again and when it has ended. No protocol logic lives here: only
+// fetch, timers and cancellation.
 
 import { ClientCore, CommandFollower } from "./ews_js.js";
 import { EwsError } from "./errors.js";
@@ -13,12 +13,6 @@ import { assertReady } from "./runtime.js";
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 const TIMED_OUT = Symbol("timed out");
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
-
-/** A monotonic clock for elapsed times (the wall clock can jump). */
-const elapsedClock =
-  typeof globalThis.performance?.now === "function"
-    ? () => globalThis.performance.now()
-    : () => Date.now();
 
 /** Resolves after `ms`, or rejects with the signal's reason on abort. */
 function sleep(ms, signal) {
@@ -164,11 +158,11 @@ export class EwsClient {
     const first = typeof command === "object" && command !== null ? command : null;
     const commandId = first ? first.commandId : command;
     // A bad id is refused here, before any waiting.
-    this.#core.prepare("command", commandId, this.#now());
+    this.#core.begin("command", commandId, this.#now()).free();
     const follower = new CommandFollower(policy);
     try {
-      const startedAt = elapsedClock();
-      const elapsed = () => Math.max(0, Math.round(elapsedClock() - startedAt));
+      const startedAt = this.#now();
+      const elapsed = () => Math.max(0, Math.round(this.#now() - startedAt));
       let last = first;
       let next = first ? follower.afterStatus(0, first) : follower.start();
       while (!next.done) {
@@ -205,29 +199,28 @@ export class EwsClient {
     return this.toString();
   }
 
-  /** Signs, sends, decodes; one more attempt when the core asks for it (a clock correction arrived). */
+  /** One call: sends what the core says, hands it every answer, until the core says it is done. */
   async #call(operation, id, options) {
     const signal = options?.signal;
-    for (let attempt = 0; ; attempt += 1) {
-      signal?.throwIfAborted();
-      const request = this.#core.prepare(operation, id, this.#now());
-      const answer = await this.#send(request, signal);
-      const got = this.#core.receive(
-        operation,
-        answer.status,
-        answer.body,
-        answer.date,
-        this.#now(),
-        request.correctionMs,
-      );
-      if (got.ok) return got.value;
-      if (got.retry && attempt === 0) continue;
-      throw got.error;
+    signal?.throwIfAborted();
+    const call = this.#core.begin(operation, id, this.#now());
+    try {
+      let request = call.request;
+      for (;;) {
+        const answer = await this.#send(call, request, signal);
+        const got = call.answer(answer.status, answer.body, answer.date, this.#now());
+        if (got.done && got.ok) return got.value;
+        if (got.done) throw got.error;
+        signal?.throwIfAborted();
+        request = got.request;
+      }
+    } finally {
+      call.free();
     }
   }
 
-  /** One fetch, with the request timeout and the caller's signal; no answer becomes a `network` EwsError. */
-  async #send(request, signal) {
+  /** One fetch, with the request timeout and the caller's signal; no answer becomes the core's `network` EwsError. */
+  async #send(call, request, signal) {
     const controller = new AbortController();
     const onAbort = () => controller.abort(signal.reason);
     signal?.addEventListener("abort", onAbort, { once: true });
@@ -243,9 +236,8 @@ export class EwsClient {
     } catch (e) {
       if (signal?.aborted) throw signal.reason;
       if (e instanceof EwsError) throw e;
-      const cause =
-        controller.signal.reason === TIMED_OUT ? `no answer within ${this.#timeoutMs / 1000} s` : describe(e);
-      throw this.#core.networkError(cause);
+      const timedOut = controller.signal.reason === TIMED_OUT;
+      throw call.noAnswer(timedOut ? `no answer within ${this.#timeoutMs / 1000} s` : describe(e), timedOut);
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);

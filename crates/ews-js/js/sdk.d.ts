@@ -13,6 +13,7 @@ export {
   defaultFollowPolicy,
   CommandFollower,
   ClientCore,
+  Call,
 } from "./ews_js.js";
 export type {
   Action,
@@ -26,7 +27,7 @@ export type {
   Next,
   OperationName,
   Outcome,
-  Received,
+  Answered,
   SignedRequest,
   SignMethodName,
   SignParams,

@@ -18,6 +18,7 @@ export {
   defaultFollowPolicy,
   CommandFollower,
   ClientCore,
+  Call,
 } from "./ews_js.js";
 export { EwsError } from "./errors.js";
 export { EwsClient } from "./client.js";

@@ -16,10 +16,16 @@ use serde::Serialize;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-use crate::follow::{Follower, PolicyInit};
-use crate::info::{ErrorInfo, NextInfo, OutcomeInfo};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use ews_core::client::Exchange;
+use ews_core::follow::Follower;
+
+use crate::call::{Account, Answered, decode_json};
+use crate::follow::{PolicyInit, command_from_json};
+use crate::info::{ErrorInfo, NextInfo, OutcomeInfo, RequestInfo};
 use crate::operation::{self, Id, OperationError, Shape};
-use crate::session::{Received, Session, decode_json};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
@@ -150,8 +156,11 @@ export interface FollowPolicy {
 /** A state-changing action. */
 export type Action = "start" | "stop" | "delete";
 
-/** What `ClientCore.receive` returns. */
-export type Received<T = unknown> = { ok: true; value: T } | { ok: false; error: import("./errors.js").EwsError; retry: boolean };
+/** What `Call.answer` returns: the end of the call (its value, or the error), or the request to send once more (the core's one retry after a sign error that the corrected clock may fix). */
+export type Answered<T = unknown> =
+  | { done: true; ok: true; value: T }
+  | { done: true; ok: false; error: import("./errors.js").EwsError }
+  | { done: false; request: SignedRequest };
 "#;
 
 #[wasm_bindgen(raw_module = "./errors.js")]
@@ -212,7 +221,13 @@ fn id_arg(id: &JsValue) -> Result<Id, JsValue> {
     if id.is_undefined() || id.is_null() {
         Ok(Id::None)
     } else if let Some(n) = id.as_f64() {
-        Ok(Id::Number(n))
+        // Possible ids stay numbers; any other is refused with the text
+        // JavaScript prints for it (the float printer stays out of the wasm).
+        if n.fract() == 0.0 && (0.0..=9_007_199_254_740_991.0).contains(&n) {
+            Ok(Id::Number(n))
+        } else {
+            Ok(Id::Text(text_arg(id)?))
+        }
     } else if let Some(s) = id.as_string() {
         Ok(Id::Text(s))
     } else {
@@ -342,8 +357,8 @@ fn string_prop(obj: &JsValue, key: &str) -> Result<Option<String>, JsValue> {
         .ok_or_else(|| type_error(&format!("{key} must be a string")))
 }
 
-/// A session from `{accessKey, secretKey, signMethod?, endpoint?}`.
-fn session_arg(credentials: &JsValue) -> Result<Session, JsValue> {
+/// An account from `{accessKey, secretKey, signMethod?, endpoint?}`.
+fn account_arg(credentials: &JsValue) -> Result<Account, JsValue> {
     if !credentials.is_object() {
         return Err(type_error(
             "credentials must be an object {accessKey, secretKey, signMethod?, endpoint?}",
@@ -358,10 +373,10 @@ fn session_arg(credentials: &JsValue) -> Result<Session, JsValue> {
         credentials,
         &JsValue::from_str("signMethod"),
     )?)?;
-    let session = Session::new(&access_key, &secret_key, method);
+    let account = Account::new(&access_key, &secret_key, method);
     match string_prop(credentials, "endpoint")? {
-        Some(e) if !e.trim().is_empty() => session.with_endpoint(&e).map_err(type_error),
-        _ => Ok(session),
+        Some(e) if !e.trim().is_empty() => account.with_endpoint(&e).map_err(type_error),
+        _ => Ok(account),
     }
 }
 
@@ -386,9 +401,28 @@ fn decode_to_js(
     }
 }
 
+/// A partial follow policy: `undefined`/`null`, or an object of numbers.
+fn policy_arg(policy: &JsValue) -> Result<ews_core::FollowPolicy, JsValue> {
+    if policy.is_undefined() || policy.is_null() {
+        return Ok(ews_core::FollowPolicy::default());
+    }
+    if !policy.is_object() {
+        return Err(type_error("invalid follow policy: it must be an object"));
+    }
+    // As JSON would have it: a field set to `undefined` is no field.
+    let entries = Object::entries(policy.unchecked_ref());
+    let fields = entries.iter().filter_map(|pair| {
+        let pair = Array::from(&pair);
+        let value = pair.get(1);
+        (!value.is_undefined())
+            .then(|| (pair.get(0).as_string().unwrap_or_default(), value.as_f64()))
+    });
+    PolicyInit::from_fields(fields).map_err(|e| type_error(&e))
+}
+
 fn command_arg(command: &JsValue) -> Result<Command, JsValue> {
     let json = stringify(command)?.unwrap_or_default();
-    serde_json::from_str(&json).map_err(|e| type_error(&format!("not a command: {e}")))
+    command_from_json(&json).map_err(|e| type_error(&e))
 }
 
 // -------------------------------------------------------------- functions
@@ -429,9 +463,9 @@ pub fn build_request(
     #[wasm_bindgen(unchecked_param_type = "Credentials")] credentials: JsValue,
     #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
 ) -> Result<JsValue, JsValue> {
-    let session = session_arg(&credentials)?;
+    let account = account_arg(&credentials)?;
     let op = operation::parse(operation, id_arg(&id)?).map_err(|e| operation_error(&e))?;
-    to_js(&session.prepare(&op, ms_arg("nowMs", now_ms)?))
+    to_js(&account.begin(op, ms_arg("nowMs", now_ms)?).1)
 }
 
 /// Decodes the answer to `GET /api/v1/container` (any HTTP status: the
@@ -538,11 +572,11 @@ pub fn default_follow_policy() -> Result<JsValue, JsValue> {
 
 // ---------------------------------------------------------------- classes
 
-/// Follows one command with the core's policy: ask `start()` (or
+/// Follows one command with the core's follower: ask `start()` (or
 /// `afterStatus(0, command)` with the answer to start/stop/delete), wait
 /// `pollInMs`, poll `GET /api/v1/command/{id}`, then ask `afterStatus` or
-/// `afterError`, until the answer is `{done: true, outcome}`.
-/// `EwsClient.followCommand` does all of this.
+/// `afterError`, until the answer is `{done: true, outcome}`. Times are ms
+/// since the command was issued. `EwsClient.followCommand` does all of this.
 #[wasm_bindgen]
 pub struct CommandFollower {
     inner: Follower,
@@ -556,10 +590,9 @@ impl CommandFollower {
         #[wasm_bindgen(unchecked_optional_param_type = "Partial<FollowPolicy> | null")]
         policy: JsValue,
     ) -> Result<CommandFollower, JsValue> {
-        let json = stringify(&policy)?;
-        let policy = PolicyInit::parse(json.as_deref()).map_err(|e| type_error(&e))?;
+        let policy = policy_arg(&policy)?;
         Ok(CommandFollower {
-            inner: Follower::new(policy),
+            inner: Follower::new(policy, 0),
         })
     }
 
@@ -569,13 +602,16 @@ impl CommandFollower {
         to_js(&PolicyInit::of(self.inner.policy()))
     }
 
-    /// The first decision, before any status was seen.
+    /// The first decision, before any status was seen: the first poll's
+    /// delay. (With the command start/stop/delete returned, ask
+    /// `afterStatus(0, command)` instead.)
     #[wasm_bindgen(unchecked_return_type = "Next")]
-    pub fn start(&self) -> Result<JsValue, JsValue> {
-        to_js(&NextInfo::from_next(&self.inner.start()))
+    pub fn start(&mut self) -> Result<JsValue, JsValue> {
+        to_js(&NextInfo::from_next(&self.inner.start(0, None)))
     }
 
-    /// The decision after seeing `command` at `elapsedMs` since it was issued.
+    /// The decision after seeing `command` at `elapsedMs` (the answer to
+    /// start/stop/delete counts, at 0).
     #[wasm_bindgen(js_name = afterStatus, unchecked_return_type = "Next")]
     pub fn after_status(
         &mut self,
@@ -585,7 +621,7 @@ impl CommandFollower {
         let elapsed = ms_arg("elapsedMs", elapsed_ms)?;
         let command = command_arg(&command)?;
         to_js(&NextInfo::from_next(
-            &self.inner.after_status(elapsed, &command),
+            &self.inner.on_command(elapsed, &command),
         ))
     }
 
@@ -601,7 +637,7 @@ impl CommandFollower {
         let elapsed = ms_arg("elapsedMs", elapsed_ms)?;
         let (transient, reason) = failure_of(&error);
         to_js(&NextInfo::from_next(
-            &self.inner.after_failure(elapsed, transient, reason),
+            &self.inner.on_failure(elapsed, transient, reason),
         ))
     }
 }
@@ -623,12 +659,12 @@ fn failure_of(error: &JsValue) -> (bool, String) {
     }
 }
 
-/// The state of one `EwsClient`: credentials (kept in wasm memory, never
-/// handed back), endpoint and clock correction. `prepare` signs a request;
-/// `receive` learns the clock from the `Date` header and decodes the answer.
+/// The state of one `EwsClient`: the core's client brain for its
+/// credentials (kept in wasm memory, never handed back), its endpoint and
+/// its clock correction. `begin` starts a [`Call`].
 #[wasm_bindgen]
 pub struct ClientCore {
-    session: Session,
+    account: Rc<RefCell<Account>>,
 }
 
 #[wasm_bindgen]
@@ -640,106 +676,140 @@ impl ClientCore {
         #[wasm_bindgen(unchecked_param_type = "Credentials & { endpoint: string }")]
         options: JsValue,
     ) -> Result<ClientCore, JsValue> {
-        let session = session_arg(&options)?;
-        if session.endpoint().is_none() {
+        let account = account_arg(&options)?;
+        if account.endpoint().is_none() {
             return Err(type_error(
                 "endpoint is required: the API's base URL, e.g. https://open-ews.cloud.tmall.com",
             ));
         }
-        Ok(ClientCore { session })
+        Ok(ClientCore {
+            account: Rc::new(RefCell::new(account)),
+        })
     }
 
     /// The API's base URL, without a trailing slash.
     #[wasm_bindgen(getter)]
     pub fn endpoint(&self) -> String {
-        self.session.endpoint().unwrap_or_default().to_owned()
+        self.account
+            .borrow()
+            .endpoint()
+            .unwrap_or_default()
+            .to_owned()
     }
 
     /// The access key (an identifier, not a secret).
     #[wasm_bindgen(getter, js_name = accessKey)]
     pub fn access_key(&self) -> String {
-        self.session.access_key().to_owned()
+        self.account.borrow().access_key().to_owned()
     }
 
     /// `md5` or `sha1`.
     #[wasm_bindgen(getter, js_name = signMethod, unchecked_return_type = "\"md5\" | \"sha1\"")]
     pub fn sign_method(&self) -> String {
-        self.session.sign_method().as_str().to_owned()
+        self.account.borrow().sign_method().as_str().to_owned()
     }
 
-    /// Server clock minus local clock, ms, as last measured.
+    /// Server clock minus local clock, ms, as the core has learned it.
     #[wasm_bindgen(getter, js_name = correctionMs)]
     pub fn correction_ms(&self) -> f64 {
-        self.session.correction_ms() as f64
+        self.account.borrow().correction_ms() as f64
     }
 
-    /// Signs `operation` on `id` at local time `nowMs` (corrected here).
-    /// Throws an `EwsError` of kind `invalid_id` for a bad id.
-    #[wasm_bindgen(unchecked_return_type = "SignedRequest")]
-    pub fn prepare(
+    /// Begins `operation` on `id` at local time `nowMs`: the call, whose
+    /// `request` is signed with the corrected clock. Throws an `EwsError` of
+    /// kind `invalid_id` for a bad id.
+    pub fn begin(
         &self,
         #[wasm_bindgen(unchecked_param_type = "OperationName")] operation: &str,
         #[wasm_bindgen(unchecked_param_type = "number | string | null | undefined")] id: JsValue,
         #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
-    ) -> Result<JsValue, JsValue> {
+    ) -> Result<Call, JsValue> {
         let op = operation::parse(operation, id_arg(&id)?).map_err(|e| operation_error(&e))?;
-        to_js(&self.session.prepare(&op, ms_arg("nowMs", now_ms)?))
+        let (exchange, request) = self.account.borrow().begin(op, ms_arg("nowMs", now_ms)?);
+        Ok(Call {
+            account: Rc::clone(&self.account),
+            exchange,
+            request,
+        })
+    }
+}
+
+/// One operation in flight on a `ClientCore`: send `request`, hand the
+/// answer to `answer` (or say there was none with `noAnswer`), and do what
+/// it says.
+#[wasm_bindgen]
+pub struct Call {
+    account: Rc<RefCell<Account>>,
+    exchange: Exchange,
+    request: RequestInfo,
+}
+
+#[wasm_bindgen]
+impl Call {
+    /// The request to send now.
+    #[wasm_bindgen(getter, unchecked_return_type = "SignedRequest")]
+    pub fn request(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.request)
     }
 
-    /// Handles the answer to `operation`, received at local time `nowMs`,
-    /// whose request was signed with `signedWithMs` of correction. Returns
-    /// `{ok: true, value}` or `{ok: false, error, retry}`; `retry` means the
-    /// signature was refused and the clock correction has changed since, so
-    /// one newly signed attempt may succeed.
-    #[wasm_bindgen(unchecked_return_type = "Received<Container[] | Container | Command>")]
-    pub fn receive(
+    /// Handles the answer, received at local time `nowMs`: `{done: true,
+    /// ok: true, value}`, `{done: true, ok: false, error}`, or `{done:
+    /// false, request}` — send that request, then answer again.
+    #[wasm_bindgen(unchecked_return_type = "Answered<Container[] | Container | Command>")]
+    pub fn answer(
         &mut self,
-        #[wasm_bindgen(unchecked_param_type = "OperationName")] operation: &str,
         status: f64,
         #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer | string")] body: JsValue,
         #[wasm_bindgen(js_name = dateHeader)] date_header: Option<String>,
         #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
-        #[wasm_bindgen(js_name = signedWithMs)] signed_with_ms: f64,
     ) -> Result<JsValue, JsValue> {
-        let shape = operation::shape_of_name(operation).map_err(|e| operation_error(&e))?;
         let status = status_arg(status)?;
         let bytes = body_arg(&body)?;
         let now = ms_arg("nowMs", now_ms)?;
-        let out = Object::new();
-        let set = |key: &str, value: &JsValue| Reflect::set(&out, &JsValue::from_str(key), value);
-        let signed_with = if signed_with_ms.is_finite() {
-            signed_with_ms as i64
-        } else {
-            0
-        };
-        match self.session.receive(
-            shape,
+        let got = self.account.borrow_mut().answer(
+            &mut self.exchange,
             status,
             &bytes,
             date_header.as_deref(),
             now,
-            signed_with,
-        ) {
-            Received::Value(json) => {
+        );
+        let out = Object::new();
+        let set = |key: &str, value: &JsValue| Reflect::set(&out, &JsValue::from_str(key), value);
+        match got {
+            Answered::Value(json) => {
+                set("done", &JsValue::TRUE)?;
                 set("ok", &JsValue::TRUE)?;
                 set("value", &parse_json(&json)?)?;
             }
-            Received::Error { error, retry } => {
+            Answered::Error(error) => {
+                set("done", &JsValue::TRUE)?;
                 set("ok", &JsValue::FALSE)?;
                 set("error", &core_error(&error))?;
-                set("retry", &JsValue::from_bool(retry))?;
+            }
+            Answered::Resend(request) => {
+                set("done", &JsValue::FALSE)?;
+                let js = to_js(&request)?;
+                set("request", &js)?;
+                self.request = request;
             }
         }
         Ok(out.into())
     }
 
-    /// The `EwsError` (kind `network`, transient) for a request to this
-    /// endpoint that got no answer; `cause` is the runtime's text.
-    #[wasm_bindgen(js_name = networkError, unchecked_return_type = "import(\"./errors.js\").EwsError")]
-    pub fn network_error(&self, cause: &str) -> JsValue {
-        ews_error(&ErrorInfo::network(
-            self.session.endpoint().unwrap_or_default(),
-            cause,
-        ))
+    /// The `EwsError` (kind `network`, transient) for the request that got
+    /// no answer; `cause` is the runtime's text, `timedOut` whether the
+    /// request timeout ended it.
+    #[wasm_bindgen(js_name = noAnswer, unchecked_return_type = "import(\"./errors.js\").EwsError")]
+    pub fn no_answer(
+        &self,
+        cause: &str,
+        #[wasm_bindgen(js_name = timedOut)] timed_out: bool,
+    ) -> JsValue {
+        core_error(
+            &self
+                .account
+                .borrow()
+                .no_answer(&self.exchange, timed_out, cause),
+        )
     }
 }

@@ -1,17 +1,28 @@
-//! Following a command with the core's [`FollowPolicy`]: a small stateful
-//! [`Follower`] (consecutive failures, last status seen) over commands as
-//! JSON, which is what `CommandFollower` (JavaScript) wraps and
-//! `EwsClient.followCommand` drives with `fetch` and `setTimeout`.
+//! The follow policy's knobs as JavaScript passes them. Following itself is
+//! the core's [`ews_core::follow::Follower`], which `CommandFollower`
+//! (JavaScript) wraps and `EwsClient.followCommand` drives with `fetch` and
+//! `setTimeout`; `CommandFollower` counts time from 0, so its `elapsedMs`
+//! arguments are the core's `now_ms`.
 
-use ews_core::command::{FollowPolicy, Next};
-use ews_core::{Command, CommandStatus};
-use serde::{Deserialize, Serialize};
+use ews_core::Command;
+use ews_core::command::FollowPolicy;
+use serde::Serialize;
+
+/// The knobs' names, as JavaScript spells them, in [`PolicyInit`]'s order.
+pub const FIELDS: [&str; 6] = [
+    "firstDelayMs",
+    "minDelayMs",
+    "elapsedPercent",
+    "maxDelayMs",
+    "timeoutMs",
+    "maxConsecutiveErrors",
+];
 
 /// The policy's knobs, as JavaScript sees them (`FollowPolicy` in the
 /// TypeScript types). On input every field is optional: missing ones keep
 /// the core's default.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct PolicyInit {
     /// Delay before the first poll, ms.
     pub first_delay_ms: Option<u64>,
@@ -55,119 +66,113 @@ impl PolicyInit {
         }
     }
 
-    /// Parses the JSON of a (partial) policy; `None`/`null` is the default.
-    pub fn parse(json: Option<&str>) -> Result<FollowPolicy, String> {
-        match json.map(str::trim) {
-            None | Some("null") | Some("") => Ok(FollowPolicy::default()),
-            Some(text) => serde_json::from_str::<PolicyInit>(text)
-                .map(|init| init.policy())
-                .map_err(|e| format!("invalid follow policy: {e}")),
+    /// A (partial) policy from the fields JavaScript gave: each name with
+    /// its number (`None`: not a number). Unknown names and values that are
+    /// not whole numbers of 0 or more are refused, naming them. (Read field
+    /// by field rather than with serde: serde's errors would bring the
+    /// float printer, ~2 KB gzip, into the wasm.)
+    pub fn from_fields(
+        fields: impl IntoIterator<Item = (String, Option<f64>)>,
+    ) -> Result<FollowPolicy, String> {
+        let mut init = PolicyInit::default();
+        for (name, value) in fields {
+            let index = FIELDS.iter().position(|f| *f == name).ok_or_else(|| {
+                format!(
+                    "invalid follow policy: unknown field `{name}`, expected one of {}",
+                    FIELDS.join(", ")
+                )
+            })?;
+            let n = value
+                .filter(|n| n.is_finite() && *n >= 0.0 && n.fract() == 0.0 && *n <= 9.0e15)
+                .ok_or_else(|| {
+                    format!("invalid follow policy: `{name}` must be a whole number, 0 or more")
+                })? as u64;
+            match index {
+                0 => init.first_delay_ms = Some(n),
+                1 => init.min_delay_ms = Some(n),
+                2 => init.elapsed_percent = Some(n),
+                3 => init.max_delay_ms = Some(n),
+                4 => init.timeout_ms = Some(n),
+                _ => {
+                    init.max_consecutive_errors = Some(
+                        u32::try_from(n)
+                            .map_err(|_| format!("invalid follow policy: `{name}` is too large"))?,
+                    )
+                }
+            }
         }
+        Ok(init.policy())
     }
 }
 
-/// Follows one command: the policy plus what it needs to remember.
-#[derive(Debug, Clone)]
-pub struct Follower {
-    policy: FollowPolicy,
-    consecutive_failures: u32,
-    last_status: Option<CommandStatus>,
-}
-
-impl Follower {
-    /// A follower for a command issued just now.
-    pub fn new(policy: FollowPolicy) -> Self {
-        Follower {
-            policy,
-            consecutive_failures: 0,
-            last_status: None,
-        }
-    }
-
-    /// The policy in use.
-    pub fn policy(&self) -> &FollowPolicy {
-        &self.policy
-    }
-
-    /// The decision before anything was seen: the first poll's delay.
-    pub fn start(&self) -> Next {
-        Next::PollIn(self.policy.delay_at(0).max(1))
-    }
-
-    /// The decision after seeing `command` at `elapsed_ms` (the answer to
-    /// start/stop/delete counts, at 0).
-    pub fn after_status(&mut self, elapsed_ms: u64, command: &Command) -> Next {
-        self.consecutive_failures = 0;
-        self.last_status = Some(command.status.clone());
-        self.policy.after_status(elapsed_ms, command)
-    }
-
-    /// [`Follower::after_status`] for a command given as JSON with the API's
-    /// field names (what the SDK hands out). Fails when it is not one.
-    pub fn after_status_json(&mut self, elapsed_ms: u64, json: &str) -> Result<Next, String> {
-        let command: Command = serde_json::from_str(json)
-            .map_err(|e| format!("not a command ({{commandId, status, result, …}}): {e}"))?;
-        Ok(self.after_status(elapsed_ms, &command))
-    }
-
-    /// The decision after a poll failed at `elapsed_ms`: `transient` is the
-    /// error's verdict (`EwsError.transient`), `reason` its message.
-    pub fn after_failure(&mut self, elapsed_ms: u64, transient: bool, reason: String) -> Next {
-        self.consecutive_failures = self.consecutive_failures.saturating_add(1);
-        self.policy.after_failure(
-            elapsed_ms,
-            self.consecutive_failures,
-            transient,
-            reason,
-            self.last_status.clone(),
-        )
-    }
+/// A command given as JSON with the API's field names (what the SDK hands
+/// out). Fails when it is not one.
+pub fn command_from_json(json: &str) -> Result<Command, String> {
+    serde_json::from_str(json)
+        .map_err(|e| format!("not a command ({{commandId, status, result, …}}): {e}"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ews_core::command::Outcome;
+    use ews_core::CommandStatus;
+    use ews_core::command::{Next, Outcome};
+    use ews_core::follow::Follower;
+
+    /// The core's follower with time counted from 0, as `CommandFollower`.
+    fn follower(policy: FollowPolicy) -> Follower {
+        Follower::new(policy, 0)
+    }
+
+    fn seen(f: &mut Follower, elapsed: u64, json: &str) -> Result<Next, String> {
+        Ok(f.on_command(elapsed, &command_from_json(json)?))
+    }
 
     fn cmd(status: &str, result: &str) -> String {
         format!(r#"{{"commandId":"c-1","status":"{status}","result":"{result}","resultMsg":"m"}}"#)
     }
 
     #[test]
-    fn policy_from_partial_json() {
+    fn policy_from_partial_fields() {
         let d = FollowPolicy::default();
-        assert_eq!(PolicyInit::parse(None), Ok(d));
-        assert_eq!(PolicyInit::parse(Some("null")), Ok(d));
-        let p = PolicyInit::parse(Some(r#"{"firstDelayMs":10,"timeoutMs":2000}"#)).unwrap();
+        let fields = |pairs: &[(&str, Option<f64>)]| {
+            PolicyInit::from_fields(pairs.iter().map(|(n, v)| (n.to_string(), *v)))
+        };
+        assert_eq!(fields(&[]), Ok(d));
+        let p = fields(&[("firstDelayMs", Some(10.0)), ("timeoutMs", Some(2000.0))]).unwrap();
         assert_eq!((p.first_delay_ms, p.timeout_ms), (10, 2000));
         assert_eq!(p.max_delay_ms, d.max_delay_ms);
-        let e = PolicyInit::parse(Some(r#"{"firstDelay":10}"#)).unwrap_err();
+        let e = fields(&[("firstDelay", Some(10.0))]).unwrap_err();
         assert!(e.contains("unknown field `firstDelay`"), "{e}");
-        assert!(PolicyInit::parse(Some(r#"{"timeoutMs":-1}"#)).is_err());
-        let round = serde_json::to_string(&PolicyInit::of(&d)).unwrap();
-        assert_eq!(PolicyInit::parse(Some(&round)), Ok(d));
-        assert!(round.contains("\"maxConsecutiveErrors\":5"), "{round}");
+        for bad in [Some(-1.0), Some(1.5), Some(f64::NAN), None] {
+            assert!(fields(&[("timeoutMs", bad)]).is_err(), "{bad:?}");
+        }
+        let round = serde_json::to_value(PolicyInit::of(&d)).unwrap();
+        let back: Vec<(String, Option<f64>)> = FIELDS
+            .iter()
+            .map(|f| (f.to_string(), round[*f].as_f64()))
+            .collect();
+        assert_eq!(PolicyInit::from_fields(back), Ok(d));
+        assert_eq!(round["maxConsecutiveErrors"], 5);
     }
 
     #[test]
     fn follows_to_success() {
-        let mut f = Follower::new(FollowPolicy::default());
-        assert_eq!(f.start(), Next::PollIn(500));
+        let mut f = follower(FollowPolicy::default());
+        assert_eq!(f.clone().start(0, None), Next::PollIn(500));
+        let first = command_from_json(&cmd("CREATED", "")).unwrap();
+        assert_eq!(f.start(0, Some(&first)), Next::PollIn(500));
         assert_eq!(
-            f.after_status_json(0, &cmd("CREATED", "")),
-            Ok(Next::PollIn(500))
-        );
-        assert_eq!(
-            f.after_status_json(500, &cmd("RUNNING", "")),
+            seen(&mut f, 500, &cmd("RUNNING", "")),
             Ok(Next::PollIn(1000))
         );
         assert_eq!(
-            f.after_status_json(1500, &cmd("DONE", "200")),
+            seen(&mut f, 1500, &cmd("DONE", "200")),
             Ok(Next::Done(Outcome::Succeeded {
                 message: "m".into()
             }))
         );
-        assert!(f.after_status_json(0, "[]").is_err());
+        assert!(seen(&mut f, 0, "[]").is_err());
     }
 
     #[test]
@@ -176,27 +181,27 @@ mod tests {
             max_consecutive_errors: 2,
             ..FollowPolicy::default()
         };
-        let mut f = Follower::new(policy);
-        f.after_status_json(0, &cmd("RUNNING", "")).unwrap();
+        let mut f = follower(policy);
+        seen(&mut f, 0, &cmd("RUNNING", "")).unwrap();
         assert!(matches!(
-            f.after_failure(600, true, "x".into()),
+            f.on_failure(600, true, "x".into()),
             Next::PollIn(_)
         ));
-        f.after_status_json(1600, &cmd("RUNNING", "")).unwrap();
+        seen(&mut f, 1600, &cmd("RUNNING", "")).unwrap();
         assert!(matches!(
-            f.after_failure(2600, true, "x".into()),
+            f.on_failure(2600, true, "x".into()),
             Next::PollIn(_)
         ));
         assert_eq!(
-            f.after_failure(3600, true, "twice".into()),
+            f.on_failure(3600, true, "twice".into()),
             Next::Done(Outcome::Lost {
                 reason: "twice".into()
             })
         );
         // A lasting error stops at once.
-        let mut g = Follower::new(FollowPolicy::default());
+        let mut g = follower(FollowPolicy::default());
         assert!(matches!(
-            g.after_failure(600, false, "gone".into()),
+            g.on_failure(600, false, "gone".into()),
             Next::Done(Outcome::Lost { .. })
         ));
     }
@@ -207,9 +212,9 @@ mod tests {
             timeout_ms: 1_000,
             ..FollowPolicy::default()
         };
-        let mut f = Follower::new(policy);
-        f.after_status_json(0, &cmd("PUBLISHED", "")).unwrap();
-        let next = f.after_failure(1_000, true, "slow".into());
+        let mut f = follower(policy);
+        seen(&mut f, 0, &cmd("PUBLISHED", "")).unwrap();
+        let next = f.on_failure(1_000, true, "slow".into());
         assert_eq!(
             next,
             Next::Done(Outcome::TimedOut {

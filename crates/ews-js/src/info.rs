@@ -7,18 +7,19 @@
 //! says exactly what the console and the edge worker say. None of these
 //! carries a secret: the `authorization` of a request is an HMAC, not a key.
 
+use ews_core::Error;
+use ews_core::client::Request;
 use ews_core::command::{Next, Outcome};
-use ews_core::{Error, SignedRequest};
 use serde::Serialize;
 
 /// What an `EwsError` is made of (see `js/errors.js`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ErrorInfo {
-    /// `http` (a failing status without an API envelope), `api` (an error
-    /// envelope), `malformed` (a success status with a body that is not an
-    /// API response), `invalid_id` (refused before sending) or `network` (no
-    /// answer at all: the SDK's own kind, for a fetch that failed).
+    /// [`Error::kind`]: `http` (a failing status without an API envelope),
+    /// `api` (an error envelope), `malformed` (a success status with a body
+    /// that is not an API response), `invalid_id` (refused before sending)
+    /// or `network` (no answer at all).
     pub kind: &'static str,
     /// The API's error code, e.g. `"1004"` (`api` errors only).
     pub code: Option<String>,
@@ -34,33 +35,30 @@ pub struct ErrorInfo {
     pub transient: bool,
     /// Whether the server refused the signature (code 1004).
     pub sign_error: bool,
-    /// Server clock minus local clock, ms, when measured on a sign error.
+    /// On a sign error: how far the server's clock is from the time the
+    /// request was signed with (after the core's correction), ms.
     pub clock_skew_ms: Option<i64>,
 }
 
 impl ErrorInfo {
     /// The plain form of a core error.
     pub fn from_error(e: &Error) -> Self {
-        let (kind, code, code_name, server_message, clock_skew_ms) = match e {
-            Error::Http { .. } => ("http", None, None, None, None),
+        let (code, code_name, server_message, clock_skew_ms) = match e {
             Error::Api {
                 code,
                 message,
                 clock_skew_ms,
                 ..
             } => (
-                "api",
                 Some(code.code().to_owned()),
                 Some(code.name().to_owned()),
                 Some(message.clone()),
                 *clock_skew_ms,
             ),
-            Error::InvalidId(_) => ("invalid_id", None, None, None, None),
-            // `Malformed` and any kind a later core adds.
-            _ => ("malformed", None, None, None, None),
+            _ => (None, None, None, None),
         };
         ErrorInfo {
-            kind,
+            kind: e.kind(),
             code,
             code_name,
             status: e.http_status(),
@@ -69,31 +67,6 @@ impl ErrorInfo {
             transient: e.is_transient(),
             sign_error: e.is_sign_error(),
             clock_skew_ms,
-        }
-    }
-
-    /// A request that got no answer at all (`fetch` rejected or timed out).
-    /// `endpoint` is the base URL (no secret in it); `cause` is the
-    /// runtime's own text. Transient: the network may come back.
-    pub fn network(endpoint: &str, cause: &str) -> Self {
-        let cause = cause.trim();
-        let mut message = format!("no answer from the EWS API at {endpoint}");
-        if !cause.is_empty() {
-            message.push_str(&format!(" ({cause})"));
-        }
-        message.push_str(
-            ": check the endpoint URL and the network, and retry; in a browser, also check that the API allows this page's origin (CORS)",
-        );
-        ErrorInfo {
-            kind: "network",
-            code: None,
-            code_name: None,
-            status: None,
-            message,
-            server_message: None,
-            transient: true,
-            sign_error: false,
-            clock_skew_ms: None,
         }
     }
 }
@@ -223,25 +196,22 @@ pub struct Headers {
 }
 
 impl RequestInfo {
-    /// The plain form of a core request signed at `timestamp`.
-    pub fn new(
-        req: &SignedRequest,
-        endpoint: Option<&str>,
-        timestamp: u64,
-        correction_ms: i64,
-    ) -> Self {
+    /// The plain form of a request the core made (a signed one: the SDK
+    /// always signs).
+    pub fn new(req: &Request, endpoint: Option<&str>) -> Self {
+        let authorization = req.authorization.clone().unwrap_or_default();
         RequestInfo {
             method: req.method.as_str(),
             path: req.path.clone(),
             query: req.query.clone(),
             path_and_query: req.path_and_query(),
-            authorization: req.authorization.clone(),
             headers: Headers {
-                authorization: req.authorization.clone(),
+                authorization: authorization.clone(),
             },
+            authorization,
             url: endpoint.map(|e| req.url(e)),
-            timestamp,
-            correction_ms,
+            timestamp: req.timestamp.unwrap_or_default(),
+            correction_ms: req.correction_ms,
         }
     }
 }
@@ -312,7 +282,14 @@ mod tests {
 
     #[test]
     fn network_error_names_endpoint_and_cause() {
-        let n = ErrorInfo::network("http://127.0.0.1:9", "fetch failed");
+        let network = |endpoint: &str, cause: &str| {
+            ErrorInfo::from_error(&Error::NoAnswer {
+                endpoint: endpoint.into(),
+                timed_out: false,
+                cause: cause.trim().into(),
+            })
+        };
+        let n = network("http://127.0.0.1:9", "fetch failed");
         assert_eq!(n.kind, "network");
         assert!(n.transient);
         assert!(
@@ -320,7 +297,7 @@ mod tests {
                 "no answer from the EWS API at http://127.0.0.1:9 (fetch failed): check"
             )
         );
-        let blank = ErrorInfo::network("http://x", "  ");
+        let blank = network("http://x", "  ");
         assert!(
             blank
                 .message

@@ -12,36 +12,36 @@
 //! - pure glue, unit-tested natively: [`info`] (the plain objects handed to
 //!   JavaScript: errors, outcomes, polling decisions, signed requests),
 //!   [`operation`] (operation names and ids as JavaScript passes them),
-//!   [`session`] (one client's credentials and clock correction) and
-//!   [`follow`] (the core's follow policy over JSON commands);
+//!   [`call`] (one client's calls on the core's client brain) and
+//!   [`follow`] (the follow policy's knobs as JavaScript passes them);
 //! - [`bindings`]: the `#[wasm_bindgen]` exports and their TypeScript types,
 //!   which only convert between `JsValue` and the glue.
 //!
 //! ```
-//! use ews_js::session::{Received, Session};
-//! use ews_js::operation::{Id, parse, shape};
+//! use ews_js::call::{Account, Answered};
+//! use ews_js::operation::{Id, parse};
 //! use ews_core::SignMethod;
 //!
-//! let mut session = Session::new("ews-demo", "ews-demo-secret", SignMethod::HmacMd5);
+//! let mut account = Account::new("ews-demo", "ews-demo-secret", SignMethod::HmacMd5);
 //! let op = parse("list", Id::None).unwrap();
-//! let req = session.prepare(&op, 1_453_960_955_000);
+//! let (mut exchange, req) = account.begin(op, 1_453_960_955_000);
 //! assert_eq!(req.method, "GET");
 //! assert_eq!(req.authorization.len(), 32);
 //!
 //! let body = br#"{"code":"0","message":"success","data":[{"id":7,"status":"RUNNING"}]}"#;
-//! let got = session.receive(shape(&op), 200, body, None, 1_453_960_955_100, req.correction_ms);
-//! let Received::Value(json) = got else { panic!() };
+//! let got = account.answer(&mut exchange, 200, body, None, 1_453_960_955_100);
+//! let Answered::Value(json) = got else { panic!() };
 //! assert!(json.starts_with(r#"[{"id":7,"#));
 //! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs, unreachable_pub)]
 
 pub mod bindings;
+pub mod call;
 pub mod follow;
 pub mod info;
 pub mod operation;
-pub mod session;
 
+pub use call::{Account, Answered};
 pub use info::{ErrorInfo, NextInfo, OutcomeInfo, RequestInfo};
 pub use operation::Id;
-pub use session::{Received, Session};

@@ -42,16 +42,30 @@ impl core::fmt::Display for OperationError {
     }
 }
 
+/// The largest integer a JavaScript number holds exactly (2^53 − 1).
+const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
+
+/// A number as text, without the float printer (~20 KB of wasm): ids
+/// exactly, anything else as what it is not. (JavaScript passes other
+/// numbers as their own text: see `bindings::id_arg`.)
+pub fn number_text(n: f64) -> String {
+    if n.is_finite() && n.fract() == 0.0 && (0.0..=MAX_SAFE).contains(&n) {
+        (n as u64).to_string()
+    } else {
+        String::from("a number that is not a whole id")
+    }
+}
+
 /// A container id from a JavaScript number or string.
 pub fn container_id(id: &Id) -> Result<ContainerId, Error> {
     match id {
         Id::Number(n) => {
             // Integral, non-negative and exactly representable.
-            if n.is_finite() && *n >= 0.0 && n.fract() == 0.0 && *n <= 9_007_199_254_740_991.0 {
+            if n.is_finite() && *n >= 0.0 && n.fract() == 0.0 && *n <= MAX_SAFE {
                 Ok(ContainerId(*n as u64))
             } else {
                 Err(InvalidId::Container {
-                    given: format!("{n}").chars().take(40).collect(),
+                    given: number_text(*n),
                 }
                 .into())
             }
@@ -68,7 +82,7 @@ pub fn container_id(id: &Id) -> Result<ContainerId, Error> {
 pub fn command_id(id: &Id) -> Result<CommandId, Error> {
     let text = match id {
         Id::Text(t) => t.clone(),
-        Id::Number(n) => format!("{n}"),
+        Id::Number(n) => number_text(*n),
         Id::None => String::new(),
     };
     Ok(CommandId::new(text)?)

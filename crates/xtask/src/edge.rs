@@ -241,6 +241,9 @@ fn build_sim() -> Result {
 
 /// `cargo xtask edge`: the worker in workerd in front of ews-sim.
 pub(crate) fn run(args: &[String]) -> Result {
+    if args.first().map(String::as_str) == Some("test") {
+        return test();
+    }
     crate::tools::npm_packages()?;
     build_cmd(&[])?;
     build_sim()?;

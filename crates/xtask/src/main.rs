@@ -69,6 +69,7 @@ tasks:
   bench sim           load benchmark of the simulator on loopback
   bench edge          the edge worker: wasm size, added latency, throughput
   edge                the edge worker in workerd in front of ews-sim (local demo)
+  edge test           the edge worker's suites in real workerd (tests/edge)
   edge-build          build the edge worker and its site (wrangler's build command)
   js [build|test]     the JavaScript SDK: build dist/ews-js (prints its size),
                       or build it and run node --test tests/js/ against ews-sim

@@ -5,7 +5,7 @@ use ews_core::{Command, CommandId};
 use leptos::prelude::*;
 
 use crate::actions::load_command;
-use crate::api::ApiError;
+use crate::api::describe;
 use crate::app::Ctx;
 use crate::components::notice::error_box;
 use crate::format;
@@ -54,7 +54,7 @@ pub fn CommandPage(
     let ctx = Ctx::get();
     let lang = ctx.lang.get_untracked();
     let fetched = RwSignal::new(None::<Command>);
-    let error = RwSignal::new(None::<ApiError>);
+    let error = RwSignal::new(None::<ews_core::Error>);
     let load = {
         let id = id.clone();
         move || {
@@ -96,7 +96,7 @@ pub fn CommandPage(
             })}
             <button type="button" class="small" data-testid="command-refresh" on:click=move |_| load()>{ctx.t(M::Refresh)}</button>
             {move || error.get().map(|e| {
-                let (msg, detail) = e.message(lang);
+                let (msg, detail) = describe(&e, lang);
                 error_box("command-error", None, msg, detail)
             })}
             {move || latest().map(|c| timeline(ctx, c))}

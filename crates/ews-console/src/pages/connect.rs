@@ -11,7 +11,7 @@ use leptos::html;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::api::{Api, ApiError, Transport, normalize_endpoint};
+use crate::api::{Api, describe, normalize_endpoint};
 use crate::app::{Ctx, Session};
 use crate::components::header::forget;
 use crate::components::notice::error_box;
@@ -56,7 +56,7 @@ fn origin(ctx: Ctx) -> String {
 #[derive(Clone, Debug)]
 enum FormError {
     Invalid(M),
-    Api(ApiError),
+    Api(ews_core::Error),
 }
 
 /// Connects with `creds` (proving them with a first listing), and on the
@@ -67,7 +67,7 @@ pub(crate) async fn connect(
     base: String,
     creds: Credentials,
     remember: bool,
-) -> Result<(), ApiError> {
+) -> Result<(), ews_core::Error> {
     let skew = ctx.skew;
     let label = creds.access_key().to_string();
     let remembered = remember.then(|| StoredSecret {
@@ -79,9 +79,7 @@ pub(crate) async fn connect(
         access_key: label.clone(),
         method: creds.method().as_str().into(),
     };
-    let api = Api::new(Transport::Direct { base, creds }, ctx.life(), move |c| {
-        skew.set(c)
-    });
+    let api = Api::direct(base, creds, ctx.life(), move |c| skew.set(c));
     let list = api.list().await?;
     if remember || !ctx.shell().is_embedded() {
         if let Ok(text) = serde_json::to_string(&stored) {
@@ -195,7 +193,7 @@ pub fn ConnectPage() -> impl IntoView {
         error.get().map(|e| {
             let (msg, detail) = match e {
                 FormError::Invalid(m) => (ctx.t(m).to_string(), None),
-                FormError::Api(e) => e.message(lang),
+                FormError::Api(e) => describe(&e, lang),
             };
             error_box("connect-error", None, msg, detail)
         })

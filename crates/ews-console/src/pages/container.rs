@@ -6,7 +6,7 @@ use ews_core::{ApiErrorCode, ContainerId};
 use leptos::prelude::*;
 
 use crate::actions::refresh_container;
-use crate::api::ApiError;
+use crate::api::describe;
 use crate::app::Ctx;
 use crate::components::activity_panel::tracked_item;
 use crate::components::badge::badge;
@@ -24,7 +24,7 @@ pub fn ContainerPage(
 ) -> impl IntoView {
     let ctx = Ctx::get();
     let lang = ctx.lang.get_untracked();
-    let error = RwSignal::new(None::<ApiError>);
+    let error = RwSignal::new(None::<ews_core::Error>);
     // Fresh data for this container, whatever the list had.
     ctx.spawn(async move {
         let Some(api) = ctx.api() else { return };
@@ -34,7 +34,7 @@ pub fn ContainerPage(
                     ctx.data.set(next);
                 }
             }
-            Err(ApiError::Api(e)) if e.api_code() == Some(&ApiErrorCode::ResourceNotExist) => {
+            Err(e) if e.api_code() == Some(&ApiErrorCode::ResourceNotExist) => {
                 refresh_container(ctx, &api, id).await;
             }
             Err(e) => error.set(Some(e)),
@@ -101,7 +101,7 @@ pub fn ContainerPage(
             <a href=ctx.url_of(&Route::List) data-nav data-testid="back">{ctx.t(M::Back)}</a>
             <h1 id="detail-title">{ctx.t(M::ContainerTitle)} " " {id.0}</h1>
             {move || error.get().map(|e| {
-                let (msg, detail) = e.message(lang);
+                let (msg, detail) = describe(&e, lang);
                 error_box("detail-error", None, msg, detail)
             })}
             {details}

@@ -169,7 +169,7 @@ fn error_banner(ctx: Ctx) -> impl IntoView {
     let lang = ctx.lang.get_untracked();
     move || {
         ctx.list_error.get().map(|e| {
-            let (msg, detail) = e.message(lang);
+            let (msg, detail) = crate::api::describe(&e, lang);
             let lead = ctx.loaded.get().then(|| ctx.t(M::RefreshFailed));
             error_box("list-error", lead, msg, detail)
         })

@@ -431,7 +431,7 @@ fn clock_skew_is_corrected_and_a_sign_error_retried_once() {
         "{}",
         ts(&sent[1])
     );
-    assert!((s.correction_ms.get() - ahead).abs() <= 1000);
+    assert!((s.clock.get().correction_ms() - ahead).abs() <= 1000);
     drop(sent);
     // A sign error without skew is not retried.
     p.answers.borrow_mut().push_back(Ok(UpstreamReply {
@@ -447,11 +447,35 @@ fn clock_skew_is_corrected_and_a_sign_error_retried_once() {
 
 #[test]
 fn retry_rule() {
-    assert!(retry_for_skew(Some("1004"), 0, Some(60_000)));
-    assert!(!retry_for_skew(Some("1004"), 0, Some(1_000)));
-    assert!(!retry_for_skew(Some("1004"), 0, None));
-    assert!(!retry_for_skew(Some("0"), 0, Some(60_000)));
-    assert!(!retry_for_skew(None, 0, Some(60_000)));
+    // (body, upstream clock ahead by, retried): the core's rule, as the
+    // worker drives it — only a sign error with a skew beyond the noise.
+    let sign_error = &br#"{"code":"1004","message":"SignError"}"#[..];
+    let cases: [(&[u8], Option<i64>, bool); 5] = [
+        (sign_error, Some(60_000), true),
+        (sign_error, Some(1_000), false),
+        (sign_error, None, false),
+        (
+            br#"{"code":"0","message":"success","data":[]}"#,
+            Some(60_000),
+            false,
+        ),
+        (b"<html>not json</html>", Some(60_000), false),
+    ];
+    for (body, ahead, retried) in cases {
+        let p = fake();
+        let s = State::default();
+        let answer = || UpstreamReply {
+            status: 401,
+            content_type: None,
+            date: ahead.map(|a| clock::format_http_date(NOW as i64 + a)),
+            body: body.to_vec(),
+        };
+        p.answers.borrow_mut().push_back(Ok(answer()));
+        p.answers.borrow_mut().push_back(Ok(answer()));
+        run(&p, &s, &bearer(req("GET", "/api/v1/container"), VIEWER));
+        let sends = p.sent.borrow().len();
+        assert_eq!(sends, if retried { 2 } else { 1 }, "{ahead:?} {body:?}");
+    }
 }
 
 fn login_form(p: &Fake, token: &str) -> Incoming {

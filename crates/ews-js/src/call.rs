@@ -1,59 +1,51 @@
-//! One client's state: its credentials and its clock correction.
+//! One `EwsClient` call on the core's client brain ([`ews_core::client`]).
 //!
-//! `EwsClient` (JavaScript) keeps a [`Session`] inside wasm memory, so the
+//! `EwsClient` (JavaScript) keeps an [`Account`] inside wasm memory, so the
 //! secret key never sits in a JavaScript object that a debugger, a log or
-//! `JSON.stringify` could show. For each call the client asks the session to
-//! [`prepare`](Session::prepare) a signed request, sends it with `fetch`, and
-//! hands the answer back to [`receive`](Session::receive), which learns the
-//! clock correction from the `Date` header, decodes the body with the core
-//! and says whether a refused signature is worth one retry (when the
-//! correction it was signed with turned out wrong).
+//! `JSON.stringify` could show. For each call it [`Account::begin`]s an
+//! exchange, sends the request the core made with `fetch`, and hands the
+//! answer to [`Account::answer`]: the core learns the clock from `Date`,
+//! decodes, and says whether to send once more (the one retry after a
+//! sign error the corrected clock may fix). Nothing here decides anything
+//! about the protocol; it only turns the core's values into JSON.
 
 use core::fmt;
 
-use ews_core::clock;
-use ews_core::{Credentials, Error, Operation, SignMethod, decode, request};
+use ews_core::client::{Answer, Client, Exchange, NoAnswer, Request, Verdict};
+use ews_core::{Credentials, Error, Operation, SignMethod, decode};
 
 use crate::info::RequestInfo;
-use crate::operation::Shape;
+use crate::operation::{Shape, shape};
 
-/// Credentials, an optional endpoint and the clock correction.
+/// One client's client brain and its endpoint.
 #[derive(Clone)]
-pub struct Session {
-    creds: Credentials,
+pub struct Account {
+    client: Client,
     endpoint: Option<String>,
-    correction_ms: i64,
 }
 
-/// What a response turned into.
+/// What an answer turned into.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Received {
+pub enum Answered {
     /// The decoded data, as JSON with the API's field names.
     Value(String),
-    /// A typed error.
-    Error {
-        /// The error.
-        error: Error,
-        /// The signature was refused and the clock correction has changed
-        /// since the request was signed: sending it again, newly signed, may
-        /// succeed. A refused request changed nothing, so this is safe for
-        /// start, stop and delete too.
-        retry: bool,
-    },
+    /// A typed error: the call is over.
+    Error(Error),
+    /// Send this newly signed request (the core's one retry).
+    Resend(RequestInfo),
 }
 
-impl Session {
-    /// A session signing with these credentials and no clock correction yet.
+impl Account {
+    /// An account signing with these credentials, no clock correction yet.
     pub fn new(access_key: &str, secret_key: &str, method: SignMethod) -> Self {
-        Session {
-            creds: Credentials::new(access_key, secret_key, method),
+        Account {
+            client: Client::direct(Credentials::new(access_key, secret_key, method)),
             endpoint: None,
-            correction_ms: 0,
         }
     }
 
-    /// Adds the API's base URL (requests then carry a full `url`); a
-    /// trailing slash is dropped. See [`check_endpoint`].
+    /// Adds the API's base URL (requests then carry a full `url`). See
+    /// [`check_endpoint`].
     pub fn with_endpoint(mut self, endpoint: &str) -> Result<Self, &'static str> {
         self.endpoint = Some(check_endpoint(endpoint)?);
         Ok(self)
@@ -66,70 +58,82 @@ impl Session {
 
     /// The access key.
     pub fn access_key(&self) -> &str {
-        self.creds.access_key()
+        match self.client.signing() {
+            ews_core::client::Signing::Direct(c) => c.access_key(),
+            ews_core::client::Signing::Edge => "",
+        }
     }
 
     /// The sign method.
     pub fn sign_method(&self) -> SignMethod {
-        self.creds.method()
-    }
-
-    /// Server clock minus local clock, ms, as last measured (0 until a
-    /// response's `Date` header showed a skew beyond the noise).
-    pub fn correction_ms(&self) -> i64 {
-        self.correction_ms
-    }
-
-    /// Signs `op` at the local time `now_ms`, corrected for the server's clock.
-    pub fn prepare(&self, op: &Operation, now_ms: u64) -> RequestInfo {
-        let timestamp = clock::corrected(now_ms, self.correction_ms);
-        let req = request::build(op, &self.creds, timestamp);
-        RequestInfo::new(&req, self.endpoint(), timestamp, self.correction_ms)
-    }
-
-    /// Learns the correction from a response's `Date` header, received at
-    /// local time `now_ms`. Returns whether it changed.
-    pub fn observe_date(&mut self, date: Option<&str>, now_ms: u64) -> bool {
-        match date.and_then(|d| clock::correction_ms(d, now_ms)) {
-            Some(c) if c != self.correction_ms => {
-                self.correction_ms = c;
-                true
-            }
-            _ => false,
+        match self.client.signing() {
+            ews_core::client::Signing::Direct(c) => c.method(),
+            ews_core::client::Signing::Edge => SignMethod::default(),
         }
     }
 
-    /// Handles the answer to a request whose data has `shape` (see
-    /// [`shape`](crate::operation::shape)) and which was signed with
-    /// `signed_with_ms` of correction: learns the clock, decodes, and
-    /// decides about a retry.
-    pub fn receive(
+    /// Server clock minus local clock, ms, as the core has learned it.
+    pub fn correction_ms(&self) -> i64 {
+        self.client.correction_ms()
+    }
+
+    /// The plain form of a request the core made.
+    pub fn request_info(&self, req: &Request) -> RequestInfo {
+        RequestInfo::new(req, self.endpoint())
+    }
+
+    /// Begins `op` at local time `now_ms`.
+    pub fn begin(&self, op: Operation, now_ms: u64) -> (Exchange, RequestInfo) {
+        let (ex, req) = self.client.begin(op, now_ms);
+        let info = self.request_info(&req);
+        (ex, info)
+    }
+
+    /// Hands the answer to `ex`'s last request to the core.
+    pub fn answer(
         &mut self,
-        shape: Shape,
+        ex: &mut Exchange,
         status: u16,
         body: &[u8],
         date: Option<&str>,
         now_ms: u64,
-        signed_with_ms: i64,
-    ) -> Received {
-        self.observe_date(date, now_ms);
-        match decode::with_date(decode_json(shape, status, body), date, now_ms) {
-            Ok(json) => Received::Value(json),
-            Err(error) => {
-                let retry =
-                    error.is_sign_error() && clock::worth_retry(signed_with_ms, self.correction_ms);
-                Received::Error { error, retry }
-            }
+    ) -> Answered {
+        let shape = shape(ex.operation());
+        let answer = Answer {
+            status,
+            date,
+            body,
+            now_ms,
+        };
+        match self
+            .client
+            .answer(ex, &answer, |s, b| decode_json(shape, s, b))
+        {
+            Verdict::Done(Ok(json)) => Answered::Value(json),
+            Verdict::Done(Err(e)) => Answered::Error(e),
+            Verdict::Resend(req) => Answered::Resend(self.request_info(&req)),
         }
+    }
+
+    /// The error for a request of `ex` that got no answer; `cause` is the
+    /// runtime's own words.
+    pub fn no_answer(&self, ex: &Exchange, timed_out: bool, cause: &str) -> Error {
+        let why = if timed_out {
+            NoAnswer::TimedOut
+        } else {
+            NoAnswer::Unreachable
+        };
+        self.client
+            .no_answer(ex, why, self.endpoint().unwrap_or_default(), cause)
     }
 }
 
-impl fmt::Debug for Session {
+impl fmt::Debug for Account {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Session")
-            .field("creds", &self.creds)
+        // The core's Debug hides the secret.
+        f.debug_struct("Account")
+            .field("client", &self.client)
             .field("endpoint", &self.endpoint)
-            .field("correction_ms", &self.correction_ms)
             .finish()
     }
 }
@@ -173,12 +177,13 @@ mod tests {
     use super::*;
     use ews_core::ContainerId;
     use ews_core::clock::format_http_date;
+    use ews_core::request;
 
     const NOW: u64 = 1_700_000_000_000;
     const SIGN_ERROR: &[u8] = br#"{"code":"1004","message":"SignError"}"#;
 
-    fn session() -> Session {
-        Session::new("ews-demo", "ews-demo-secret", SignMethod::HmacMd5)
+    fn account() -> Account {
+        Account::new("ews-demo", "ews-demo-secret", SignMethod::HmacMd5)
             .with_endpoint("http://127.0.0.1:8080/")
             .unwrap()
     }
@@ -215,10 +220,10 @@ mod tests {
     }
 
     #[test]
-    fn prepare_signs_with_the_core() {
-        let s = session();
+    fn begin_signs_with_the_core() {
+        let a = account();
         let op = Operation::StartContainer(ContainerId(7));
-        let req = s.prepare(&op, NOW);
+        let (_, req) = a.begin(op.clone(), NOW);
         let core = request::build(
             &op,
             &Credentials::new("ews-demo", "ews-demo-secret", SignMethod::HmacMd5),
@@ -237,83 +242,82 @@ mod tests {
         );
         assert_eq!((req.timestamp, req.correction_ms), (NOW, 0));
         assert!(!format!("{req:?}").contains(&req.authorization));
-        assert!(!format!("{s:?}").contains("ews-demo-secret"));
+        assert!(!format!("{a:?}").contains("ews-demo-secret"));
     }
 
     #[test]
     fn the_date_header_corrects_later_timestamps() {
-        let mut s = session();
+        let mut a = account();
         // The server is 10 minutes ahead.
         let date = format_http_date(NOW as i64 + 600_000);
-        assert!(s.observe_date(Some(&date), NOW));
-        let c = s.correction_ms();
+        let (mut ex, _) = a.begin(Operation::ListContainers, NOW);
+        let list = br#"{"code":"0","data":[]}"#;
+        a.answer(&mut ex, 200, list, Some(&date), NOW);
+        let c = a.correction_ms();
         assert!((600_000..=601_000).contains(&c), "{c}");
-        let req = s.prepare(&Operation::ListContainers, NOW);
+        let (_, req) = a.begin(Operation::ListContainers, NOW);
         assert_eq!(req.timestamp, NOW + c as u64);
         assert_eq!(req.correction_ms, c);
-        // Within the noise it goes back to zero; nonsense is ignored.
-        assert!(s.observe_date(Some(&format_http_date(NOW as i64)), NOW));
-        assert_eq!(s.correction_ms(), 0);
-        assert!(!s.observe_date(Some("yesterday"), NOW));
-        assert!(!s.observe_date(None, NOW));
+        // Back within the noise it goes back to zero; nonsense is ignored.
+        let (mut ex, _) = a.begin(Operation::ListContainers, NOW);
+        a.answer(&mut ex, 200, list, Some(&format_http_date(NOW as i64)), NOW);
+        assert_eq!(a.correction_ms(), 0);
+        a.answer(&mut ex, 200, list, Some("yesterday"), NOW);
+        a.answer(&mut ex, 200, list, None, NOW);
+        assert_eq!(a.correction_ms(), 0);
     }
 
     #[test]
-    fn a_sign_error_with_a_new_correction_is_worth_a_retry() {
-        let mut s = session();
+    fn a_sign_error_with_a_new_correction_is_sent_once_more() {
+        let mut a = account();
         let date = format_http_date(NOW as i64 - 3_600_000);
-        let got = s.receive(Shape::ContainerList, 401, SIGN_ERROR, Some(&date), NOW, 0);
-        let Received::Error { error, retry } = got else {
+        let (mut ex, _) = a.begin(Operation::ListContainers, NOW);
+        let got = a.answer(&mut ex, 401, SIGN_ERROR, Some(&date), NOW);
+        let Answered::Resend(again) = got else {
             panic!("{got:?}")
         };
-        assert!(retry && error.is_sign_error());
-        // The message says how far off the clock is.
-        assert!(error.to_string().contains("3599 s ahead of"), "{error}");
-        // Signed with that correction and refused again: no second retry.
-        let used = s.correction_ms();
-        let again = s.receive(
-            Shape::ContainerList,
-            401,
-            SIGN_ERROR,
-            Some(&date),
-            NOW,
-            used,
-        );
-        assert!(
-            matches!(again, Received::Error { retry: false, .. }),
-            "{again:?}"
-        );
-        // Without a Date header there is nothing to learn.
-        let mut fresh = session();
-        let got = fresh.receive(Shape::ContainerList, 401, SIGN_ERROR, None, NOW, 0);
-        assert!(matches!(got, Received::Error { retry: false, .. }));
+        assert_eq!(again.correction_ms, a.correction_ms());
+        // Refused again: no second retry, and the message does not blame
+        // the (now corrected) clock.
+        let got = a.answer(&mut ex, 401, SIGN_ERROR, Some(&date), NOW);
+        let Answered::Error(error) = got else {
+            panic!("{got:?}")
+        };
+        assert!(error.is_sign_error());
+        assert!(!error.to_string().contains(" s ahead of"), "{error}");
+        // Without a Date header there is nothing to learn: no retry.
+        let mut fresh = account();
+        let (mut ex, _) = fresh.begin(Operation::ListContainers, NOW);
+        let got = fresh.answer(&mut ex, 401, SIGN_ERROR, None, NOW);
+        assert!(matches!(got, Answered::Error(_)));
     }
 
     #[test]
     fn other_errors_are_never_retried() {
-        let mut s = session();
+        let mut a = account();
         let date = format_http_date(NOW as i64 - 3_600_000);
-        let got = s.receive(
-            Shape::Command,
+        let op = Operation::StartContainer(ContainerId(1));
+        let (mut ex, _) = a.begin(op, NOW);
+        let got = a.answer(
+            &mut ex,
             409,
             br#"{"code":"1007","message":"StatusError"}"#,
             Some(&date),
             NOW,
-            0,
         );
-        let Received::Error { error, retry } = got else {
+        let Answered::Error(error) = got else {
             panic!("{got:?}")
         };
-        assert!(!retry);
         assert_eq!(error.api_code().map(|c| c.code()), Some("1007"));
     }
 
     #[test]
     fn values_come_back_as_json_with_api_field_names() {
-        let mut s = session();
+        let mut a = account();
         let body = br#"{"code":"0","message":"success","data":{"id":"12","nodeId":3,"status":"STOPPED","createTime":"2016-01-28 14:22:35","cpu":-1}}"#;
-        let got = s.receive(Shape::Container, 200, body, None, NOW, 0);
-        let Received::Value(json) = got else {
+        let (mut ex, _) = a.begin(Operation::GetContainer(ContainerId(12)), NOW);
+        let got = a.answer(&mut ex, 200, body, None, NOW);
+        let Answered::Value(json) = got else {
             panic!("{got:?}")
         };
         let v: serde_json::Value = serde_json::from_str(&json).unwrap();
@@ -324,6 +328,19 @@ mod tests {
         assert_eq!(v["startTime"], "");
         assert_eq!(v["hostId"], serde_json::Value::Null);
         assert_eq!(v["cpu"], -1);
+    }
+
+    #[test]
+    fn no_answer_names_the_endpoint() {
+        let a = account();
+        let (ex, _) = a.begin(Operation::ListContainers, NOW);
+        let e = a.no_answer(&ex, false, "fetch failed");
+        assert!(e.is_transient() && e.kind() == "network");
+        assert!(
+            e.to_string()
+                .starts_with("no answer from the EWS API at http://127.0.0.1:8080 (fetch failed)"),
+            "{e}"
+        );
     }
 
     #[test]
