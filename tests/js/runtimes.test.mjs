@@ -57,7 +57,8 @@ describe("package.json", () => {
       assert.match(dts, new RegExp(`export (interface|type) ${name}\\b`), name);
     }
     assert.match(dts, /export function signature\(method: SignMethodName \| null \| undefined, secret: string, params: SignParams\): string;/);
-    assert.match(dts, /export function decodeContainerList\(.*\): Container\[\];/);
+    assert.match(dts, /export function decodeContainerList\(.*\): ContainerList;/);
+    assert.match(dts, /export type ContainerList = Container\[\] & \{ skipped: SkippedItem\[\] \};/);
     assert.match(dts, /export function buildRequest\(.*\): SignedRequest;/);
     // JavaScript names: camelCase parameters in every exported signature.
     const api = dts.slice(0, dts.indexOf("export type InitInput"));

@@ -69,7 +69,11 @@ export interface CommandFinishedDetail {
   commandId: string;
   /** Whether the command succeeded. */
   ok: boolean;
-  result: 'succeeded' | 'failed' | 'publish-failed' | 'timed-out' | 'lost';
+  /**
+   * How it ended, as the core's outcome kind: the same spelling as the
+   * SDK's `Outcome.kind` and the activity export (snake_case).
+   */
+  result: 'succeeded' | 'failed' | 'publish_failed' | 'timed_out' | 'lost';
   /** The command's last status, e.g. `"DONE"`, when known. */
   status: string | null;
   /** The API's `resultMsg` (or why it could not be followed). */

@@ -2,8 +2,8 @@
 //! storage so that a reload resumes following the unfinished ones, and
 //! exportable as JSON.
 
+use ews_core::json::{self, Obj, ToJson, Value};
 use ews_core::{Action, Command, CommandId, ContainerId, Outcome};
-use serde::{Deserialize, Serialize};
 
 use crate::storage::{self, keys};
 
@@ -11,7 +11,7 @@ use crate::storage::{self, keys};
 pub const MAX_TRACKED: usize = 200;
 
 /// How a command ended.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Ended {
     /// Succeeded.
     pub ok: bool,
@@ -36,9 +36,8 @@ impl Ended {
 }
 
 /// One command of this session.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Tracked {
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogEntry {
     /// The command.
     pub command_id: CommandId,
     /// `start`, `stop` or `delete`.
@@ -48,25 +47,22 @@ pub struct Tracked {
     /// Local time the command was accepted, ms.
     pub started_ms: u64,
     /// Polls made to follow it.
-    #[serde(default)]
     pub polls: u32,
     /// The latest state the server reported.
-    #[serde(default)]
     pub command: Option<Command>,
     /// How it ended; `None` while it runs.
-    #[serde(default)]
     pub ended: Option<Ended>,
 }
 
-impl Tracked {
+impl LogEntry {
     /// A command just accepted.
     pub fn new(
         action: Action,
         container_id: ContainerId,
         command: Command,
         started_ms: u64,
-    ) -> Tracked {
-        Tracked {
+    ) -> LogEntry {
+        LogEntry {
             command_id: command.command_id.clone(),
             action: action.as_str().into(),
             container_id,
@@ -81,35 +77,105 @@ impl Tracked {
     pub fn action(&self) -> Option<Action> {
         Action::parse(&self.action)
     }
+
+    /// Reads an entry written by [`ToJson`]; `None` when it lacks what a
+    /// reload needs (a command id, an action, a container).
+    pub fn from_json(v: &Value<'_>) -> Option<LogEntry> {
+        let uint = |name: &str| match v.get(name) {
+            Some(Value::Num(n)) => n.parse::<u64>().ok(),
+            _ => None,
+        };
+        let ended = v.get("ended").filter(|e| !e.is_null()).map(|e| Ended {
+            ok: e.get("ok") == Some(&Value::Bool(true)),
+            kind: e
+                .get("kind")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .into(),
+            text: e
+                .get("text")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .into(),
+            at_ms: match e.get("atMs") {
+                Some(Value::Num(n)) => n.parse().unwrap_or_default(),
+                _ => 0,
+            },
+        });
+        Some(LogEntry {
+            command_id: CommandId::new(v.get("commandId")?.as_str()?).ok()?,
+            action: v.get("action")?.as_str()?.into(),
+            container_id: ContainerId(uint("containerId")?),
+            started_ms: uint("startedMs")?,
+            polls: uint("polls").unwrap_or_default() as u32,
+            command: v.get("command").and_then(|c| Command::from_json(c).ok()),
+            ended,
+        })
+    }
+}
+
+impl ToJson for LogEntry {
+    fn write_json(&self, out: &mut String) {
+        let mut o = Obj::new(out);
+        o.str("commandId", self.command_id.as_str())
+            .str("action", &self.action)
+            .uint("containerId", self.container_id.0)
+            .uint("startedMs", self.started_ms)
+            .uint("polls", u64::from(self.polls));
+        match &self.command {
+            Some(c) => c.write_json(o.key("command")),
+            None => {
+                o.raw("command", "null");
+            }
+        }
+        match &self.ended {
+            Some(e) => {
+                let mut end = Obj::new(o.key("ended"));
+                end.bool("ok", e.ok)
+                    .str("kind", &e.kind)
+                    .str("text", &e.text)
+                    .uint("atMs", e.at_ms);
+                end.end();
+            }
+            None => {
+                o.raw("ended", "null");
+            }
+        }
+        o.end();
+    }
 }
 
 /// Reads the log from session storage (anything unreadable is dropped).
-pub fn load() -> Vec<Tracked> {
+pub fn load() -> Vec<LogEntry> {
     parse(&storage::session_get(keys::ACTIVITY).unwrap_or_default())
 }
 
 /// Parses a stored log; never fails.
-pub fn parse(text: &str) -> Vec<Tracked> {
-    let mut log: Vec<Tracked> = serde_json::from_str(text).unwrap_or_default();
+pub fn parse(text: &str) -> Vec<LogEntry> {
+    let mut log: Vec<LogEntry> = match json::parse(text.as_bytes()) {
+        Ok(Value::Arr(items)) => items.iter().filter_map(LogEntry::from_json).collect(),
+        _ => Vec::new(),
+    };
     log.truncate(MAX_TRACKED);
     log
 }
 
 /// Writes the log to session storage.
-pub fn save(log: &[Tracked]) {
-    match serde_json::to_string(log) {
-        Ok(text) if !log.is_empty() => storage::session_set(keys::ACTIVITY, &text),
-        _ => storage::session_remove(keys::ACTIVITY),
+pub fn save(log: &[LogEntry]) {
+    if log.is_empty() {
+        storage::session_remove(keys::ACTIVITY);
+    } else {
+        storage::session_set(keys::ACTIVITY, &log.to_json());
     }
 }
 
 /// The log as JSON, for export.
-pub fn export(log: &[Tracked]) -> String {
-    serde_json::to_string(log).unwrap_or_else(|_| "[]".into())
+pub fn export(log: &[LogEntry]) -> String {
+    log.to_json()
 }
 
 /// Adds a command at the front, keeping at most [`MAX_TRACKED`].
-pub fn push(log: &mut Vec<Tracked>, t: Tracked) {
+pub fn push(log: &mut Vec<LogEntry>, t: LogEntry) {
     log.retain(|x| x.command_id != t.command_id);
     log.insert(0, t);
     log.truncate(MAX_TRACKED);
@@ -131,13 +197,13 @@ mod tests {
         let mut log = Vec::new();
         push(
             &mut log,
-            Tracked::new(Action::Start, ContainerId(1), cmd("a", "CREATED"), 5),
+            LogEntry::new(Action::Start, ContainerId(1), cmd("a", "CREATED"), 5),
         );
         push(
             &mut log,
-            Tracked::new(Action::Stop, ContainerId(2), cmd("b", "RUNNING"), 6),
+            LogEntry::new(Action::Stop, ContainerId(2), cmd("b", "RUNNING"), 6),
         );
-        let text = serde_json::to_string(&log).unwrap();
+        let text = log.to_json();
         let back = parse(&text);
         assert_eq!(back, log);
         assert_eq!(back[0].action(), Some(Action::Stop));
@@ -151,7 +217,7 @@ mod tests {
         for i in 0..(MAX_TRACKED + 10) {
             push(
                 &mut log,
-                Tracked::new(
+                LogEntry::new(
                     Action::Start,
                     ContainerId(1),
                     cmd(&format!("c{i}"), "CREATED"),
@@ -162,7 +228,7 @@ mod tests {
         assert_eq!(log.len(), MAX_TRACKED);
         push(
             &mut log,
-            Tracked::new(Action::Start, ContainerId(1), cmd("c205", "DONE"), 0),
+            LogEntry::new(Action::Start, ContainerId(1), cmd("c205", "DONE"), 0),
         );
         assert_eq!(log.len(), MAX_TRACKED);
         assert_eq!(

@@ -16,9 +16,11 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use ews_core::client::{Answer, Client, NoAnswer, Request, Verdict};
+use ews_core::json::{self, Value};
 use ews_core::request::{self, Operation};
-use ews_core::{Action, Command, CommandId, Container, ContainerId, Credentials, Error, decode};
-use serde::Deserialize;
+use ews_core::{
+    Action, Command, CommandId, Container, ContainerId, ContainerList, Credentials, Error, decode,
+};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
@@ -136,8 +138,9 @@ impl Api {
         self.client.borrow().server_now(clock::now_ms())
     }
 
-    /// `GET /api/v1/container`.
-    pub async fn list(&self) -> Result<Vec<Container>, Error> {
+    /// `GET /api/v1/container`: every container that could be read, and
+    /// an account of each item that could not.
+    pub async fn list(&self) -> Result<ContainerList, Error> {
         self.call(Operation::ListContainers, decode::container_list)
             .await
     }
@@ -224,18 +227,6 @@ pub enum Mode {
     },
 }
 
-#[derive(Deserialize)]
-struct EdgeSession {
-    #[serde(default)]
-    mode: String,
-    #[serde(default)]
-    user: Option<String>,
-    #[serde(default)]
-    role: Option<String>,
-    #[serde(default)]
-    login: Option<String>,
-}
-
 /// The default sign-in path of the edge worker.
 pub const EDGE_LOGIN: &str = "/edge/login";
 
@@ -244,21 +235,21 @@ impl Mode {
     /// is edge mode signed in, 401 `{"mode":"edge","login"}` is edge mode
     /// signed out, anything else (404, HTML, bad JSON) is direct mode.
     pub fn from_session(status: u16, body: &[u8]) -> Mode {
-        let Ok(s) = serde_json::from_slice::<EdgeSession>(body) else {
+        let Ok(s) = json::parse(body) else {
             return Mode::Direct;
         };
-        if s.mode != "edge" {
+        let text = |name: &str| s.get(name).and_then(Value::as_str).map(str::to_string);
+        if text("mode").as_deref() != Some("edge") {
             return Mode::Direct;
         }
         match status {
             200 => Mode::Edge {
-                user: s.user.unwrap_or_default().chars().take(80).collect(),
-                operator: s.role.as_deref() == Some("operator"),
+                user: text("user").unwrap_or_default().chars().take(80).collect(),
+                operator: text("role").as_deref() == Some("operator"),
             },
             401 => {
                 // Only a same-origin path: never `javascript:` or another site.
-                let login = s
-                    .login
+                let login = text("login")
                     .filter(|l| {
                         l.starts_with('/')
                             && !l.starts_with("//")

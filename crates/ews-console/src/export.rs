@@ -3,6 +3,7 @@
 //! browser as a file.
 
 use ews_core::Container;
+use ews_core::json::ToJson;
 use wasm_bindgen::JsValue;
 
 /// The CSV columns, in the API's field names.
@@ -69,7 +70,7 @@ pub fn csv<'a>(rows: impl IntoIterator<Item = &'a Container>) -> String {
 /// The containers as a JSON array, in the API's own shape.
 pub fn json<'a>(rows: impl IntoIterator<Item = &'a Container>) -> String {
     let list: Vec<&Container> = rows.into_iter().collect();
-    serde_json::to_string(&list).unwrap_or_else(|_| "[]".into())
+    list.to_json()
 }
 
 /// Offers `text` to the user as a file named `name`.
@@ -113,7 +114,11 @@ mod tests {
     fn json_is_the_api_shape() {
         let c = Container::new(ContainerId(7), ContainerStatus::Stopped);
         let text = json([&c]);
-        let back: Vec<Container> = serde_json::from_str(&text).unwrap();
-        assert_eq!(back, vec![c]);
+        let back = ews_core::decode::container_list(
+            200,
+            format!(r#"{{"code":"0","data":{text}}}"#).as_bytes(),
+        )
+        .unwrap();
+        assert_eq!(back.containers, vec![c]);
     }
 }

@@ -34,9 +34,13 @@ pub fn megabytes(mb: Option<i64>) -> String {
     }
 }
 
-/// An optional id.
-pub fn opt_id(id: Option<u64>) -> String {
-    id.map_or_else(|| NONE.into(), |n| n.to_string())
+/// An optional node or host id; a negative one (`-1`: not placed) shows
+/// as unset.
+pub fn opt_id(id: Option<i64>) -> String {
+    match id {
+        Some(n) if n >= 0 => n.to_string(),
+        _ => NONE.into(),
+    }
 }
 
 /// A server time relative to `now_ms` (already corrected for skew): "5 min

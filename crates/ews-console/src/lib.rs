@@ -5,11 +5,13 @@
 //! decoding, which action fits which state, how to follow a command) lives in
 //! [`ews_core`]; this crate is the browser side of it.
 //!
-//! - [`app`]: routing over the History API and app-wide context.
+//! - [`app`]: the frame: stores, routing over the History API, the layout.
+//! - [`stores`]: the state, in four narrow stores (interface, connection,
+//!   list, commands).
 //! - [`api`]: the transport, the only place that fetches (direct: the browser
 //!   signs; edge: same-origin, the edge worker signs).
-//! - [`list`], [`route`], [`format`](mod@format), [`export`], [`i18n`]: plain data and
-//!   pure functions, unit-tested natively.
+//! - [`list`], [`columns`], [`route`], [`format`](mod@format), [`export`],
+//!   [`i18n`]: plain data and pure functions, unit-tested natively.
 //! - [`pages`], [`components`]: the views.
 //! - [`shell`], [`life`], [`embed`]: where the console lives (the page, or an
 //!   element of a host page) and everything it has running, so that an
@@ -28,6 +30,7 @@ pub mod activity;
 pub mod api;
 pub mod app;
 pub mod clock;
+pub mod columns;
 pub mod components;
 pub mod embed;
 pub mod export;
@@ -40,6 +43,7 @@ pub mod panic;
 pub mod route;
 pub mod shell;
 pub mod storage;
+pub mod stores;
 
 pub use app::App;
 

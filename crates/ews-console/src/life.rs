@@ -147,7 +147,7 @@ impl Life {
 
     /// Registers a request's controller until the returned guard drops;
     /// [`Life::end`] aborts it.
-    pub fn track(self: &Rc<Self>, controller: web_sys::AbortController) -> Tracked {
+    pub fn track(self: &Rc<Self>, controller: web_sys::AbortController) -> InFlight {
         let n = self.next.get().wrapping_add(1);
         self.next.set(n);
         if self.ended.get() {
@@ -155,7 +155,7 @@ impl Life {
         } else {
             self.requests.borrow_mut().push((n, controller));
         }
-        Tracked {
+        InFlight {
             life: Rc::downgrade(self),
             n,
         }
@@ -164,12 +164,12 @@ impl Life {
 
 /// A request registered with [`Life::track`]; dropping it unregisters it.
 #[derive(Debug)]
-pub struct Tracked {
+pub struct InFlight {
     life: std::rc::Weak<Life>,
     n: u32,
 }
 
-impl Drop for Tracked {
+impl Drop for InFlight {
     fn drop(&mut self) {
         if let Some(life) = self.life.upgrade() {
             life.requests.borrow_mut().retain(|(n, _)| *n != self.n);

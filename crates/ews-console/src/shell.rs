@@ -2,19 +2,24 @@
 //! element of someone else's page ([`crate::embed`]).
 //!
 //! The page's console owns the document: it writes the address bar, sets
-//! `<html lang data-theme>`, remembers preferences in local storage and
-//! listens on `window`. An embedded console owns only its element: its state
-//! lives in memory, its attributes go on the element, its events are
-//! dispatched on the element, and nothing of it is left once unmounted.
-//! Everything that differs between the two goes through [`Shell`]; without
-//! the `embed` feature every method is the page's, with no branch left.
+//! `<html lang data-theme>`, remembers preferences and the activity log in
+//! Web Storage and listens on `window`. An embedded console owns only its
+//! element: its state lives in memory, its attributes go on the element,
+//! its keys are heard on the element, its events are dispatched on it, and
+//! nothing of it is left once unmounted. Everything that differs between
+//! the two is decided here, and only here; without the `embed` feature
+//! every method is the page's, with no branch left.
 
 use std::rc::Rc;
 
 use ews_core::command::Outcome;
 use leptos::prelude::*;
 
+use crate::activity::{self, LogEntry};
+use crate::i18n::Lang;
 use crate::life::Life;
+use crate::storage::{self, keys};
+use crate::stores::{REFRESH_CHOICES, Stores, Theme};
 
 /// The console's place in the page, and its lifetime.
 pub struct Shell {
@@ -37,15 +42,27 @@ impl std::fmt::Debug for Shell {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Choices {
     /// Language.
-    pub lang: Option<crate::i18n::Lang>,
+    pub lang: Option<Lang>,
     /// Theme.
-    pub theme: Option<crate::app::Theme>,
+    pub theme: Option<Theme>,
     /// Auto-refresh interval, seconds.
     pub refresh: Option<u32>,
     /// The list's initial query string.
     pub query: Option<String>,
     /// No action buttons.
     pub read_only: bool,
+}
+
+/// Listeners the shell added, until [`Listening::remove`].
+pub struct Listening(Vec<Box<dyn FnOnce()>>);
+
+impl Listening {
+    /// Removes every listener.
+    pub fn remove(self) {
+        for remove in self.0 {
+            remove();
+        }
+    }
 }
 
 impl Shell {
@@ -58,7 +75,8 @@ impl Shell {
         })
     }
 
-    /// Whether the console is embedded in a host page.
+    /// Whether the console is embedded in a host page. (Decisions that
+    /// depend on it are this type's methods.)
     pub fn is_embedded(&self) -> bool {
         #[cfg(feature = "embed")]
         return self.embed.is_some();
@@ -86,11 +104,133 @@ impl Shell {
 
     /// Whether the embedding page asked for no action buttons.
     pub fn read_only(&self) -> bool {
+        self.choices().read_only
+    }
+
+    /// The language to start with: the embedding page's choice; on the
+    /// page, the one remembered; else the browser's first supported one.
+    pub fn initial_lang(&self) -> Lang {
+        if let Some(l) = self.choices().lang {
+            return l;
+        }
+        if !self.is_embedded()
+            && let Some(l) = storage::get(keys::LANG).and_then(|s| Lang::parse(&s))
+        {
+            return l;
+        }
+        let nav = window().navigator();
+        let langs: Vec<String> = nav
+            .languages()
+            .iter()
+            .filter_map(|v| v.as_string())
+            .collect();
+        let first = nav.language();
+        Lang::from_preferences(langs.iter().map(String::as_str).chain(first.as_deref()))
+    }
+
+    /// The theme to start with: chosen, remembered (page), or the system's.
+    pub fn initial_theme(&self) -> Theme {
+        match self.choices().theme {
+            Some(t) => t,
+            None if self.is_embedded() => Theme::System,
+            None => Theme::parse(&storage::get(keys::THEME).unwrap_or_default()),
+        }
+    }
+
+    /// The auto-refresh interval to start with: chosen, remembered (page),
+    /// or 10 s.
+    pub fn initial_refresh(&self) -> u32 {
+        self.choices().refresh.unwrap_or_else(|| {
+            (!self.is_embedded())
+                .then(|| storage::get(keys::REFRESH))
+                .flatten()
+                .and_then(|s| s.parse().ok())
+                .filter(|s| REFRESH_CHOICES.contains(s))
+                .unwrap_or(10)
+        })
+    }
+
+    /// Remembers a preference on this device (the page only: a host page's
+    /// storage is not ours).
+    pub fn remember(&self, key: &str, value: &str) {
+        if !self.is_embedded() {
+            storage::set(key, value);
+        }
+    }
+
+    /// The activity log kept for this tab (the page, in session storage;
+    /// embedded, it lives in memory only).
+    pub fn load_activity(&self) -> Vec<LogEntry> {
+        if self.is_embedded() {
+            Vec::new()
+        } else {
+            activity::load()
+        }
+    }
+
+    /// Keeps the activity log (page only).
+    pub fn save_activity(&self, log: &[LogEntry]) {
+        if !self.is_embedded() {
+            activity::save(log);
+        }
+    }
+
+    /// Whether a connection is remembered on this device: on the page
+    /// always (without the secret unless `remember`), embedded only when the
+    /// user ticked "remember" in its own form.
+    pub fn keeps_connection(&self, remember: bool) -> bool {
+        remember || !self.is_embedded()
+    }
+
+    /// The address bar's path and query (page only: an embedded console's
+    /// routes are its own).
+    pub fn location(&self) -> Option<(String, String)> {
+        if self.is_embedded() {
+            return None;
+        }
+        let loc = window().location();
+        Some((
+            loc.pathname().unwrap_or_default(),
+            loc.search().unwrap_or_default(),
+        ))
+    }
+
+    /// Whether a click with a modifier (new tab, new window) is left to
+    /// the browser: on the page, yes; embedded, the paths are not the host
+    /// page's, so every click stays inside the console.
+    pub fn leaves_modified_clicks(&self) -> bool {
+        !self.is_embedded()
+    }
+
+    /// Listens for the back/forward buttons and for keys: the page on
+    /// `window`; an embedded console only on its own element (the host
+    /// page's keys and history stay its own).
+    pub fn listen(
+        &self,
+        on_popstate: impl Fn() + Clone + 'static,
+        on_keydown: impl Fn(web_sys::KeyboardEvent) + Clone + 'static,
+    ) -> Listening {
         #[cfg(feature = "embed")]
         if let Some(e) = &self.embed {
-            return e.options.choices.read_only;
+            return Listening(vec![e.on_keydown(on_keydown)]);
         }
-        false
+        let popstate = window_event_listener(leptos::ev::popstate, move |_| on_popstate());
+        let keydown = window_event_listener(leptos::ev::keydown, on_keydown);
+        Listening(vec![
+            Box::new(move || popstate.remove()),
+            Box::new(move || keydown.remove()),
+        ])
+    }
+
+    /// Starts the session: embedded, as the host page chose; on the page,
+    /// the edge probe when the edge worker serves it, else a remembered
+    /// connection if any.
+    pub fn begin(&self, stores: Stores) {
+        #[cfg(feature = "embed")]
+        if self.embed.is_some() {
+            return crate::embed::begin(stores);
+        }
+        crate::app::begin_page(stores);
     }
 
     /// Sets `name` on `<html>` (page) or on the console's root element in
@@ -157,17 +297,12 @@ impl Shell {
     }
 
     /// Embedded: tells the host page how a command ended.
-    pub fn command_finished(
-        &self,
-        tracked: &crate::activity::Tracked,
-        outcome: &Outcome,
-        text: &str,
-    ) {
+    pub fn command_finished(&self, entry: &LogEntry, outcome: &Outcome, text: &str) {
         #[cfg(feature = "embed")]
         if let Some(e) = &self.embed {
-            e.command_finished(tracked, outcome, text);
+            e.command_finished(entry, outcome, text);
         }
-        let _ = (tracked, outcome, text);
+        let _ = (entry, outcome, text);
     }
 
     /// Embedded: tells the host page about an error the user was shown.

@@ -695,7 +695,8 @@ async fn a_reload_resumes_following_unfinished_commands() {
         .unwrap();
     let _m = mount_with(12, "/", |s| {
         let cmd = r#"{"commandId":"cmd-1","status":"CREATED"}"#;
-        let cmd: ews_core::Command = serde_json::from_str(cmd).unwrap();
+        let cmd =
+            ews_core::Command::from_json(&ews_core::json::parse(cmd.as_bytes()).unwrap()).unwrap();
         s.containers[8].status = ews_core::ContainerStatus::Starting;
         s.commands.push((
             cmd,

@@ -429,7 +429,7 @@ mod tests {
         let Verdict::Done(Ok(list)) = client.answer(&mut ex, &ok, decode::container_list) else {
             panic!()
         };
-        assert_eq!(list[0].id, ContainerId(1));
+        assert_eq!(list.containers[0].id, ContainerId(1));
     }
 
     #[test]

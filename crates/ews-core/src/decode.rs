@@ -4,37 +4,27 @@
 //! The envelope is read whatever the HTTP status (the API does not document
 //! which statuses go with errors). A body that is not the envelope at all
 //! (HTML, empty, truncated JSON) is an error, never a silently empty list.
+//! Inside a success envelope, decoding degrades instead of failing: a list
+//! gives every container that could be read and an account of each item
+//! that could not ([`ContainerList`]), and each container or command is
+//! read field by field (see [`crate::types`]).
 
 use alloc::format;
 use alloc::string::String;
-use alloc::vec::Vec;
-
-use serde::Deserialize;
-use serde::de::DeserializeOwned;
-use serde_json::value::RawValue;
 
 use crate::error::{ApiErrorCode, Error, snippet};
-use crate::types::{CODE_OK, Command, Container, lenient};
-
-#[derive(Deserialize)]
-struct Head<'a> {
-    #[serde(default, deserialize_with = "lenient::opt_string")]
-    code: Option<String>,
-    #[serde(default, deserialize_with = "lenient::string")]
-    message: String,
-    #[serde(borrow, default)]
-    data: Option<&'a RawValue>,
-}
+use crate::json::{self, Value};
+use crate::types::{CODE_OK, Command, Container, ContainerList};
 
 fn is_success(status: u16) -> bool {
     (200..300).contains(&status)
 }
 
-fn not_envelope(status: u16, body: &[u8], reason: String) -> Error {
+fn not_envelope(status: u16, body: &[u8], reason: &str) -> Error {
     if is_success(status) {
         Error::Malformed {
             status,
-            reason,
+            reason: String::from(reason),
             snippet: snippet(body),
         }
     } else {
@@ -45,75 +35,90 @@ fn not_envelope(status: u16, body: &[u8], reason: String) -> Error {
     }
 }
 
-/// Decodes an envelope whose success `data` is a `T`.
-pub fn envelope<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, Error> {
-    let body_trimmed = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
-    if body_trimmed.iter().all(u8::is_ascii_whitespace) {
-        return Err(not_envelope(
-            status,
-            body,
-            String::from("the body is empty"),
-        ));
-    }
-    let head: Head<'_> = match serde_json::from_slice(body_trimmed) {
-        Ok(head) => head,
-        Err(e) => {
-            let reason = if e.is_eof() {
-                String::from("the JSON is cut short")
-            } else if e.is_syntax() {
-                String::from("it is not JSON")
-            } else {
-                String::from("it is JSON but not an {code, message, data} envelope")
-            };
-            return Err(not_envelope(status, body, reason));
+/// Reads the envelope `{code, message, data}`: its `data` (which may be
+/// absent or `null`) when `code` is `"0"`, the API's error otherwise, or
+/// why the body is not an envelope at all.
+pub fn envelope(status: u16, body: &[u8]) -> Result<Option<Value<'_>>, Error> {
+    let root = match json::parse(body) {
+        Ok(root @ Value::Obj(_)) => root,
+        Ok(_) => {
+            return Err(not_envelope(
+                status,
+                body,
+                "it is JSON but not an {code, message, data} envelope",
+            ));
         }
+        Err(e) => return Err(not_envelope(status, body, e.reason())),
     };
-    let code = match head.code {
-        Some(code) if !code.trim().is_empty() => code,
+    let code = match root.get("code") {
+        Some(Value::Str(c)) if !c.trim().is_empty() => String::from(c.trim()),
+        Some(n @ Value::Num(_)) => n.to_json(),
         _ => {
             return Err(not_envelope(
                 status,
                 body,
-                String::from("it has no `code`, so it is not an {code, message, data} envelope"),
+                "it has no `code`, so it is not an {code, message, data} envelope",
             ));
         }
     };
-    if code.trim() != CODE_OK {
+    if code != CODE_OK {
+        let message = match root.get("message") {
+            None | Some(Value::Null) => String::new(),
+            Some(Value::Str(m)) => String::from(&**m),
+            Some(other) => other.to_json(),
+        };
         return Err(Error::Api {
             status,
             code: ApiErrorCode::parse(&code),
-            message: head.message,
+            message,
             clock_skew_ms: None,
         });
     }
-    let data = head.data.map(RawValue::get).filter(|d| d.trim() != "null");
-    let Some(data) = data else {
-        return Err(Error::Malformed {
+    let Value::Obj(members) = root else {
+        return Ok(None);
+    };
+    Ok(members
+        .into_iter()
+        .find(|(k, _)| k == "data")
+        .map(|(_, v)| v))
+}
+
+/// `GET /api/v1/container`: every container that could be read, and each
+/// item that could not. `"data": null` is an empty fleet.
+pub fn container_list(status: u16, body: &[u8]) -> Result<ContainerList, Error> {
+    let data = envelope(status, body)?;
+    Ok(ContainerList::from_json(data.as_ref()))
+}
+
+fn data_of<'b>(status: u16, body: &[u8], data: Option<Value<'b>>) -> Result<Value<'b>, Error> {
+    match data {
+        Some(d) if !d.is_null() => Ok(d),
+        _ => Err(Error::Malformed {
             status,
             reason: String::from("success without `data`"),
             snippet: snippet(body),
-        });
-    };
-    serde_json::from_str(data).map_err(|e| Error::Malformed {
-        status,
-        reason: format!("`data` does not have the documented shape: {e}"),
-        snippet: snippet(body),
-    })
-}
-
-/// `GET /api/v1/container`.
-pub fn container_list(status: u16, body: &[u8]) -> Result<Vec<Container>, Error> {
-    envelope(status, body)
+        }),
+    }
 }
 
 /// `GET /api/v1/container/{id}`.
 pub fn container(status: u16, body: &[u8]) -> Result<Container, Error> {
-    envelope(status, body)
+    let data = data_of(status, body, envelope(status, body)?)?;
+    Container::from_json(&data).map_err(|why| Error::Malformed {
+        status,
+        reason: format!("`data` does not have the documented shape of a container: {why}"),
+        snippet: snippet(body),
+    })
 }
 
 /// Start, stop, delete and `GET /api/v1/command/{id}`.
 pub fn command(status: u16, body: &[u8]) -> Result<Command, Error> {
-    envelope(status, body)
+    let data = data_of(status, body, envelope(status, body)?)?;
+    Command::from_json(&data).map_err(|why| Error::Malformed {
+        status,
+        reason: format!("`data` does not have the documented shape of a command: {why}"),
+        snippet: snippet(body),
+    })
 }
 
 /// Decodes and, on a sign error, attaches the clock skew measured from the

@@ -4,11 +4,9 @@
 //! or numeric strings. Command ids are opaque strings (UUIDs in practice); they
 //! are percent-encoded when they go into a path.
 
-use alloc::string::{String, ToString};
+use alloc::string::String;
 use core::fmt;
 use core::str::FromStr;
-
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// The longest command id accepted. Real ones are 36-character UUIDs.
 pub const MAX_COMMAND_ID_LEN: usize = 128;
@@ -98,18 +96,6 @@ impl From<u64> for ContainerId {
     }
 }
 
-impl Serialize for ContainerId {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_u64(self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for ContainerId {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::types::lenient::u64_required(d).map(ContainerId)
-    }
-}
-
 impl CommandId {
     /// Validates a command id.
     pub fn new(text: impl Into<String>) -> Result<Self, InvalidId> {
@@ -142,18 +128,5 @@ impl FromStr for CommandId {
 impl fmt::Display for CommandId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
-    }
-}
-
-impl Serialize for CommandId {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for CommandId {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = crate::types::lenient::string(d)?;
-        CommandId::new(text).map_err(|e| serde::de::Error::custom(e.to_string()))
     }
 }

@@ -20,9 +20,10 @@
 //! assert_eq!(req.path_and_query(), "/api/v1/container?accesskey=t9xuit3pt202ou09&timestamp=1453960955000");
 //! assert_eq!(req.authorization.len(), 32); // upper-case hex HMAC-MD5
 //!
-//! let body = br#"{"code":"0","message":"success","data":[{"id":2529,"status":"RUNNING"}]}"#;
+//! let body = br#"{"code":"0","message":"success","data":[{"id":2529,"status":"RUNNING"},{"id":"x"}]}"#;
 //! let list = ews_core::decode::container_list(200, body).unwrap();
-//! assert_eq!(list[0].id.0, 2529);
+//! assert_eq!(list.containers[0].id.0, 2529);
+//! assert_eq!(list.skipped[0].index, 1); // one odd item never hides the rest
 //! ```
 #![cfg_attr(not(feature = "std"), no_std)]
 #![forbid(unsafe_code)]
@@ -39,6 +40,7 @@ pub mod decode;
 pub mod error;
 pub mod follow;
 pub mod id;
+pub mod json;
 pub mod request;
 pub mod sign;
 pub mod time;
@@ -54,4 +56,7 @@ pub use id::{CommandId, ContainerId, InvalidId};
 pub use request::{Method, Operation, SignedRequest};
 pub use sign::SignMethod;
 pub use time::ApiTime;
-pub use types::{Activity, Command, CommandStatus, Container, ContainerStatus, Envelope, Step};
+pub use types::{
+    Activity, Command, CommandStatus, Container, ContainerList, ContainerStatus, OddField, Skipped,
+    Step, Unreadable,
+};

@@ -10,8 +10,6 @@
 use alloc::string::String;
 use core::fmt;
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
 /// The UTC offset, in minutes, assumed for server times when nothing better
 /// is known: +08:00.
 pub const DEFAULT_SERVER_UTC_OFFSET_MIN: i32 = 8 * 60;
@@ -81,18 +79,6 @@ impl ApiTime {
     /// The instant, in ms since the Unix epoch, given the server's UTC offset.
     pub fn unix_ms(&self, utc_offset_min: i32) -> Option<i64> {
         self.parsed.map(|dt| dt.unix_ms(utc_offset_min))
-    }
-}
-
-impl Serialize for ApiTime {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.raw)
-    }
-}
-
-impl<'de> Deserialize<'de> for ApiTime {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::types::lenient::opt_string(d).map(|s| ApiTime::new(s.unwrap_or_default()))
     }
 }
 

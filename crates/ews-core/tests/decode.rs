@@ -7,6 +7,7 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use ews_core::decode;
+use ews_core::json::ToJson;
 use ews_core::{ApiErrorCode, CommandStatus, ContainerId, ContainerStatus, Error};
 
 const SEED_LIST: &str = include_str!("fixtures/seed_list.json");
@@ -29,6 +30,8 @@ fn seed_list_verbatim_is_refused_because_of_its_ellipsis() {
 fn seed_list_without_ellipsis() {
     let body = SEED_LIST.replace("    ...\n", "");
     let list = decode::container_list(200, body.as_bytes()).unwrap();
+    assert!(list.skipped.is_empty());
+    let list = list.containers;
     assert_eq!(list.len(), 2);
     let c = &list[0];
     assert_eq!(c.id, ContainerId(2529));
@@ -100,7 +103,7 @@ fn odd_but_valid_variants_decode() {
         {"id":43},
         {"id":44,"status":null,"createTime":null,"health":"healthy","startTime":"  "}
     ]}"#;
-    let list = decode::container_list(200, body).unwrap();
+    let list = decode::container_list(200, body).unwrap().containers;
     assert_eq!(list[0].id, ContainerId(42));
     assert_eq!(list[0].node_id, Some(7));
     assert_eq!(
@@ -116,9 +119,8 @@ fn odd_but_valid_variants_decode() {
     assert!(!list[2].start_time.is_set());
     // Empty list is a real empty list.
     assert!(
-        decode::container_list(200, br#"{"code":"0","message":"success","data":[]}"#)
-            .unwrap()
-            .is_empty()
+        decode::container_list(200, br#"{"code":"0","message":"success","data":[]}"#).unwrap()
+            == ews_core::ContainerList::default()
     );
     // Numeric command id, numeric result, null activities.
     let cmd = decode::command(
@@ -210,27 +212,6 @@ fn not_an_envelope_is_an_error_never_an_empty_list() {
         ),
         (200, b"[]", "envelope"),
         (200, br#"{"message":"success","data":[]}"#, "no `code`"),
-        (
-            200,
-            br#"{"code":"0","message":"success"}"#,
-            "without `data`",
-        ),
-        (
-            200,
-            br#"{"code":"0","message":"success","data":null}"#,
-            "without `data`",
-        ),
-        (200, br#"{"code":"0","data":{"id":1}}"#, "documented shape"),
-        (
-            200,
-            br#"{"code":"0","data":[{"status":"RUNNING"}]}"#,
-            "documented shape",
-        ),
-        (
-            200,
-            br#"{"code":"0","data":[{"id":-5}]}"#,
-            "documented shape",
-        ),
         (200, b"\xff\xfe\x00garbage", "not JSON"),
     ];
     for (status, body, reason) in cases {
@@ -238,6 +219,132 @@ fn not_an_envelope_is_an_error_never_an_empty_list() {
         assert!(matches!(e, Error::Malformed { .. }), "{e:?}");
         assert!(e.to_string().contains(reason), "{reason}: {e}");
     }
+    // One container or command without data is an error, not a default.
+    for body in [
+        &br#"{"code":"0","message":"success"}"#[..],
+        br#"{"code":"0","message":"success","data":null}"#,
+    ] {
+        for e in [
+            decode::container(200, body).unwrap_err(),
+            decode::command(200, body).unwrap_err(),
+        ] {
+            assert!(e.to_string().contains("without `data`"), "{e}");
+        }
+    }
+    for (body, reason) in [
+        (
+            &br#"{"code":"0","data":[{"id":1}]}"#[..],
+            "is a list, not an object",
+        ),
+        (br#"{"code":"0","data":{"status":"RUNNING"}}"#, "has no id"),
+        (
+            br#"{"code":"0","data":{"id":-5}}"#,
+            "its id -5 is not a container id",
+        ),
+    ] {
+        let e = decode::container(200, body).unwrap_err();
+        assert!(matches!(e, Error::Malformed { .. }), "{e:?}");
+        assert!(e.to_string().contains(reason), "{reason}: {e}");
+    }
+    let e = decode::command(200, br#"{"code":"0","data":{"status":"DONE"}}"#).unwrap_err();
+    assert!(e.to_string().contains("it has no commandId"), "{e}");
+}
+
+#[test]
+fn a_list_degrades_item_by_item() {
+    // `data` null or missing on success: an empty fleet, not an error.
+    for body in [
+        &br#"{"code":"0","message":"success"}"#[..],
+        br#"{"code":"0","message":"success","data":null}"#,
+    ] {
+        assert_eq!(
+            decode::container_list(200, body).unwrap(),
+            ews_core::ContainerList::default()
+        );
+    }
+    // Items without a usable id are accounted for, and never hide the rest.
+    let list = decode::container_list(
+        200,
+        br#"{"code":"0","data":[{"status":"RUNNING"},{"id":7},{"id":-5},"oops",{"id":{"x":1}},{"id":"8x"},{"id":9}]}"#,
+    )
+    .unwrap();
+    let ids: Vec<u64> = list.containers.iter().map(|c| c.id.0).collect();
+    assert_eq!(ids, [7, 9]);
+    let skipped: Vec<(usize, Option<&str>, String)> = list
+        .skipped
+        .iter()
+        .map(|s| (s.index, s.id.as_deref(), s.reason.to_string()))
+        .collect();
+    assert_eq!(
+        skipped,
+        [
+            (0, None, "it has no id".into()),
+            (2, Some("-5"), "its id -5 is not a container id".into()),
+            (3, None, "it is a string, not an object".into()),
+            (
+                4,
+                Some(r#"{"x":1}"#),
+                r#"its id {"x":1} is not a container id"#.into()
+            ),
+            (
+                5,
+                Some(r#""8x""#),
+                r#"its id "8x" is not a container id"#.into()
+            ),
+        ]
+    );
+    assert_eq!(list.skipped[0].raw, r#"{"status":"RUNNING"}"#);
+    // A single object where a list was expected is a list of one.
+    let one = decode::container_list(200, br#"{"code":"0","data":{"id":3}}"#).unwrap();
+    assert_eq!(one.containers.len(), 1);
+    // `data` that is neither: no container, one account of why.
+    let odd = decode::container_list(200, br#"{"code":"0","data":"none"}"#).unwrap();
+    assert!(odd.containers.is_empty());
+    assert_eq!(
+        odd.skipped[0].reason.to_string(),
+        "`data` is a string, not a list"
+    );
+}
+
+#[test]
+fn odd_fields_are_kept_never_fatal() {
+    let body = br#"{"code":"0","data":[{"id":1,"hostId":-1,"nodeId":"12","cpu":0.5,"mem":"a lot","disk":{"size":10},"health":["ok"],"status":7,"createTime":1453960955,"startTime":{"t":1},"stopTime":"","extra":"ignored"}]}"#;
+    let list = decode::container_list(200, body).unwrap();
+    assert!(list.skipped.is_empty());
+    let c = &list.containers[0];
+    assert_eq!(c.host_id, Some(-1), "-1 is a Long: not placed");
+    assert_eq!(c.node_id, Some(12));
+    assert_eq!((c.cpu, c.mem, c.disk), (None, None, None));
+    assert_eq!(c.odd("cpu"), Some("0.5"));
+    assert_eq!(c.odd("mem"), Some(r#""a lot""#));
+    assert_eq!(c.odd("disk"), Some(r#"{"size":10}"#));
+    assert_eq!(c.health, r#"["ok"]"#);
+    assert_eq!(c.odd("health"), Some(r#"["ok"]"#));
+    assert_eq!(c.status, ContainerStatus::Unknown("7".into()));
+    assert_eq!(c.create_time.raw(), "1453960955");
+    assert_eq!(c.start_time.raw(), r#"{"t":1}"#);
+    assert_eq!(c.odd("startTime"), Some(r#"{"t":1}"#));
+    assert!(!c.stop_time.is_set());
+    assert_eq!(c.odd("extra"), None);
+    // What was odd is written back, so the SDK's users see it too.
+    let json = c.to_json();
+    assert!(json.ends_with(r#""odd":{"cpu":"0.5","mem":"\"a lot\"","disk":"{\"size\":10}","startTime":"{\"t\":1}","health":"[\"ok\"]"}}"#), "{json}");
+    // Commands: an unknown status, activities that are not a list, steps
+    // that are not objects.
+    let cmd = decode::command(
+        200,
+        br#"{"code":"0","data":{"commandId":"c","status":"QUEUED","activitys":{"a":1}}}"#,
+    )
+    .unwrap();
+    assert!(cmd.activitys.is_empty());
+    let cmd = decode::command(
+        200,
+        br#"{"code":"0","data":{"commandId":"c","status":"RUNNING","activitys":[1,{"name":"A","steps":["x",{"stepName":"s","msg":null}]}]}}"#,
+    )
+    .unwrap();
+    assert_eq!(cmd.activitys.len(), 1);
+    assert_eq!(cmd.activitys[0].steps.len(), 1);
+    assert_eq!(cmd.activitys[0].steps[0].msg, None);
 }
 
 #[test]
@@ -280,19 +387,21 @@ fn snippets_are_short_and_safe() {
 fn encodes_with_the_api_field_names() {
     let body = SEED_LIST.replace("    ...\n", "");
     let list = decode::container_list(200, body.as_bytes()).unwrap();
-    let json = serde_json::to_string(&list[0]).unwrap();
+    let json = list.containers[0].to_json();
     assert_eq!(
         json,
         r#"{"id":2529,"nodeId":1418,"status":"ALLOCATED","createTime":"2016-01-28 14:22:35","startTime":"","stopTime":"","hostId":301,"cpu":0,"mem":1024,"disk":10240,"health":""}"#
     );
     let cmd = decode::command(200, COMMAND_DONE.as_bytes()).unwrap();
-    let json = serde_json::to_string(&cmd).unwrap();
+    let json = cmd.to_json();
     assert!(json.contains(r#""activitys":[{"commandId":"#), "{json}");
     assert!(json.contains(r#""resultMsg":"success""#), "{json}");
     // Round trip.
-    let env = ews_core::Envelope::ok(cmd.clone());
-    let again = decode::command(200, serde_json::to_string(&env).unwrap().as_bytes()).unwrap();
+    let env = format!(r#"{{"code":"0","message":"success","data":{json}}}"#);
+    let again = decode::command(200, env.as_bytes()).unwrap();
     assert_eq!(again, cmd);
+    // And the independent reader agrees that it is JSON.
+    assert!(serde_json::from_str::<serde_json::Value>(&json).is_ok());
 }
 
 #[test]

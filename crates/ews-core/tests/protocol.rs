@@ -453,3 +453,20 @@ fn one_base_url_rule_for_every_client() {
         assert!(why.to_string().starts_with("it must"));
     }
 }
+
+#[test]
+fn status_tables_are_one_list() {
+    assert_eq!(ContainerStatus::TEXTS.len(), 11);
+    assert_eq!(
+        ContainerStatus::TEXTS.len(),
+        ContainerStatus::DOCUMENTED.len()
+    );
+    for (i, s) in ContainerStatus::DOCUMENTED.iter().enumerate() {
+        assert_eq!(s.index(), Some(i));
+        assert_eq!(ContainerStatus::TEXTS[i], s.as_str());
+        assert_eq!(ContainerStatus::parse(s.as_str()).index(), Some(i));
+    }
+    assert_eq!(ContainerStatus::parse("NEW_STATE").index(), None);
+    assert_eq!(CommandStatus::TEXTS[4], "DONE");
+    assert_eq!(CommandStatus::Done.index(), Some(4));
+}

@@ -1,36 +1,12 @@
-//! Just enough JSON for the worker, without serde: writing small objects
-//! (envelopes, the session answer, log lines) and reading an upstream
-//! envelope's `code` and `data.commandId`.
-//!
-//! Hand-written because serde_json (with the float formatting its error
-//! messages pull in) was a third of the worker's wasm. Reading is total: any
-//! input, valid or not, gives a value and never a panic; nesting deeper
-//! than [`MAX_DEPTH`] counts as invalid.
+//! The little JSON the worker writes (envelopes, the session answer, log
+//! lines) and the two fields it reads of an upstream envelope (`code`,
+//! `data.commandId`), on the core's own JSON ([`ews_core::json`]: no serde,
+//! which was a third of the worker's wasm). Reading is total: any input,
+//! valid or not, gives a value and never a panic.
 
 use core::fmt::Write as _;
 
-/// The deepest nesting [`peek`] follows.
-pub const MAX_DEPTH: usize = 64;
-
-/// Appends `text` as a JSON string, quotes included.
-pub fn push_str(out: &mut String, text: &str) {
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            // `<` too, so a JSON body can never close a surrounding script tag.
-            c if c < ' ' || c == '<' || c == '\u{2028}' || c == '\u{2029}' => {
-                let _ = write!(out, "\\u{:04x}", u32::from(c));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
+pub use ews_core::json::{MAX_DEPTH, push_str};
 
 /// A JSON object, written field by field.
 #[derive(Debug, Default)]
@@ -103,241 +79,23 @@ pub struct Peek {
 /// Reads an envelope's `code` and `data.commandId`. Anything that is not a
 /// valid JSON object gives an empty [`Peek`].
 pub fn peek(body: &[u8]) -> Peek {
-    let mut p = Parser { b: body, i: 0 };
-    let mut found = Peek::default();
-    p.ws();
-    if p.object(0, &mut |p, depth, key| match key {
-        Some(Key::Code) => {
-            match p.peek_byte() {
-                Some(b'"') => found.code = Some(p.string()?),
-                Some(b'-' | b'0'..=b'9') => {
-                    let start = p.i;
-                    p.number()?;
-                    let text = core::str::from_utf8(&body[start..p.i]).ok()?;
-                    if text.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
-                        found.code = Some(text.to_owned());
-                    }
-                }
-                _ => p.value(depth)?,
-            }
-            Some(())
-        }
-        Some(Key::Data) if p.peek_byte() == Some(b'{') => p.object(depth, &mut |p, d, k| {
-            if k == Some(Key::CommandId) && p.peek_byte() == Some(b'"') {
-                found.command_id = Some(p.string()?);
-                Some(())
-            } else {
-                p.value(d)
-            }
-        }),
-        _ => p.value(depth),
-    })
-    .is_none()
-    {
+    use ews_core::json::{Value as Json, parse};
+    let Ok(root @ Json::Obj(_)) = parse(body) else {
         return Peek::default();
-    }
-    p.ws();
-    if p.i != body.len() {
-        return Peek::default();
-    }
-    found
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Key {
-    Code,
-    Data,
-    CommandId,
-}
-
-struct Parser<'a> {
-    b: &'a [u8],
-    i: usize,
-}
-
-type Member<'f> = dyn FnMut(&mut Parser<'_>, usize, Option<Key>) -> Option<()> + 'f;
-
-impl Parser<'_> {
-    fn peek_byte(&self) -> Option<u8> {
-        self.b.get(self.i).copied()
-    }
-
-    fn ws(&mut self) {
-        while matches!(self.peek_byte(), Some(b' ' | b'\n' | b'\r' | b'\t')) {
-            self.i += 1;
+    };
+    let code = match root.get("code") {
+        Some(Json::Str(c)) => Some(String::from(&**c)),
+        Some(Json::Num(n)) if n.bytes().all(|b| b.is_ascii_digit() || b == b'-') => {
+            Some(String::from(*n))
         }
-    }
-
-    fn eat(&mut self, c: u8) -> Option<()> {
-        self.ws();
-        (self.peek_byte()? == c).then(|| self.i += 1)
-    }
-
-    /// An object; `member` reads each value (positioned at it) given its key.
-    fn object(&mut self, depth: usize, member: &mut Member<'_>) -> Option<()> {
-        if depth >= MAX_DEPTH {
-            return None;
-        }
-        self.eat(b'{')?;
-        self.ws();
-        if self.peek_byte() == Some(b'}') {
-            self.i += 1;
-            return Some(());
-        }
-        loop {
-            self.ws();
-            let key = self.string()?;
-            self.eat(b':')?;
-            self.ws();
-            let known = match key.as_str() {
-                "code" => Some(Key::Code),
-                "data" => Some(Key::Data),
-                "commandId" => Some(Key::CommandId),
-                _ => None,
-            };
-            member(self, depth + 1, known)?;
-            self.ws();
-            match self.peek_byte()? {
-                b',' => self.i += 1,
-                b'}' => {
-                    self.i += 1;
-                    return Some(());
-                }
-                _ => return None,
-            }
-        }
-    }
-
-    /// Skips any value, checking it.
-    fn value(&mut self, depth: usize) -> Option<()> {
-        if depth >= MAX_DEPTH {
-            return None;
-        }
-        self.ws();
-        match self.peek_byte()? {
-            b'{' => self.object(depth, &mut |p, d, _| p.value(d)),
-            b'[' => {
-                self.i += 1;
-                self.ws();
-                if self.peek_byte() == Some(b']') {
-                    self.i += 1;
-                    return Some(());
-                }
-                loop {
-                    self.value(depth + 1)?;
-                    self.ws();
-                    match self.peek_byte()? {
-                        b',' => self.i += 1,
-                        b']' => {
-                            self.i += 1;
-                            return Some(());
-                        }
-                        _ => return None,
-                    }
-                }
-            }
-            b'"' => self.string().map(drop),
-            b't' => self.literal(b"true"),
-            b'f' => self.literal(b"false"),
-            b'n' => self.literal(b"null"),
-            _ => self.number(),
-        }
-    }
-
-    fn literal(&mut self, word: &[u8]) -> Option<()> {
-        let end = self.i.checked_add(word.len())?;
-        (self.b.get(self.i..end)? == word).then(|| self.i = end)
-    }
-
-    fn number(&mut self) -> Option<()> {
-        let start = self.i;
-        if self.peek_byte() == Some(b'-') {
-            self.i += 1;
-        }
-        let digits = |p: &mut Parser<'_>| {
-            let s = p.i;
-            while matches!(p.peek_byte(), Some(b'0'..=b'9')) {
-                p.i += 1;
-            }
-            p.i > s
-        };
-        if !digits(self) {
-            return None;
-        }
-        if self.peek_byte() == Some(b'.') {
-            self.i += 1;
-            if !digits(self) {
-                return None;
-            }
-        }
-        if matches!(self.peek_byte(), Some(b'e' | b'E')) {
-            self.i += 1;
-            if matches!(self.peek_byte(), Some(b'+' | b'-')) {
-                self.i += 1;
-            }
-            if !digits(self) {
-                return None;
-            }
-        }
-        (self.i > start).then_some(())
-    }
-
-    fn hex4(&mut self) -> Option<u32> {
-        let end = self.i.checked_add(4)?;
-        let text = core::str::from_utf8(self.b.get(self.i..end)?).ok()?;
-        let v = u32::from_str_radix(text, 16).ok()?;
-        self.i = end;
-        Some(v)
-    }
-
-    /// A string, decoded.
-    fn string(&mut self) -> Option<String> {
-        if self.peek_byte()? != b'"' {
-            return None;
-        }
-        self.i += 1;
-        let mut out = Vec::new();
-        loop {
-            let c = self.peek_byte()?;
-            self.i += 1;
-            match c {
-                b'"' => return String::from_utf8(out).ok(),
-                b'\\' => {
-                    let e = self.peek_byte()?;
-                    self.i += 1;
-                    let ch = match e {
-                        b'"' => '"',
-                        b'\\' => '\\',
-                        b'/' => '/',
-                        b'b' => '\u{8}',
-                        b'f' => '\u{c}',
-                        b'n' => '\n',
-                        b'r' => '\r',
-                        b't' => '\t',
-                        b'u' => {
-                            let hi = self.hex4()?;
-                            let code = if (0xD800..0xDC00).contains(&hi) {
-                                self.literal(b"\\u")?;
-                                let lo = self.hex4()?;
-                                if !(0xDC00..0xE000).contains(&lo) {
-                                    return None;
-                                }
-                                0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
-                            } else {
-                                hi
-                            };
-                            char::from_u32(code)?
-                        }
-                        _ => return None,
-                    };
-                    let mut buf = [0u8; 4];
-                    out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
-                }
-                c if c < 0x20 => return None,
-                c => out.push(c),
-            }
-        }
-    }
+        _ => None,
+    };
+    let command_id = root
+        .get("data")
+        .and_then(|d| d.get("commandId"))
+        .and_then(Json::as_str)
+        .map(String::from);
+    Peek { code, command_id }
 }
 
 #[cfg(test)]

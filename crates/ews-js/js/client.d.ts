@@ -1,4 +1,4 @@
-import type { Command, Container, FollowPolicy, Outcome } from "./ews_js.js";
+import type { Command, Container, ContainerList, FollowPolicy, Outcome } from "./ews_js.js";
 
 /** Options of `new EwsClient(…)`. */
 export interface EwsClientOptions {
@@ -47,7 +47,8 @@ export declare class EwsClient {
   /** Server clock minus local clock, ms, from the last `Date` header (0 when they agree). */
   readonly clockCorrectionMs: number;
   /** `GET /api/v1/container`. */
-  listContainers(options?: CallOptions): Promise<Container[]>;
+  /** Every container that could be read; `skipped` accounts for each list item that could not (its position, id, reason and raw JSON). */
+  listContainers(options?: CallOptions): Promise<ContainerList>;
   /** `GET /api/v1/container/{id}`. */
   getContainer(id: number | string, options?: CallOptions): Promise<Container>;
   /** `POST /api/v1/container/{id}/start`: the command to follow. */

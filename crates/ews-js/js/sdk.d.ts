@@ -21,6 +21,7 @@ export type {
   Command,
   CommandStatus,
   Container,
+  ContainerList,
   ContainerStatus,
   Credentials,
   FollowPolicy,
@@ -31,6 +32,7 @@ export type {
   SignedRequest,
   SignMethodName,
   SignParams,
+  SkippedItem,
   Step,
 } from "./ews_js.js";
 export { EwsError, type EwsErrorKind } from "./errors.js";

@@ -10,9 +10,9 @@
 //! No message built here ever contains a secret key.
 
 use ews_core::command::Outcome;
+use ews_core::json::ToJson;
 use ews_core::{Action, Command, ContainerStatus, Error, SignMethod, clock, sign};
 use js_sys::{Array, ArrayBuffer, Object, Reflect, Uint8Array};
-use serde::Serialize;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
@@ -66,6 +66,7 @@ export interface Container {
   createTime: string;
   startTime: string;
   stopTime: string;
+  /** The host; `-1` (any negative) means not placed on a host (yet). */
   hostId: number | null;
   /** CPU cores; `-1` means shared. */
   cpu: number | null;
@@ -74,7 +75,29 @@ export interface Container {
   /** Disk, MB. */
   disk: number | null;
   health: string;
+  /**
+   * Fields the server sent in a shape the documentation does not give (a
+   * fraction, text where a number was documented, an object…): the field's
+   * name and what was sent, as JSON text. The typed field is then `null`
+   * (or, for a text field, that JSON text). Absent when there is none.
+   */
+  odd?: Record<string, string>;
 }
+
+/** A list item that could not be read as a container at all. */
+export interface SkippedItem {
+  /** Its position in the answer's `data`, from 0. */
+  index: number;
+  /** Its `id` as sent (JSON text), when it had one. */
+  id: string | null;
+  /** What was wrong, e.g. `it has no id`. */
+  reason: string;
+  /** The item as sent (JSON text, cut to 2,000 characters). */
+  raw: string;
+}
+
+/** Every container that could be read; `skipped` accounts for each item that could not (one odd item never hides the others). */
+export type ContainerList = Container[] & { skipped: SkippedItem[] };
 
 /** One step of an activity. */
 export interface Step {
@@ -179,10 +202,10 @@ fn type_error(message: &str) -> JsValue {
     js_sys::TypeError::new(message).into()
 }
 
-/// A serde value as a plain JavaScript object.
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    let json = serde_json::to_string(value).map_err(|e| type_error(&e.to_string()))?;
-    js_sys::JSON::parse(&json)
+/// A value as a plain JavaScript object (written as JSON by the core's
+/// writer, read by `JSON.parse`).
+fn to_js<T: ToJson + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+    js_sys::JSON::parse(&value.to_json())
 }
 
 /// An `EwsError` instance from its plain form.
@@ -207,6 +230,19 @@ fn operation_error(e: &OperationError) -> JsValue {
 /// A JSON text as a JavaScript value.
 fn parse_json(json: &str) -> Result<JsValue, JsValue> {
     js_sys::JSON::parse(json)
+}
+
+/// A decoded value as JavaScript gets it: a list is the array of its
+/// containers, with the items that could not be read as its `skipped`.
+fn value_to_js(shape: Shape, json: &str) -> Result<JsValue, JsValue> {
+    let value = parse_json(json)?;
+    if shape != Shape::ContainerList {
+        return Ok(value);
+    }
+    let containers = Reflect::get(&value, &JsValue::from_str("containers"))?;
+    let skipped = Reflect::get(&value, &JsValue::from_str("skipped"))?;
+    Reflect::set(&containers, &JsValue::from_str("skipped"), &skipped)?;
+    Ok(containers)
 }
 
 /// A JavaScript value as JSON text (`None` for `undefined`).
@@ -396,7 +432,7 @@ fn decode_to_js(
         now,
     );
     match result {
-        Ok(json) => parse_json(&json),
+        Ok(json) => value_to_js(shape, &json),
         Err(e) => Err(core_error(&e)),
     }
 }
@@ -471,7 +507,7 @@ pub fn build_request(
 /// Decodes the answer to `GET /api/v1/container` (any HTTP status: the
 /// envelope decides). `dateHeader` and `nowMs` (default: now) let a sign
 /// error say how far off the local clock is. Throws an `EwsError`.
-#[wasm_bindgen(js_name = decodeContainerList, unchecked_return_type = "Container[]")]
+#[wasm_bindgen(js_name = decodeContainerList, unchecked_return_type = "ContainerList")]
 pub fn decode_container_list(
     status: f64,
     #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer | string")] body: JsValue,
@@ -504,9 +540,9 @@ pub fn decode_command(
     decode_to_js(Shape::Command, status, &body, date_header, now_ms)
 }
 
-/// Decodes the answer to `operation`: `Container[]` for list, `Container`
+/// Decodes the answer to `operation`: a `ContainerList` for list, `Container`
 /// for get, `Command` for the others. Throws an `EwsError`.
-#[wasm_bindgen(js_name = decodeResponse, unchecked_return_type = "Container[] | Container | Command")]
+#[wasm_bindgen(js_name = decodeResponse, unchecked_return_type = "ContainerList | Container | Command")]
 pub fn decode_response(
     #[wasm_bindgen(unchecked_param_type = "OperationName")] operation: &str,
     status: f64,
@@ -755,7 +791,7 @@ impl Call {
     /// Handles the answer, received at local time `nowMs`: `{done: true,
     /// ok: true, value}`, `{done: true, ok: false, error}`, or `{done:
     /// false, request}` — send that request, then answer again.
-    #[wasm_bindgen(unchecked_return_type = "Answered<Container[] | Container | Command>")]
+    #[wasm_bindgen(unchecked_return_type = "Answered<ContainerList | Container | Command>")]
     pub fn answer(
         &mut self,
         status: f64,
@@ -766,6 +802,7 @@ impl Call {
         let status = status_arg(status)?;
         let bytes = body_arg(&body)?;
         let now = ms_arg("nowMs", now_ms)?;
+        let shape = operation::shape(self.exchange.operation());
         let got = self.account.borrow_mut().answer(
             &mut self.exchange,
             status,
@@ -779,7 +816,7 @@ impl Call {
             Answered::Value(json) => {
                 set("done", &JsValue::TRUE)?;
                 set("ok", &JsValue::TRUE)?;
-                set("value", &parse_json(&json)?)?;
+                set("value", &value_to_js(shape, &json)?)?;
             }
             Answered::Error(error) => {
                 set("done", &JsValue::TRUE)?;

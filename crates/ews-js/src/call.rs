@@ -12,6 +12,7 @@
 use core::fmt;
 
 use ews_core::client::{Answer, Client, Exchange, NoAnswer, Request, Verdict};
+use ews_core::json::ToJson;
 use ews_core::{Credentials, Error, Operation, SignMethod, decode};
 
 use crate::info::RequestInfo;
@@ -157,18 +158,21 @@ pub fn check_endpoint(endpoint: &str) -> Result<String, &'static str> {
 
 /// Decodes a response of the given shape with the core and re-encodes the
 /// typed value as JSON (the API's field names, times as the server's text).
+/// A list is `{"containers":[…],"skipped":[…]}` (the bindings hand it to
+/// JavaScript as the array, with the skipped items as its `skipped`).
 pub fn decode_json(shape: Shape, status: u16, body: &[u8]) -> Result<String, Error> {
-    let json = match shape {
-        Shape::ContainerList => serde_json::to_string(&decode::container_list(status, body)?),
-        Shape::Container => serde_json::to_string(&decode::container(status, body)?),
-        Shape::Command => serde_json::to_string(&decode::command(status, body)?),
-    };
-    // The core's types serialize to JSON without fail (string keys, no
-    // floats); keep the decoder total all the same.
-    json.map_err(|e| Error::Malformed {
-        status,
-        reason: format!("the decoded value could not be re-encoded: {e}"),
-        snippet: String::new(),
+    Ok(match shape {
+        Shape::ContainerList => {
+            let list = decode::container_list(status, body)?;
+            let mut out = String::new();
+            let mut o = ews_core::json::Obj::new(&mut out);
+            list.containers.write_json(o.key("containers"));
+            list.skipped.write_json(o.key("skipped"));
+            o.end();
+            out
+        }
+        Shape::Container => decode::container(status, body)?.to_json(),
+        Shape::Command => decode::command(status, body)?.to_json(),
     })
 }
 
@@ -349,8 +353,14 @@ mod tests {
             br#"{"code":"0","message":"success","data":[{"id":1},{"id":2,"status":"NEW_STATE"}]}"#;
         let json = decode_json(Shape::ContainerList, 200, list).unwrap();
         let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-        assert_eq!(v.as_array().map(Vec::len), Some(2));
-        assert_eq!(v[1]["status"], "NEW_STATE");
+        assert_eq!(v["containers"].as_array().map(Vec::len), Some(2));
+        assert_eq!(v["containers"][1]["status"], "NEW_STATE");
+        assert_eq!(v["skipped"], serde_json::json!([]));
+        let odd = br#"{"code":"0","data":[{"id":1},{"id":"x"}]}"#;
+        let v: serde_json::Value =
+            serde_json::from_str(&decode_json(Shape::ContainerList, 200, odd).unwrap()).unwrap();
+        assert_eq!(v["skipped"][0]["index"], 1);
+        assert_eq!(v["skipped"][0]["id"], r#""x""#);
         let cmd = br#"{"code":"0","data":{"commandId":"c-1","status":"DONE","result":"200","activitys":[{"name":"StartContainer","steps":[{"stepName":"pull","status":"200"}]}]}}"#;
         let json = decode_json(Shape::Command, 200, cmd).unwrap();
         let v: serde_json::Value = serde_json::from_str(&json).unwrap();

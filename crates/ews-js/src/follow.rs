@@ -6,7 +6,7 @@
 
 use ews_core::Command;
 use ews_core::command::FollowPolicy;
-use serde::Serialize;
+use ews_core::json::{Obj, ToJson};
 
 /// The knobs' names, as JavaScript spells them, in [`PolicyInit`]'s order.
 pub const FIELDS: [&str; 6] = [
@@ -21,8 +21,7 @@ pub const FIELDS: [&str; 6] = [
 /// The policy's knobs, as JavaScript sees them (`FollowPolicy` in the
 /// TypeScript types). On input every field is optional: missing ones keep
 /// the core's default.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PolicyInit {
     /// Delay before the first poll, ms.
     pub first_delay_ms: Option<u64>,
@@ -105,11 +104,37 @@ impl PolicyInit {
     }
 }
 
+impl ToJson for PolicyInit {
+    fn write_json(&self, out: &mut String) {
+        let mut o = Obj::new(out);
+        let values = [
+            self.first_delay_ms,
+            self.min_delay_ms,
+            self.elapsed_percent,
+            self.max_delay_ms,
+            self.timeout_ms,
+            self.max_consecutive_errors.map(u64::from),
+        ];
+        for (name, value) in FIELDS.iter().zip(values) {
+            if let Some(v) = value {
+                o.uint(name, v);
+            }
+        }
+        o.end();
+    }
+}
+
 /// A command given as JSON with the API's field names (what the SDK hands
-/// out). Fails when it is not one.
+/// out), read as tolerantly as an answer's. Fails when it is not one.
 pub fn command_from_json(json: &str) -> Result<Command, String> {
-    serde_json::from_str(json)
-        .map_err(|e| format!("not a command ({{commandId, status, result, …}}): {e}"))
+    let value = ews_core::json::parse(json.as_bytes()).map_err(|e| {
+        format!(
+            "not a command ({{commandId, status, result, …}}): {}",
+            e.reason()
+        )
+    })?;
+    Command::from_json(&value)
+        .map_err(|why| format!("not a command ({{commandId, status, result, …}}): {why}"))
 }
 
 #[cfg(test)]
@@ -147,7 +172,7 @@ mod tests {
         for bad in [Some(-1.0), Some(1.5), Some(f64::NAN), None] {
             assert!(fields(&[("timeoutMs", bad)]).is_err(), "{bad:?}");
         }
-        let round = serde_json::to_value(PolicyInit::of(&d)).unwrap();
+        let round: serde_json::Value = serde_json::from_str(&PolicyInit::of(&d).to_json()).unwrap();
         let back: Vec<(String, Option<f64>)> = FIELDS
             .iter()
             .map(|f| (f.to_string(), round[*f].as_f64()))

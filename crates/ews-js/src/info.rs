@@ -10,11 +10,10 @@
 use ews_core::Error;
 use ews_core::client::Request;
 use ews_core::command::{Next, Outcome};
-use serde::Serialize;
+use ews_core::json::{Obj, ToJson};
 
 /// What an `EwsError` is made of (see `js/errors.js`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ErrorInfo {
     /// [`Error::kind`]: `http` (a failing status without an API envelope),
     /// `api` (an error envelope), `malformed` (a success status with a body
@@ -72,8 +71,7 @@ impl ErrorInfo {
 }
 
 /// How a followed command ended, for JavaScript.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutcomeInfo {
     /// `succeeded`, `failed`, `publish_failed`, `timed_out` or `lost`.
     pub kind: &'static str,
@@ -131,16 +129,13 @@ impl OutcomeInfo {
 }
 
 /// A polling decision: `{done: false, pollInMs}` or `{done: true, outcome}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NextInfo {
     /// Whether following is over.
     pub done: bool,
     /// Poll `GET /api/v1/command/{id}` again after this many ms (not done).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub poll_in_ms: Option<u64>,
     /// How it ended (done).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub outcome: Option<OutcomeInfo>,
 }
 
@@ -163,8 +158,7 @@ impl NextInfo {
 }
 
 /// A signed request, ready for `fetch(url, {method, headers})`.
-#[derive(Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, PartialEq, Eq)]
 pub struct RequestInfo {
     /// `GET`, `POST` or `DELETE`.
     pub method: &'static str,
@@ -179,7 +173,6 @@ pub struct RequestInfo {
     /// The headers to send: `{Authorization}`.
     pub headers: Headers,
     /// `endpoint + pathAndQuery`, when an endpoint is known.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// The signed timestamp, ms since the Unix epoch (clock-corrected).
     pub timestamp: u64,
@@ -188,10 +181,9 @@ pub struct RequestInfo {
 }
 
 /// The request headers of a [`RequestInfo`].
-#[derive(Clone, PartialEq, Eq, Serialize)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Headers {
-    /// The signature.
-    #[serde(rename = "Authorization")]
+    /// The signature (`Authorization`).
     pub authorization: String,
 }
 
@@ -226,6 +218,72 @@ impl core::fmt::Debug for RequestInfo {
     }
 }
 
+impl ToJson for ErrorInfo {
+    fn write_json(&self, out: &mut String) {
+        let mut o = Obj::new(out);
+        o.str("kind", self.kind)
+            .opt_str("code", self.code.as_deref())
+            .opt_str("codeName", self.code_name.as_deref())
+            .opt_int("status", self.status.map(i64::from))
+            .str("message", &self.message)
+            .opt_str("serverMessage", self.server_message.as_deref())
+            .bool("transient", self.transient)
+            .bool("signError", self.sign_error)
+            .opt_int("clockSkewMs", self.clock_skew_ms);
+        o.end();
+    }
+}
+
+impl ToJson for OutcomeInfo {
+    fn write_json(&self, out: &mut String) {
+        let mut o = Obj::new(out);
+        o.str("kind", self.kind)
+            .bool("succeeded", self.succeeded)
+            .bool("failed", self.failed)
+            .str("message", &self.message)
+            .opt_str("result", self.result.as_deref())
+            .opt_str("resultMsg", self.result_msg.as_deref())
+            .opt_str("lastStatus", self.last_status.as_deref())
+            .opt_int("afterMs", self.after_ms.map(|n| n as i64))
+            .opt_str("reason", self.reason.as_deref());
+        o.end();
+    }
+}
+
+impl ToJson for NextInfo {
+    fn write_json(&self, out: &mut String) {
+        let mut o = Obj::new(out);
+        o.bool("done", self.done);
+        if let Some(ms) = self.poll_in_ms {
+            o.uint("pollInMs", ms);
+        }
+        if let Some(outcome) = &self.outcome {
+            outcome.write_json(o.key("outcome"));
+        }
+        o.end();
+    }
+}
+
+impl ToJson for RequestInfo {
+    fn write_json(&self, out: &mut String) {
+        let mut o = Obj::new(out);
+        o.str("method", self.method)
+            .str("path", &self.path)
+            .str("query", &self.query)
+            .str("pathAndQuery", &self.path_and_query)
+            .str("authorization", &self.authorization);
+        let mut h = Obj::new(o.key("headers"));
+        h.str("Authorization", &self.headers.authorization);
+        h.end();
+        if let Some(url) = &self.url {
+            o.str("url", url);
+        }
+        o.uint("timestamp", self.timestamp)
+            .int("correctionMs", self.correction_ms);
+        o.end();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -250,9 +308,10 @@ mod tests {
         assert_eq!(info.server_message.as_deref(), Some("signature mismatch"));
         assert!(info.sign_error && !info.transient);
         assert_eq!(info.clock_skew_ms, Some(-600_000));
-        let json = serde_json::to_value(&info).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&info.to_json()).unwrap();
         assert_eq!(json["codeName"], "SignError");
         assert_eq!(json["signError"], true);
+        assert_eq!(json["clockSkewMs"], -600_000);
     }
 
     #[test]
@@ -341,13 +400,12 @@ mod tests {
     #[test]
     fn next_serializes_as_a_discriminated_union() {
         let p = FollowPolicy::default();
-        let poll =
-            serde_json::to_value(NextInfo::from_next(&Next::PollIn(p.first_delay_ms))).unwrap();
+        let value = |n: NextInfo| serde_json::from_str::<serde_json::Value>(&n.to_json()).unwrap();
+        let poll = value(NextInfo::from_next(&Next::PollIn(p.first_delay_ms)));
         assert_eq!(poll, serde_json::json!({"done": false, "pollInMs": 500}));
-        let done = serde_json::to_value(NextInfo::from_next(&Next::Done(Outcome::PublishFailed {
+        let done = value(NextInfo::from_next(&Next::Done(Outcome::PublishFailed {
             message: "no host".into(),
-        })))
-        .unwrap();
+        })));
         assert_eq!(done["done"], true);
         assert_eq!(done["outcome"]["kind"], "publish_failed");
         assert_eq!(done["outcome"]["resultMsg"], "no host");

@@ -31,7 +31,7 @@
 //! let body = br#"{"code":"0","message":"success","data":[{"id":7,"status":"RUNNING"}]}"#;
 //! let got = account.answer(&mut exchange, 200, body, None, 1_453_960_955_100);
 //! let Answered::Value(json) = got else { panic!() };
-//! assert!(json.starts_with(r#"[{"id":7,"#));
+//! assert!(json.starts_with(r#"{"containers":[{"id":7,"#));
 //! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs, unreachable_pub)]

@@ -29,8 +29,8 @@ use crate::server::{App, read_body};
 struct ContainerPatch {
     status: Option<String>,
     health: Option<String>,
-    node_id: Option<u64>,
-    host_id: Option<u64>,
+    node_id: Option<i64>,
+    host_id: Option<i64>,
     cpu: Option<i64>,
     mem: Option<i64>,
     disk: Option<i64>,
@@ -142,7 +142,7 @@ pub(crate) async fn handle(app: &App, req: Request<Incoming>) -> Result<Resp, Ap
             let mut shared = app.lock();
             shared.sim.advance(system_now_ms());
             let c = shared.sim.container(id).ok_or_else(|| not_found(id))?;
-            Ok(response::ok(c))
+            Ok(response::ok_api(&c))
         }
         (["containers", id], "PUT") => {
             let id = container_id(id)?;
@@ -153,7 +153,7 @@ pub(crate) async fn handle(app: &App, req: Request<Incoming>) -> Result<Resp, Ap
                 .sim
                 .edit_container(id, |c| apply_patch(c, patch))
                 .map_err(|_| not_found(id))?;
-            Ok(response::ok(c))
+            Ok(response::ok_api(&c))
         }
         (["containers", _], _) => Err(method_not_allowed("GET, PUT")),
         _ => Err(ApiError::NoRoute(

@@ -149,12 +149,12 @@ async fn operate(app: &App, op: Operation, req: Request<Incoming>) -> Result<Res
     let sim = &mut shared.sim;
     sim.advance(now);
     let resp = match op {
-        Operation::ListContainers => response::ok(sim.containers().collect::<Vec<_>>()),
-        Operation::GetContainer(id) => response::ok(
-            sim.container(id)
+        Operation::ListContainers => response::ok_api(&sim.containers().collect::<Vec<_>>()),
+        Operation::GetContainer(id) => response::ok_api(
+            &sim.container(id)
                 .ok_or_else(|| ApiError::NotFound(ActError::NoContainer(id).to_string()))?,
         ),
-        Operation::GetCommand(id) => response::ok(sim.command(id.as_str()).ok_or_else(|| {
+        Operation::GetCommand(id) => response::ok_api(&sim.command(id.as_str()).ok_or_else(|| {
             ApiError::NotFound(format!(
                 "command {} does not exist: use the commandId that start, stop or delete returned (the simulator forgets commands when it restarts)",
                 id.as_str().chars().take(64).collect::<String>()
@@ -163,7 +163,7 @@ async fn operate(app: &App, op: Operation, req: Request<Incoming>) -> Result<Res
         Operation::StartContainer(_) | Operation::StopContainer(_) | Operation::DeleteContainer(_) => {
             let (action, id) = Action::of(&op).ok_or_else(|| ApiError::Internal("not an action".to_owned()))?;
             match sim.act(action, id, now, hang) {
-                Ok(cmd) => response::ok(cmd),
+                Ok(cmd) => response::ok_api(&cmd),
                 Err(e @ ActError::NoContainer(_)) => return Err(ApiError::NotFound(e.to_string())),
                 Err(e) => return Err(ApiError::Status(e.to_string())),
             }

@@ -131,8 +131,8 @@ fn make(
         from + 1 + rng.below(span - 1)
     };
     let mut c = Container::new(id, status.clone());
-    c.node_id = Some(node);
-    c.host_id = Some(host);
+    c.node_id = Some(node as i64);
+    c.host_id = Some(host as i64);
     c.cpu = Some(cpu);
     c.mem = Some(mem);
     c.disk = Some(disk);

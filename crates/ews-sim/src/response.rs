@@ -17,8 +17,9 @@
 //! | internal failure | 1001 InternalError | 500 |
 
 use bytes::Bytes;
+use ews_core::ApiErrorCode;
+use ews_core::json::{Obj, ToJson};
 use ews_core::request::Method as ApiMethod;
-use ews_core::{ApiErrorCode, Envelope};
 use http_body_util::Full;
 use hyper::header::{ALLOW, CONTENT_TYPE, HeaderValue};
 use hyper::{Response, StatusCode};
@@ -145,12 +146,40 @@ pub fn bytes(status: StatusCode, content_type: &'static str, body: impl Into<Byt
 
 /// An error envelope `{"code","message"}`.
 pub fn envelope_error(status: StatusCode, code: &str, message: &str) -> Resp {
-    json(status, &Envelope::<()>::error(code, message))
+    let mut body = String::new();
+    let mut o = Obj::new(&mut body);
+    o.str("code", code).str("message", message);
+    o.end();
+    bytes(status, JSON, body)
 }
 
-/// A success envelope around `data`.
+/// A success envelope around `data` already written as JSON.
+fn ok_text(data: &str) -> Resp {
+    let mut body = String::new();
+    let mut o = Obj::new(&mut body);
+    o.str("code", "0")
+        .str("message", "success")
+        .raw("data", data);
+    o.end();
+    bytes(StatusCode::OK, JSON, body)
+}
+
+/// A success envelope around the API's own types, written as the core
+/// writes them (the shape every client reads).
+pub fn ok_api<T: ToJson + ?Sized>(data: &T) -> Resp {
+    ok_text(&data.to_json())
+}
+
+/// A success envelope around the simulator's own values (admin answers).
 pub fn ok<T: Serialize>(data: T) -> Resp {
-    json(StatusCode::OK, &Envelope::ok(data))
+    match serde_json::to_string(&data) {
+        Ok(text) => ok_text(&text),
+        Err(e) => envelope_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "1001",
+            &format!("cannot encode the answer: {e}"),
+        ),
+    }
 }
 
 /// Any value as JSON.

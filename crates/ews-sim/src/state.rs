@@ -240,7 +240,10 @@ impl Sim {
         }
         let subject = Subject {
             id: id.0,
-            host: container.host_id.unwrap_or(0),
+            host: container
+                .host_id
+                .and_then(|h| u64::try_from(h).ok())
+                .unwrap_or(0),
             cpu: container.cpu.unwrap_or(-1),
             mem: container.mem.unwrap_or(0),
             disk: container.disk.unwrap_or(0),

@@ -89,7 +89,7 @@ fn list_has_the_documented_shape() {
         }
         assert!(c["health"].is_string() && c["status"].is_string());
     }
-    let list = ews_core::decode::container_list(r.status, &r.body).unwrap();
+    let list = common::readable(ews_core::decode::container_list(r.status, &r.body).unwrap());
     assert!(list.iter().all(|c| c.status.is_documented()));
 }
 
@@ -143,7 +143,7 @@ fn ten_thousand_containers() {
     let elapsed = started.elapsed();
     assert_eq!(r.status, 200);
     assert!(r.body.len() > 1_500_000, "{} bytes", r.body.len());
-    let list = ews_core::decode::container_list(r.status, &r.body).unwrap();
+    let list = common::readable(ews_core::decode::container_list(r.status, &r.body).unwrap());
     assert_eq!(list.len(), 10_000);
     let ids: std::collections::BTreeSet<u64> = list.iter().map(|c| c.id.0).collect();
     assert_eq!(ids.len(), 10_000, "unique ids");

@@ -14,7 +14,7 @@ fn list(sim: &Sim) -> Reply {
 }
 
 fn decode(r: &Reply) -> Result<Vec<ews_core::Container>, Error> {
-    ews_core::decode::container_list(r.status, &r.body)
+    ews_core::decode::container_list(r.status, &r.body).map(common::readable)
 }
 
 fn assert_5xx(r: &Reply) {

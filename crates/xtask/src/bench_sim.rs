@@ -161,7 +161,7 @@ fn run_profile(opts: &Options, profile: &str) -> Result<Vec<Figures>> {
     // A command to read: start the first container that may be started.
     let list = request::build(&Operation::ListContainers, &creds, now);
     let (status, body) = http(&addr, "GET", &list.path_and_query(), &list.authorization)?;
-    let containers = ews_core::decode::container_list(status, &body)?;
+    let containers = ews_core::decode::container_list(status, &body)?.containers;
     if containers.len() != 100 {
         return Err(format!("expected 100 containers, got {}", containers.len()).into());
     }

@@ -3,17 +3,17 @@
 
 use leptos::prelude::*;
 
-use crate::activity::{self, Tracked};
-use crate::app::Ctx;
+use crate::activity::{self, LogEntry};
 use crate::export;
 use crate::format;
 use crate::i18n::M;
 use crate::route::Route;
+use crate::stores::{CommandStore, Ui};
 
 /// One command as a list item.
-pub fn tracked_item(ctx: Ctx, t: Tracked) -> impl IntoView + use<> {
-    let label = Tracked::action(&t).map_or(t.action.clone(), |a| {
-        ctx.t(crate::actions::action_label(a)).to_string()
+pub fn log_item(ui: Ui, t: LogEntry) -> impl IntoView + use<> {
+    let label = LogEntry::action(&t).map_or(t.action.clone(), |a| {
+        ui.t(crate::actions::action_label(a)).to_string()
     });
     let (class, state, text) = match &t.ended {
         Some(e) if e.ok => ("ok", "ok", e.text.clone()),
@@ -40,27 +40,28 @@ pub fn tracked_item(ctx: Ctx, t: Tracked) -> impl IntoView + use<> {
 /// The panel.
 #[component]
 pub fn ActivityPanel() -> impl IntoView {
-    let ctx = Ctx::get();
+    let ui = Ui::get();
+    let cmds = CommandStore::get();
     let export_json = move |_| {
-        let text = ctx.activity.with_untracked(|log| activity::export(log));
+        let text = cmds.log.with_untracked(|log| activity::export(log));
         let _ = export::download("ews-activity.json", "application/json", &text);
     };
-    let clear = move |_| ctx.edit_activity(|log| log.retain(|t| t.ended.is_none()));
+    let clear = move |_| cmds.edit_log(|log| log.retain(|t| t.ended.is_none()));
     let recent = move || {
-        ctx.activity
+        cmds.log
             .with(|log| log.iter().take(50).cloned().collect::<Vec<_>>())
     };
     view! {
         <aside class="activity" aria-labelledby="activity-title" data-testid="activity">
             <details open>
-                <summary><h2 id="activity-title">{ctx.t(M::Activity)}</h2></summary>
+                <summary><h2 id="activity-title">{ui.t(M::Activity)}</h2></summary>
                 <div class="line">
-                    <button type="button" class="small" data-testid="activity-export" on:click=export_json>{ctx.t(M::ExportJson)}</button>
-                    <button type="button" class="small" on:click=clear>{ctx.t(M::ClearFinished)}</button>
+                    <button type="button" class="small" data-testid="activity-export" on:click=export_json>{ui.t(M::ExportJson)}</button>
+                    <button type="button" class="small" on:click=clear>{ui.t(M::ClearFinished)}</button>
                 </div>
-                {move || ctx.activity.with(|a| a.is_empty()).then(|| view! { <p class="muted small">{ctx.t(M::ActivityEmpty)}</p> })}
+                {move || cmds.log.with(|a| a.is_empty()).then(|| view! { <p class="muted small">{ui.t(M::ActivityEmpty)}</p> })}
                 <ul class="activity-list">
-                    {move || recent().into_iter().map(|t| tracked_item(ctx, t)).collect_view()}
+                    {move || recent().into_iter().map(|t| log_item(ui, t)).collect_view()}
                 </ul>
             </details>
         </aside>

@@ -5,24 +5,25 @@
 use ews_core::{Action, ContainerId, ContainerStatus};
 use leptos::prelude::*;
 
-use crate::actions::{act, action_label, busy};
-use crate::app::{Ctx, Dialog};
+use crate::actions::{act, action_label};
+use crate::stores::{Dialog, Stores};
 
 /// What clicking an action does: delete asks first, the others run.
-pub fn request(ctx: Ctx, action: Action, id: ContainerId) {
+pub fn request(s: Stores, action: Action, id: ContainerId) {
     match action {
-        Action::Delete => ctx.dialog.set(Some(Dialog::ConfirmDelete(id))),
-        _ => act(ctx, action, id),
+        Action::Delete => s.ui.dialog.set(Some(Dialog::ConfirmDelete(id))),
+        _ => act(s, action, id),
     }
 }
 
 /// The three buttons (nothing for viewers).
 pub fn action_buttons(
-    ctx: Ctx,
+    s: Stores,
     id: ContainerId,
     status: &ContainerStatus,
 ) -> impl IntoView + use<> {
-    let can_act = ctx.can_act();
+    let can_act = s.can_act();
+    let cmds = s.cmds;
     let buttons = Action::ALL.map(|action| {
         let allowed = action.allowed_from(status);
         let class = if action == Action::Delete {
@@ -30,14 +31,14 @@ pub fn action_buttons(
         } else {
             "small"
         };
-        let label = ctx.t(action_label(action));
+        let label = s.t(action_label(action));
         view! {
             <button type="button" class=class
                 data-testid=format!("action-{action}")
                 aria-label=format!("{label} {id}")
-                disabled=move || !allowed || busy(ctx, id)
-                aria-busy=move || busy(ctx, id).then_some("true")
-                on:click=move |_| request(ctx, action, id)>{label}</button>
+                disabled=move || !allowed || cmds.busy(id)
+                aria-busy=move || cmds.busy(id).then_some("true")
+                on:click=move |_| request(s, action, id)>{label}</button>
         }
     });
     can_act.then(|| view! { <span class="actions">{buttons.into_iter().collect_view()}</span> })

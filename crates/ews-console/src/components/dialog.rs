@@ -9,25 +9,25 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::actions::{act, action_label, run_bulk};
-use crate::app::{BulkState, Ctx, Dialog};
 use crate::format;
 use crate::i18n::M;
+use crate::stores::{BulkState, Dialog, Stores, Ui};
 
 const FOCUSABLE: &str = "button:not([disabled]), a[href], input:not([disabled]), select:not([disabled]), [tabindex]:not([tabindex='-1'])";
 
-fn close(ctx: Ctx) {
-    ctx.dialog.set(None);
+fn close(s: Stores) {
+    s.ui.dialog.set(None);
     // A job that never started, or finished, is dropped; a running one goes on.
-    if ctx
+    if s.cmds
         .bulk
         .with_untracked(|b| b.as_ref().is_some_and(|b| !b.started || b.finished()))
     {
-        ctx.bulk.set(None);
+        s.cmds.bulk.set(None);
     }
 }
 
 /// Keeps Tab inside `root`.
-fn trap_tab(ctx: Ctx, root: &web_sys::Element, ev: &web_sys::KeyboardEvent) {
+fn trap_tab(ui: Ui, root: &web_sys::Element, ev: &web_sys::KeyboardEvent) {
     let Ok(list) = root.query_selector_all(FOCUSABLE) else {
         return;
     };
@@ -41,7 +41,7 @@ fn trap_tab(ctx: Ctx, root: &web_sys::Element, ev: &web_sys::KeyboardEvent) {
     let last = list
         .item(n - 1)
         .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
-    let active = ctx.shell().active_element();
+    let active = ui.shell().active_element();
     let at = |e: &Option<web_sys::HtmlElement>| match (e, &active) {
         (Some(e), Some(a)) => a.is_same_node(Some(e)),
         _ => false,
@@ -63,15 +63,15 @@ fn trap_tab(ctx: Ctx, root: &web_sys::Element, ev: &web_sys::KeyboardEvent) {
 /// Shows the open dialog, if any.
 #[component]
 pub fn DialogHost() -> impl IntoView {
-    let ctx = Ctx::get();
-    move || ctx.dialog.get().map(|d| view! { <Modal dialog=d/> })
+    let ui = Ui::get();
+    move || ui.dialog.get().map(|d| view! { <Modal dialog=d/> })
 }
 
 #[component]
 fn Modal(dialog: Dialog) -> impl IntoView {
-    let ctx = Ctx::get();
+    let s = Stores::get();
     let root = NodeRef::<html::Div>::new();
-    let previous = StoredValue::new_local(ctx.shell().active_element());
+    let previous = StoredValue::new_local(s.ui.shell().active_element());
     on_cleanup(move || {
         if let Some(el) = previous
             .with_value(|p| p.clone())
@@ -91,23 +91,23 @@ fn Modal(dialog: Dialog) -> impl IntoView {
     let on_keydown = move |ev: web_sys::KeyboardEvent| match ev.key().as_str() {
         "Escape" => {
             ev.prevent_default();
-            close(ctx);
+            close(s);
         }
         "Tab" => {
             if let Some(r) = root.get() {
-                trap_tab(ctx, &r, &ev);
+                trap_tab(s.ui, &r, &ev);
             }
         }
         _ => {}
     };
     let body = match dialog {
-        Dialog::ConfirmDelete(id) => confirm_delete(ctx, id).into_any(),
-        Dialog::Bulk => bulk(ctx).into_any(),
+        Dialog::ConfirmDelete(id) => confirm_delete(s, id).into_any(),
+        Dialog::Bulk => bulk(s).into_any(),
     };
     view! {
         <div class="backdrop" on:click=move |ev| {
             // A click on the backdrop itself (not inside the dialog) closes.
-            if ev.target() == ev.current_target() { close(ctx) }
+            if ev.target() == ev.current_target() { close(s) }
         }>
             <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="dialog-title"
                 data-testid="dialog" node_ref=root on:keydown=on_keydown>
@@ -117,38 +117,39 @@ fn Modal(dialog: Dialog) -> impl IntoView {
     }
 }
 
-fn confirm_delete(ctx: Ctx, id: ContainerId) -> impl IntoView {
-    let lang = ctx.lang.get_untracked();
-    let facts = ctx.data.with_untracked(|d| {
+fn confirm_delete(s: Stores, id: ContainerId) -> impl IntoView {
+    let lang = s.ui.lang();
+    let facts = s.list.data.with_untracked(|d| {
         d.get(id).map(|r| {
             format!(
                 "{} · {} {} · {} {}",
                 r.c.status,
-                ctx.t(M::Node),
+                s.t(M::Node),
                 format::opt_id(r.c.node_id),
-                ctx.t(M::Host),
+                s.t(M::Host),
                 format::opt_id(r.c.host_id)
             )
         })
     });
     view! {
-        <h2 id="dialog-title">{ctx.t(M::ConfirmDelete)} " " {id.0}</h2>
+        <h2 id="dialog-title">{s.t(M::ConfirmDelete)} " " {id.0}</h2>
         <p data-testid="dialog-text">{lang.delete_question(id.0)}</p>
         {facts.map(|f| view! { <p class="muted">{f}</p> })}
         <div class="line-end">
-            <button type="button" data-autofocus data-testid="cancel" on:click=move |_| close(ctx)>{ctx.t(M::Cancel)}</button>
+            <button type="button" data-autofocus data-testid="cancel" on:click=move |_| close(s)>{s.t(M::Cancel)}</button>
             <button type="button" class="danger" data-testid="confirm" on:click=move |_| {
-                close(ctx);
-                act(ctx, ews_core::Action::Delete, id);
-            }>{ctx.t(M::Delete)}</button>
+                close(s);
+                act(s, ews_core::Action::Delete, id);
+            }>{s.t(M::Delete)}</button>
         </div>
     }
 }
 
-fn bulk(ctx: Ctx) -> impl IntoView {
-    let lang = ctx.lang.get_untracked();
-    let Some(job) = ctx.bulk.get_untracked() else {
-        return view! { <p>{ctx.t(M::BulkTitle)}</p> }.into_any();
+fn bulk(s: Stores) -> impl IntoView {
+    let lang = s.ui.lang();
+    let cmds = s.cmds;
+    let Some(job) = cmds.bulk.get_untracked() else {
+        return view! { <p>{s.t(M::BulkTitle)}</p> }.into_any();
     };
     let action = job.action;
     let title = lang.bulk_question(action_label(action), job.items.len());
@@ -158,19 +159,19 @@ fn bulk(ctx: Ctx) -> impl IntoView {
     });
     let empty = job.items.is_empty();
     let items = move || {
-        ctx.bulk
+        cmds.bulk
             .with(|b| b.as_ref().map(|b| b.items.clone()).unwrap_or_default())
     };
-    let started = move || ctx.bulk.with(|b| b.as_ref().is_some_and(|b| b.started));
-    let finished = move || ctx.bulk.with(|b| b.as_ref().is_some_and(|b| b.finished()));
+    let started = move || cmds.bulk.with(|b| b.as_ref().is_some_and(|b| b.started));
+    let finished = move || cmds.bulk.with(|b| b.as_ref().is_some_and(|b| b.finished()));
     let summary = move || {
-        ctx.bulk.with(|b| {
+        cmds.bulk.with(|b| {
             b.as_ref().filter(|b| b.started).map(|b| {
                 let (ok, bad) = b.tally();
                 let text = if b.finished() {
                     lang.bulk_summary(ok, bad)
                 } else {
-                    format!("{} {}", ctx.t(M::BulkRunning), lang.bulk_summary(ok, bad))
+                    format!("{} {}", s.t(M::BulkRunning), lang.bulk_summary(ok, bad))
                 };
                 view! { <p data-testid="bulk-summary" role="status">{text}</p> }
             })
@@ -181,8 +182,8 @@ fn bulk(ctx: Ctx) -> impl IntoView {
         <ul class="bulk-list" data-testid="bulk-targets">
             {move || items().into_iter().map(|(id, state)| {
                 let (class, text) = match &state {
-                    BulkState::Waiting => ("muted", ctx.t(M::Pending).to_string()),
-                    BulkState::Running => ("", ctx.t(M::Running).to_string()),
+                    BulkState::Waiting => ("muted", s.t(M::Pending).to_string()),
+                    BulkState::Running => ("", s.t(M::Running).to_string()),
                     BulkState::Done(true, msg) => ("ok", msg.clone()),
                     BulkState::Done(false, msg) => ("bad", msg.clone()),
                 };
@@ -198,7 +199,7 @@ fn bulk(ctx: Ctx) -> impl IntoView {
                         <strong>"#" {id.0}</strong> " "
                         <span class=class>{text}</span>
                         {running.then(|| view! {
-                            <span class="muted"> " " {move || ctx.ops.with(|m| m.get(&id).map(|o| o.progress.clone()))}</span>
+                            <span class="muted"> " " {move || cmds.progress(id)}</span>
                         })}
                     </li>
                 }
@@ -209,18 +210,18 @@ fn bulk(ctx: Ctx) -> impl IntoView {
         <div class="line-end">
             {move || if started() {
                 view! {
-                    <button type="button" data-autofocus data-testid="close" on:click=move |_| close(ctx)>
-                        {ctx.t(M::Close)} {move || (!finished()).then_some(" …")}
+                    <button type="button" data-autofocus data-testid="close" on:click=move |_| close(s)>
+                        {s.t(M::Close)} {move || (!finished()).then_some(" …")}
                     </button>
                 }.into_any()
             } else {
                 view! {
-                    <button type="button" data-autofocus data-testid="cancel" on:click=move |_| close(ctx)>{ctx.t(M::Cancel)}</button>
+                    <button type="button" data-autofocus data-testid="cancel" on:click=move |_| close(s)>{s.t(M::Cancel)}</button>
                     <button type="button" class=if action == ews_core::Action::Delete { "danger" } else { "primary" }
                         data-testid="confirm" disabled=empty on:click=move |_| {
-                            run_bulk(ctx);
+                            run_bulk(s);
                             // The confirm button goes away: keep focus in the dialog.
-                            let shell = ctx.shell();
+                            let shell = s.ui.shell();
                             request_animation_frame(move || {
                                 if let Some(Ok(close)) = shell
                                     .find("[data-testid=close]")
@@ -230,7 +231,7 @@ fn bulk(ctx: Ctx) -> impl IntoView {
                                 }
                             });
                         }>
-                        {ctx.t(action_label(action))}
+                        {s.t(action_label(action))}
                     </button>
                 }.into_any()
             }}

@@ -2,49 +2,50 @@
 
 use leptos::prelude::*;
 
-use crate::app::{Ctx, Session, Theme};
 use crate::i18n::{Lang, M};
 use crate::storage::{self, keys};
+use crate::stores::{ConnState, Stores, Theme, Ui};
 
 /// Wipes a remembered secret (and the stored connection) from this device.
-pub fn forget(ctx: Ctx) {
+pub fn forget(ui: Ui) {
     storage::remove(keys::SECRET);
     storage::remove(keys::CONNECTION);
-    ctx.toast(None, ctx.t(M::Forgotten), None);
+    ui.toast(None, ui.t(M::Forgotten), None);
 }
 
 /// The header.
 #[component]
 pub fn Header() -> impl IntoView {
-    let ctx = Ctx::get();
-    let lang = ctx.lang.get_untracked();
+    let s = Stores::get();
+    let ui = s.ui;
+    let lang = ui.lang();
     let on_lang = move |ev: leptos::ev::Event| {
         if let Some(l) = Lang::parse(&event_target_value(&ev)) {
-            ctx.set_lang(l);
+            ui.set_lang(l);
         }
     };
     let on_theme = move |ev: leptos::ev::Event| {
-        ctx.set_theme(Theme::parse(&event_target_value(&ev)));
+        ui.set_theme(Theme::parse(&event_target_value(&ev)));
     };
-    let who = move || match ctx.session.get() {
-        Session::Connected {
+    let who = move || match s.conn.state.get() {
+        ConnState::Connected {
             label,
             edge_user,
             can_act,
         } => {
             let role = match (edge_user.is_some(), can_act) {
                 (false, _) => String::new(),
-                (true, true) => format!(" · {}", ctx.t(M::RoleOperator)),
-                (true, false) => format!(" · {}", ctx.t(M::RoleViewer)),
+                (true, true) => format!(" · {}", ui.t(M::RoleOperator)),
+                (true, false) => format!(" · {}", ui.t(M::RoleViewer)),
             };
             let direct = edge_user.is_none();
             Some(view! {
                 <span class="who" data-testid="who">{label}{role}</span>
                 {direct.then(|| view! {
-                    <button type="button" class="ghost" data-testid="disconnect" on:click=move |_| ctx.disconnect()>{ctx.t(M::Disconnect)}</button>
+                    <button type="button" class="ghost" data-testid="disconnect" on:click=move |_| s.disconnect()>{ui.t(M::Disconnect)}</button>
                 })}
                 {(direct && storage::get(keys::SECRET).is_some()).then(|| view! {
-                    <button type="button" class="ghost" data-testid="forget" on:click=move |_| { forget(ctx); ctx.disconnect(); }>{ctx.t(M::Forget)}</button>
+                    <button type="button" class="ghost" data-testid="forget" on:click=move |_| { forget(ui); s.disconnect(); }>{ui.t(M::Forget)}</button>
                 })}
             })
         }
@@ -52,19 +53,19 @@ pub fn Header() -> impl IntoView {
     };
     view! {
         <header class="top">
-            <a class="brand" href="/" data-nav>{ctx.t(M::AppName)}</a>
+            <a class="brand" href="/" data-nav>{ui.t(M::AppName)}</a>
             <div class="spacer"></div>
             {who}
             <label class="inline">
-                <span class="sr-only">{ctx.t(M::Language)}</span>
-                <select data-testid="lang" on:change=on_lang aria-label=ctx.t(M::Language)>
+                <span class="sr-only">{ui.t(M::Language)}</span>
+                <select data-testid="lang" on:change=on_lang aria-label=ui.t(M::Language)>
                     {Lang::ALL.into_iter().map(|l| view! { <option value=l.tag() selected=l == lang>{l.name()}</option> }).collect_view()}
                 </select>
             </label>
             <label class="inline">
-                <span class="sr-only">{ctx.t(M::Theme)}</span>
-                <select data-testid="theme" on:change=on_theme aria-label=ctx.t(M::Theme)>
-                    {Theme::ALL.into_iter().map(|t| view! { <option value=t.as_str() selected=t == ctx.theme.get_untracked()>{ctx.t(t.label())}</option> }).collect_view()}
+                <span class="sr-only">{ui.t(M::Theme)}</span>
+                <select data-testid="theme" on:change=on_theme aria-label=ui.t(M::Theme)>
+                    {Theme::ALL.into_iter().map(|t| view! { <option value=t.as_str() selected=t == ui.theme.get_untracked()>{ui.t(t.label())}</option> }).collect_view()}
                 </select>
             </label>
         </header>

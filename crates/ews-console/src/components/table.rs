@@ -12,26 +12,41 @@ use ews_core::{ApiTime, ContainerId};
 use leptos::html;
 use leptos::prelude::*;
 
-use crate::app::Ctx;
+use crate::columns::{COLUMNS, Column};
 use crate::components::badge::badge;
 use crate::components::buttons::action_buttons;
 use crate::format;
 use crate::i18n::M;
-use crate::list::{Group, Item, Row, SortKey, status_key, visible_range};
+use crate::list::{Group, Item, Row, status_key, visible_range};
 use crate::route::Route;
+use crate::stores::Stores;
 
 /// Height of one table line, px (the stylesheet sets the same).
 pub const ROW_HEIGHT: i32 = 44;
 /// Lines rendered beyond each edge of the viewport.
 pub const OVERSCAN: usize = 10;
 /// Number of columns.
-pub const COLUMNS: usize = 14;
+pub const COLUMN_COUNT: usize = COLUMNS.len();
 
-/// Column classes, for fixed widths (the layout must not jump as rows come
-/// and go while scrolling). Static markup: one string, no view code.
-const COLGROUP: &str = "<col class=c-sel><col class=c-id><col class=c-status><col class=c-op><col class=c-act>\
-<col class=c-num><col class=c-num><col class=c-num><col class=c-size><col class=c-size><col class=c-health>\
-<col class=c-time><col class=c-time><col class=c-time>";
+/// The cells' classes, by column (a cell's class is its column's).
+const C: [&str; COLUMN_COUNT] = {
+    let mut c = [""; COLUMN_COUNT];
+    let mut i = 0;
+    while i < COLUMN_COUNT {
+        c[i] = COLUMNS[i].class;
+        i += 1;
+    }
+    c
+};
+
+/// The `<colgroup>` (fixed widths, so the layout does not jump as rows come
+/// and go while scrolling): static markup, one string.
+fn colgroup() -> String {
+    COLUMNS
+        .iter()
+        .map(|c| format!("<col class={}>", c.class))
+        .collect()
+}
 
 thread_local! {
     static ROWS_BUILT: Cell<u64> = const { Cell::new(0) };
@@ -43,30 +58,14 @@ pub fn rows_built() -> u64 {
     ROWS_BUILT.with(Cell::get)
 }
 
-/// The column label of a sort key.
-pub fn column_label(k: SortKey) -> M {
-    match k {
-        SortKey::Id => M::Id,
-        SortKey::Status => M::Status,
-        SortKey::Node => M::Node,
-        SortKey::Host => M::Host,
-        SortKey::Cpu => M::Cpu,
-        SortKey::Mem => M::Mem,
-        SortKey::Disk => M::Disk,
-        SortKey::Health => M::Health,
-        SortKey::Created => M::Created,
-        SortKey::Started => M::Started,
-        SortKey::Stopped => M::Stopped,
-    }
-}
-
 /// Toggles one row; with Shift, sets the whole range from the last clicked
 /// row to this one to this row's new state.
-fn select(ctx: Ctx, id: ContainerId, shift: bool) {
-    let on = !ctx.selected.with_untracked(|s| s.contains(&id));
-    let range = match (shift, ctx.anchor.get_value()) {
+fn select(s: Stores, id: ContainerId, shift: bool) {
+    let list = s.list;
+    let on = !list.selected.with_untracked(|s| s.contains(&id));
+    let range = match (shift, list.anchor.get_value()) {
         (true, Some(anchor)) => {
-            ctx.view
+            list.view
                 .with_untracked(|v| match (v.position(anchor), v.position(id)) {
                     (Some(a), Some(b)) => v.ids_between(a, b),
                     _ => vec![id],
@@ -74,7 +73,7 @@ fn select(ctx: Ctx, id: ContainerId, shift: bool) {
         }
         _ => vec![id],
     };
-    ctx.selected.update(|s| {
+    list.selected.update(|s| {
         for id in range {
             if on {
                 s.insert(id);
@@ -83,97 +82,124 @@ fn select(ctx: Ctx, id: ContainerId, shift: bool) {
             }
         }
     });
-    ctx.anchor.set_value(Some(id));
+    list.anchor.set_value(Some(id));
 }
 
-fn time_cell(ctx: Ctx, t: ApiTime) -> impl IntoView {
-    let lang = ctx.lang.get_untracked();
+fn time_cell(s: Stores, column: usize, t: ApiTime) -> impl IntoView {
+    let lang = s.ui.lang();
     let raw = format::time(&t).to_string();
     let set = t.is_set();
+    let (now, skew) = (s.ui.now_coarse, s.conn.skew);
     view! {
-        <td class="time">
+        <td class=format!("time {}", C[column])>
             <div>{raw}</div>
             {set.then(|| view! {
-                <div class="muted small">{move || format::ago(&t, corrected(ctx.now_coarse.get(), ctx.skew.get_untracked()), lang)}</div>
+                <div class="muted small">{move || format::ago(&t, corrected(now.get(), skew.get_untracked()), lang)}</div>
             })}
         </td>
     }
 }
 
-fn row_view(ctx: Ctx, row: Arc<Row>) -> impl IntoView {
+fn row_view(s: Stores, row: Arc<Row>) -> impl IntoView {
     ROWS_BUILT.with(|n| n.set(n.get() + 1));
-    let lang = ctx.lang.get_untracked();
+    let lang = s.ui.lang();
+    let (list, cmds) = (s.list, s.cmds);
     let c = &row.c;
     let id = c.id;
     let key = status_key(&c.status);
-    let select_label = format!("{} {}", ctx.t(M::SelectRow), id);
+    let select_label = format!("{} {}", s.t(M::SelectRow), id);
+    let num = |i: usize| format!("num {}", C[i]);
     view! {
         <tr class="row" data-testid="row" data-id=id.0 data-status=key
-            aria-rowindex=move || ctx.view.with(|v| v.item_position(id)).map(|p| p + 2)
-            class:selected=move || ctx.selected.with(|s| s.contains(&id))>
-            <td class="sel">
+            aria-rowindex=move || list.view.with(|v| v.item_position(id)).map(|p| p + 2)
+            class:selected=move || list.selected.with(|s| s.contains(&id))>
+            <td class=format!("sel {}", C[0])>
                 <input type="checkbox" data-testid="row-select" aria-label=select_label
-                    prop:checked=move || ctx.selected.with(|s| s.contains(&id))
-                    on:click=move |ev| select(ctx, id, ev.shift_key())/>
+                    prop:checked=move || list.selected.with(|s| s.contains(&id))
+                    on:click=move |ev| select(s, id, ev.shift_key())/>
             </td>
-            <td class="num"><a href=Route::Container(id).path() data-nav data-testid="row-link">{id.0}</a></td>
-            <td>{badge(&c.status)}</td>
-            <td class="op" data-testid="row-op">{move || ctx.ops.with(|m| m.get(&id).map(|o| o.progress.clone()))}</td>
-            <td>{action_buttons(ctx, id, &c.status)}</td>
-            <td class="num">{format::opt_id(c.node_id)}</td>
-            <td class="num">{format::opt_id(c.host_id)}</td>
-            <td class="num">{format::cpu(c.cpu, lang)}</td>
-            <td class="num">{format::megabytes(c.mem)}</td>
-            <td class="num">{format::megabytes(c.disk)}</td>
-            <td>{if c.health.is_empty() { format::NONE.to_string() } else { c.health.clone() }}</td>
-            {time_cell(ctx, c.create_time.clone())}
-            {time_cell(ctx, c.start_time.clone())}
-            {time_cell(ctx, c.stop_time.clone())}
+            <td class=num(1)><a href=Route::Container(id).path() data-nav data-testid="row-link">{id.0}</a></td>
+            <td class=C[2]>{badge(&c.status)}</td>
+            <td class=format!("op {}", C[3]) data-testid="row-op">{move || cmds.progress(id)}</td>
+            <td class=C[4]>{action_buttons(s, id, &c.status)}</td>
+            <td class=num(5)>{format::opt_id(c.node_id)}</td>
+            <td class=num(6)>{format::opt_id(c.host_id)}</td>
+            <td class=num(7)>{format::cpu(c.cpu, lang)}</td>
+            <td class=num(8)>{format::megabytes(c.mem)}</td>
+            <td class=num(9)>{format::megabytes(c.disk)}</td>
+            <td class=C[10]>{if c.health.is_empty() { format::NONE.to_string() } else { c.health.clone() }}</td>
+            {time_cell(s, 11, c.create_time.clone())}
+            {time_cell(s, 12, c.start_time.clone())}
+            {time_cell(s, 13, c.stop_time.clone())}
         </tr>
     }
 }
 
-fn group_view(ctx: Ctx, group: Group, key: Option<u64>, count: usize) -> impl IntoView {
+fn group_view(s: Stores, group: Group, key: Option<i64>, count: usize) -> impl IntoView {
     let label = match (group, key) {
-        (Group::Host, Some(k)) => format!("{} {k}", ctx.t(M::Host)),
-        (Group::Host, None) => ctx.t(M::NoHost).to_string(),
-        (_, Some(k)) => format!("{} {k}", ctx.t(M::Node)),
-        (_, None) => ctx.t(M::NoNode).to_string(),
+        (Group::Host, Some(k)) => format!("{} {k}", s.t(M::Host)),
+        (Group::Host, None) => s.t(M::NoHost).to_string(),
+        (_, Some(k)) => format!("{} {k}", s.t(M::Node)),
+        (_, None) => s.t(M::NoNode).to_string(),
     };
     view! {
         <tr class="group" data-testid="group-row">
-            <th colspan=COLUMNS scope="colgroup">{label} <span class="muted">" (" {count} ")"</span></th>
+            <th colspan=COLUMN_COUNT scope="colgroup">{label} <span class="muted">" (" {count} ")"</span></th>
         </tr>
     }
 }
 
-fn header_cell(ctx: Ctx, k: SortKey) -> impl IntoView {
-    let sorted = move || ctx.query.with(|q| (q.sort == k).then_some(q.desc));
-    view! {
-        <th scope="col" aria-sort=move || match sorted() {
-            Some(false) => "ascending",
-            Some(true) => "descending",
-            None => "none",
-        }>
-            <button type="button" class="sort" data-testid=format!("sort-{}", k.as_str())
-                on:click=move |_| ctx.update_query(true, |q| q.sort_by(k))>
-                {ctx.t(column_label(k))}
-                <span aria-hidden="true">{move || match sorted() {
-                    Some(false) => " ▲",
-                    Some(true) => " ▼",
-                    None => "",
-                }}</span>
-            </button>
-        </th>
+/// One heading, from the column model: the "select all" box, a sort
+/// button, or a plain label.
+fn header_cell(
+    s: Stores,
+    col: &'static Column,
+    all: impl Fn() -> (bool, bool) + Copy + Send + Sync + 'static,
+    toggle_all: impl Fn() + Copy + 'static,
+) -> AnyView {
+    let query = s.list.query;
+    match col.sort {
+        None if col.key == "select" => view! {
+            <th scope="col" class=format!("sel {}", col.class)>
+                <input type="checkbox" data-testid="select-all" aria-label=s.t(col.label)
+                    prop:checked=move || all().0
+                    prop:indeterminate=move || all().1
+                    on:click=move |_| toggle_all()/>
+            </th>
+        }
+        .into_any(),
+        None => view! { <th scope="col" class=col.class>{s.t(col.label)}</th> }.into_any(),
+        Some(k) => {
+            let sorted = move || query.with(|q| (q.sort == k).then_some(q.desc));
+            view! {
+                <th scope="col" class=col.class aria-sort=move || match sorted() {
+                    Some(false) => "ascending",
+                    Some(true) => "descending",
+                    None => "none",
+                }>
+                    <button type="button" class="sort" data-testid=format!("sort-{}", k.as_str())
+                        on:click=move |_| s.list.update_query(true, |q| q.sort_by(k))>
+                        {s.t(col.label)}
+                        <span aria-hidden="true">{move || match sorted() {
+                            Some(false) => " ▲",
+                            Some(true) => " ▼",
+                            None => "",
+                        }}</span>
+                    </button>
+                </th>
+            }
+            .into_any()
+        }
     }
 }
 
 /// The virtualised table of the current view.
 #[component]
 pub fn ContainerTable() -> impl IntoView {
-    let ctx = Ctx::get();
+    let s = Stores::get();
+    let list = s.list;
     let wrap = NodeRef::<html::Div>::new();
-    let scroll_top = RwSignal::new(ctx.list_scroll.get_value());
+    let scroll_top = RwSignal::new(list.scroll.get_value());
     let viewport = RwSignal::new(900);
     let measure = move || {
         if let Some(w) = wrap.get_untracked() {
@@ -195,7 +221,7 @@ pub fn ContainerTable() -> impl IntoView {
     let resize = window_event_listener(leptos::ev::resize, move |_| measure());
     on_cleanup(move || resize.remove());
 
-    let len = Memo::new(move |_| ctx.view.with(|v| v.items.len()));
+    let len = Memo::new(move |_| list.view.with(|v| v.items.len()));
     let range = Memo::new(move |_| {
         visible_range(
             scroll_top.get(),
@@ -207,7 +233,7 @@ pub fn ContainerTable() -> impl IntoView {
     });
     let visible = Memo::new(move |_| {
         let (start, end) = range.get();
-        ctx.view.with(|v| {
+        list.view.with(|v| {
             v.items
                 .get(start..end)
                 .map(<[Item]>::to_vec)
@@ -220,26 +246,26 @@ pub fn ContainerTable() -> impl IntoView {
     let on_scroll = move |_| {
         if let Some(w) = wrap.get_untracked() {
             let top = w.scroll_top();
-            ctx.list_scroll.set_value(top);
+            list.scroll.set_value(top);
             scroll_top.set(top);
         }
     };
 
     // "Select all filtered": checked when every shown row is selected.
     let all_state = move || {
-        let n = ctx.selected.with(|s| {
-            ctx.view
+        let n = list.selected.with(|s| {
+            list.view
                 .with(|v| v.rows.iter().filter(|r| s.contains(&r.c.id)).count())
         });
-        let total = ctx.view.with(|v| v.rows.len());
+        let total = list.view.with(|v| v.rows.len());
         (total > 0 && n == total, n > 0 && n < total)
     };
-    let toggle_all = move |_| {
+    let toggle_all = move || {
         let (all, _) = all_state();
-        let ids: Vec<ContainerId> = ctx
+        let ids: Vec<ContainerId> = list
             .view
             .with_untracked(|v| v.rows.iter().map(|r| r.c.id).collect());
-        ctx.selected.update(|s| {
+        list.selected.update(|s| {
             for id in ids {
                 if all {
                     s.remove(&id);
@@ -252,30 +278,21 @@ pub fn ContainerTable() -> impl IntoView {
 
     view! {
         <div class="table-wrap" node_ref=wrap on:scroll=on_scroll data-testid="table-wrap">
-            <table class="containers" data-testid="container-table" aria-label=ctx.t(M::Containers)
+            <table class="containers" data-testid="container-table" aria-label=s.t(M::Containers)
                 aria-rowcount=move || len.get() + 1>
-                <colgroup inner_html=COLGROUP></colgroup>
+                <colgroup inner_html=colgroup()></colgroup>
                 <thead>
                     <tr aria-rowindex="1">
-                        <th scope="col" class="sel">
-                            <input type="checkbox" data-testid="select-all" aria-label=ctx.t(M::SelectAll)
-                                prop:checked=move || all_state().0
-                                prop:indeterminate=move || all_state().1
-                                on:click=toggle_all/>
-                        </th>
-                        {SortKey::ALL[..2].iter().map(|k| header_cell(ctx, *k)).collect_view()}
-                        <th scope="col">{ctx.t(M::Command)}</th>
-                        <th scope="col">{ctx.t(M::Actions)}</th>
-                        {SortKey::ALL[2..].iter().map(|k| header_cell(ctx, *k)).collect_view()}
+                        {COLUMNS.iter().map(|c| header_cell(s, c, all_state, toggle_all)).collect_view()}
                     </tr>
                 </thead>
                 <tbody>
-                    <tr class="gap" aria-hidden="true"><td colspan=COLUMNS style:height=top></td></tr>
+                    <tr class="gap" aria-hidden="true"><td colspan=COLUMN_COUNT style:height=top></td></tr>
                     <For each=move || visible.get() key=Item::key children=move |item| match item {
-                        Item::Row(r) => row_view(ctx, r).into_any(),
-                        Item::Group { group, key, count } => group_view(ctx, group, key, count).into_any(),
+                        Item::Row(r) => row_view(s, r).into_any(),
+                        Item::Group { group, key, count } => group_view(s, group, key, count).into_any(),
                     }/>
-                    <tr class="gap" aria-hidden="true"><td colspan=COLUMNS style:height=bottom></td></tr>
+                    <tr class="gap" aria-hidden="true"><td colspan=COLUMN_COUNT style:height=bottom></td></tr>
                 </tbody>
             </table>
         </div>

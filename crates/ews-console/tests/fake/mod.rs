@@ -8,9 +8,7 @@ use std::cell::RefCell;
 
 use ews_core::request::{Operation, parse_query};
 use ews_core::sign::{DEFAULT_WINDOW_MS, VerifyInput, verify};
-use ews_core::{
-    Action, Command, CommandId, Container, ContainerId, ContainerStatus, Envelope, SignMethod,
-};
+use ews_core::{Action, Command, CommandId, Container, ContainerId, ContainerStatus, SignMethod};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
@@ -61,8 +59,8 @@ pub(crate) fn fleet(n: u64) -> Vec<Container> {
                 ContainerStatus::DOCUMENTED[(i % 11) as usize].clone()
             };
             let mut c = Container::new(ContainerId(1000 + i), status);
-            c.node_id = Some(10 + i % 3);
-            c.host_id = Some(300 + i % 5);
+            c.node_id = Some(10 + i as i64 % 3);
+            c.host_id = Some(300 + i as i64 % 5);
             c.cpu = Some(if i % 4 == 0 { -1 } else { 2 });
             c.mem = Some(512 * (1 + (i as i64 % 4)));
             c.disk = Some(10_240);
@@ -114,12 +112,20 @@ fn respond(status: u16, body: &str, content_type: &str, skew_ms: i64) -> js_sys:
     js_sys::Promise::resolve(&JsValue::from(resp))
 }
 
-fn envelope<T: serde::Serialize>(data: T) -> String {
-    serde_json::to_string(&Envelope::ok(data)).unwrap()
+fn envelope<T: ews_core::json::ToJson + ?Sized>(data: &T) -> String {
+    format!(
+        r#"{{"code":"0","message":"success","data":{}}}"#,
+        data.to_json()
+    )
 }
 
 fn error(code: &str, message: &str) -> String {
-    serde_json::to_string(&Envelope::<()>::error(code, message)).unwrap()
+    format!(r#"{{"code":"{code}","message":"{message}"}}"#)
+}
+
+/// A command from the JSON the fake writes.
+fn command(json: &str) -> Command {
+    Command::from_json(&ews_core::json::parse(json.as_bytes()).unwrap()).unwrap()
 }
 
 fn handle(input: JsValue) -> js_sys::Promise {
@@ -204,7 +210,7 @@ fn api(s: &mut State, method: &str, path: &str, query: &str, auth: Option<&str>)
                 s.next_command,
                 action.command_name()
             );
-            let cmd: Command = serde_json::from_str(&body).unwrap();
+            let cmd = command(&body);
             let fails = s.fail_next.contains(&id);
             s.fail_next.retain(|x| *x != id);
             s.commands.push((cmd.clone(), id, action, 0, fails));
@@ -246,7 +252,7 @@ fn advance(s: &mut State, id: &CommandId) -> (u16, String) {
             step("200")
         ),
     };
-    *cmd = serde_json::from_str(&json).unwrap();
+    *cmd = command(&json);
     let cmd = cmd.clone();
     if cmd.is_final()
         && let Some(i) = s.containers.iter().position(|c| c.id == container)

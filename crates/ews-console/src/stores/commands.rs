@@ -1,0 +1,145 @@
+//! Commands: the one running for each busy container, this session's
+//! activity log (kept where the shell keeps it, so a reload resumes
+//! following), and the bulk job.
+
+use std::rc::Rc;
+
+use ews_core::{Action, CommandId, ContainerId};
+use leptos::prelude::*;
+use rustc_hash::FxHashMap as HashMap;
+
+use crate::activity::LogEntry;
+use crate::shell::Shell;
+
+/// A command running for one container, as its row shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowOp {
+    /// What was asked.
+    pub action: Action,
+    /// `STATUS · Activity › step`.
+    pub progress: String,
+    /// The command, once known.
+    pub command_id: Option<CommandId>,
+}
+
+/// One target of a bulk action.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum BulkState {
+    /// Not started.
+    Waiting,
+    /// Command running.
+    Running,
+    /// Done: succeeded or not, with the message.
+    Done(bool, String),
+}
+
+/// A bulk action: confirmation, then per-item progress.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BulkJob {
+    /// What to do.
+    pub action: Action,
+    /// Targets whose state allows it, with their state.
+    pub items: Vec<(ContainerId, BulkState)>,
+    /// Selected containers whose state does not allow it.
+    pub skipped: Vec<ContainerId>,
+    /// Confirmed and running (or done).
+    pub started: bool,
+}
+
+impl BulkJob {
+    /// How many succeeded and failed so far.
+    pub fn tally(&self) -> (usize, usize) {
+        self.items.iter().fold((0, 0), |(ok, bad), (_, s)| match s {
+            BulkState::Done(true, _) => (ok + 1, bad),
+            BulkState::Done(false, _) => (ok, bad + 1),
+            _ => (ok, bad),
+        })
+    }
+
+    /// Whether every item is done.
+    pub fn finished(&self) -> bool {
+        self.started
+            && self
+                .items
+                .iter()
+                .all(|(_, s)| matches!(s, BulkState::Done(..)))
+    }
+}
+
+/// The command store.
+#[derive(Clone, Copy)]
+pub struct CommandStore {
+    /// Running commands per container.
+    pub ops: RwSignal<HashMap<ContainerId, RowOp>>,
+    /// This session's commands, newest first.
+    pub log: RwSignal<Vec<LogEntry>>,
+    /// The bulk job.
+    pub bulk: RwSignal<Option<BulkJob>>,
+    shell: StoredValue<Rc<Shell>, LocalStorage>,
+}
+
+impl CommandStore {
+    /// The store of a console in `shell`, with the log the shell kept.
+    pub fn new(shell: Rc<Shell>) -> CommandStore {
+        CommandStore {
+            ops: RwSignal::new(HashMap::default()),
+            log: RwSignal::new(shell.load_activity()),
+            bulk: RwSignal::new(None),
+            shell: StoredValue::new_local(shell),
+        }
+    }
+
+    /// The store from context.
+    pub fn get() -> CommandStore {
+        expect_context::<CommandStore>()
+    }
+
+    /// Edits the activity log (and keeps it where the shell keeps it).
+    pub fn edit_log(&self, f: impl FnOnce(&mut Vec<LogEntry>)) {
+        self.log.update(f);
+        let shell = self.shell.with_value(Rc::clone);
+        self.log.with_untracked(|log| shell.save_activity(log));
+    }
+
+    /// Whether a command is running for this container (tracked).
+    pub fn busy(&self, id: ContainerId) -> bool {
+        self.ops.with(|m| m.contains_key(&id))
+    }
+
+    /// Whether a command is running for this container (untracked).
+    pub fn busy_untracked(&self, id: ContainerId) -> bool {
+        self.ops.with_untracked(|m| m.contains_key(&id))
+    }
+
+    /// The progress shown for a container's running command (tracked).
+    pub fn progress(&self, id: ContainerId) -> Option<String> {
+        self.ops.with(|m| m.get(&id).map(|o| o.progress.clone()))
+    }
+
+    /// Marks a container busy with `op`; `false` when a command already
+    /// runs for it (no double submission).
+    pub fn claim(&self, id: ContainerId, op: RowOp) -> bool {
+        let mut claimed = false;
+        self.ops.update(|m| {
+            if let std::collections::hash_map::Entry::Vacant(e) = m.entry(id) {
+                e.insert(op);
+                claimed = true;
+            }
+        });
+        claimed
+    }
+
+    /// The container is no longer busy.
+    pub fn release(&self, id: ContainerId) {
+        self.ops.update(|m| {
+            m.remove(&id);
+        });
+    }
+
+    /// Forgets running commands and the bulk job (on disconnect; the log
+    /// stays, and resumes on the next connection).
+    pub fn clear(&self) {
+        self.ops.set(HashMap::default());
+        self.bulk.set(None);
+    }
+}

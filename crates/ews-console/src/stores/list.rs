@@ -1,0 +1,172 @@
+//! The containers: what the server has ([`Dataset`]), what the user asked
+//! to see ([`ListQuery`], mirrored in the URL where the shell has one),
+//! what is shown ([`View`]), refreshing, and the selection.
+
+use ews_core::{Container, ContainerId, ContainerList, Error, Skipped};
+use leptos::prelude::*;
+use rustc_hash::FxHashSet as HashSet;
+
+use crate::clock;
+use crate::list::{Dataset, ListQuery, View};
+use crate::route::Route;
+use crate::stores::{Metrics, Ui};
+
+/// The auto-refresh choices, seconds (0: off).
+pub const REFRESH_CHOICES: [u32; 6] = [0, 5, 10, 30, 60, 300];
+
+/// The list store.
+#[derive(Clone, Copy)]
+pub struct ListStore {
+    /// The list's filters, sort, search and grouping (mirrors the URL).
+    pub query: RwSignal<ListQuery>,
+    /// The interface the list's URL belongs to.
+    ui: Ui,
+    /// Every container.
+    pub data: RwSignal<Dataset>,
+    /// The items of the last list that could not be read.
+    pub skipped: RwSignal<Vec<Skipped>>,
+    /// What the list shows (derived from `data` and `query`).
+    pub view: Memo<View>,
+    /// A list has been received since connecting.
+    pub loaded: RwSignal<bool>,
+    /// Local time of the last good refresh.
+    pub last_ok: RwSignal<Option<u64>>,
+    /// Local time of the last refresh attempt.
+    pub last_attempt: StoredValue<u64>,
+    /// The last refresh's error (the data shown is then the last good one).
+    pub error: RwSignal<Option<Error>>,
+    /// A refresh is in flight.
+    pub refreshing: RwSignal<bool>,
+    /// Auto-refresh interval in seconds, 0 for off.
+    pub refresh_secs: RwSignal<u32>,
+    /// Selected containers.
+    pub selected: RwSignal<HashSet<ContainerId>>,
+    /// Last clicked row (shift-click ranges).
+    pub anchor: StoredValue<Option<ContainerId>>,
+    /// The table's scroll position, kept across pages.
+    pub scroll: StoredValue<i32>,
+    /// Refresh counters for tests and benchmarks.
+    pub metrics: RwSignal<Metrics>,
+}
+
+impl ListStore {
+    /// An empty list in `ui`, with the shell's auto-refresh choice.
+    pub fn new(ui: Ui) -> ListStore {
+        let data = RwSignal::new(Dataset::default());
+        let query = RwSignal::new(ListQuery::default());
+        ListStore {
+            query,
+            ui,
+            data,
+            skipped: RwSignal::new(Vec::new()),
+            view: Memo::new(move |_| data.with(|d| query.with(|q| d.view(q)))),
+            loaded: RwSignal::new(false),
+            last_ok: RwSignal::new(None),
+            last_attempt: StoredValue::new(0),
+            error: RwSignal::new(None),
+            refreshing: RwSignal::new(false),
+            refresh_secs: RwSignal::new(ui.shell().initial_refresh()),
+            selected: RwSignal::new(HashSet::default()),
+            anchor: StoredValue::new(None),
+            scroll: StoredValue::new(0),
+            metrics: RwSignal::new(Metrics::default()),
+        }
+    }
+
+    /// The store from context.
+    pub fn get() -> ListStore {
+        expect_context::<ListStore>()
+    }
+
+    /// Changes the query; `push` makes a history entry (discrete changes),
+    /// otherwise the current entry is replaced (typing).
+    pub fn set_query(&self, q: ListQuery, push: bool) {
+        if self.query.with_untracked(|old| *old == q) {
+            return;
+        }
+        self.query.set(q);
+        if self.ui.route.get_untracked() == Route::List {
+            self.ui.shell().history(&self.url_of(&Route::List), push);
+        }
+    }
+
+    /// Edits the query in place.
+    pub fn update_query(&self, push: bool, f: impl FnOnce(&mut ListQuery)) {
+        let mut q = self.query.get_untracked();
+        f(&mut q);
+        self.set_query(q, push);
+    }
+
+    /// The URL of a route (the list's carries its query).
+    pub fn url_of(&self, route: &Route) -> String {
+        match route {
+            Route::List => format!("/{}", self.query.with_untracked(ListQuery::to_query)),
+            other => other.path(),
+        }
+    }
+
+    /// Applies a fresh listing (only what changed).
+    pub fn apply(&self, list: ContainerList) {
+        let t0 = clock::monotonic_ms();
+        if self.skipped.with_untracked(|s| *s != list.skipped) {
+            self.skipped.set(list.skipped);
+        }
+        let next = self.data.with_untracked(|d| d.apply(list.containers));
+        let changed = next.is_some();
+        if let Some(next) = next {
+            // Forget selected containers that are gone.
+            if self
+                .selected
+                .with_untracked(|s| s.iter().any(|id| next.get(*id).is_none()))
+            {
+                self.selected
+                    .update(|s| s.retain(|id| next.get(*id).is_some()));
+            }
+            self.data.set(next);
+        }
+        self.loaded.set(true);
+        self.last_ok.set(Some(clock::now_ms()));
+        if self.error.with_untracked(Option::is_some) {
+            self.error.set(None);
+        }
+        let metrics = self.metrics;
+        request_animation_frame(move || {
+            let apply_us = ((clock::monotonic_ms() - t0) * 1000.0) as u64;
+            metrics.update(|m| {
+                m.refreshes += 1;
+                m.changed += u64::from(changed);
+                m.rows_built = crate::components::table::rows_built();
+                m.apply_us = apply_us;
+            });
+        });
+    }
+
+    /// One container, fresh from the server (`None`: it is gone).
+    pub fn put(&self, id: ContainerId, c: Option<Container>) {
+        let next = self.data.with_untracked(|d| match c {
+            Some(c) => d.upsert(c),
+            None => d.remove(id),
+        });
+        if let Some(next) = next {
+            self.data.set(next);
+        }
+        if self.selected.with_untracked(|s| s.contains(&id))
+            && self.data.with_untracked(|d| d.get(id).is_none())
+        {
+            self.selected.update(|s| {
+                s.remove(&id);
+            });
+        }
+    }
+
+    /// Forgets every container (on disconnect).
+    pub fn clear(&self) {
+        self.data.set(Dataset::default());
+        self.loaded.set(false);
+        self.last_ok.set(None);
+        self.error.set(None);
+        self.refreshing.set(false);
+        self.selected.set(HashSet::default());
+        self.skipped.set(Vec::new());
+    }
+}

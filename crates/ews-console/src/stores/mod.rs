@@ -1,0 +1,97 @@
+//! The console's state, in four narrow stores, each provided as context
+//! on its own and used where it is needed:
+//!
+//! - [`Ui`]: language, theme, route, toasts, the open dialog, the ticking
+//!   clock, test metrics, and where the console lives ([`crate::shell`]);
+//! - [`Conn`]: how the console reaches the API — the connection state and
+//!   the transport ([`crate::api::Api`]), the clock correction;
+//! - [`ListStore`]: the containers, what the user asked to see of them,
+//!   refreshing, selection;
+//! - [`CommandStore`]: commands running per container, the activity log,
+//!   the bulk job.
+//!
+//! Views take the one or two they show ([`Ui::get`], [`ListStore::get`], …);
+//! the writes in [`crate::actions`], which touch several, take the
+//! [`Stores`] bundle.
+
+pub mod commands;
+pub mod conn;
+pub mod list;
+pub mod ui;
+
+pub use commands::{BulkJob, BulkState, CommandStore, RowOp};
+pub use conn::{Conn, ConnState};
+pub use list::{ListStore, REFRESH_CHOICES};
+pub use ui::{Dialog, Metrics, Theme, Toast, Ui};
+
+use leptos::prelude::*;
+
+/// Every store: what a write that touches several needs.
+#[derive(Clone, Copy)]
+pub struct Stores {
+    /// Language, route, toasts, dialogs, the shell.
+    pub ui: Ui,
+    /// The connection.
+    pub conn: Conn,
+    /// The containers.
+    pub list: ListStore,
+    /// Commands and the activity log.
+    pub cmds: CommandStore,
+}
+
+impl Stores {
+    /// Every store, from context (panics only outside the console's tree).
+    pub fn get() -> Stores {
+        Stores {
+            ui: Ui::get(),
+            conn: Conn::get(),
+            list: ListStore::get(),
+            cmds: CommandStore::get(),
+        }
+    }
+
+    /// Provides each store as context of its own.
+    pub fn provide(self) {
+        provide_context(self.ui);
+        provide_context(self.conn);
+        provide_context(self.list);
+        provide_context(self.cmds);
+    }
+
+    /// The text of `m` in the current language.
+    pub fn t(&self, m: crate::i18n::M) -> &'static str {
+        self.ui.t(m)
+    }
+
+    /// Whether the user may act: connected, not a viewer, not a read-only
+    /// embedding.
+    pub fn can_act(&self) -> bool {
+        self.conn.can_act() && !self.ui.shell().read_only()
+    }
+
+    /// Connects with `api`, showing `list` (the first listing, which proved
+    /// the credentials).
+    pub fn connect(
+        &self,
+        api: std::rc::Rc<crate::api::Api>,
+        state: ConnState,
+        list: ews_core::ContainerList,
+    ) {
+        self.conn.api.set_value(Some(api));
+        self.conn.state.set(state);
+        let n = list.containers.len();
+        self.list.apply(list);
+        self.ui.shell().ready(n);
+        crate::actions::resume(*self);
+    }
+
+    /// Disconnects: forgets the transport (and the secret with it), stops
+    /// every loop, clears the data.
+    pub fn disconnect(&self) {
+        self.conn.forget();
+        self.list.clear();
+        self.cmds.clear();
+        self.ui.dialog.set(None);
+        self.conn.state.set(ConnState::Disconnected);
+    }
+}
