@@ -21,8 +21,6 @@ use ews_core::request::{self, Operation};
 use ews_core::{
     Action, Command, CommandId, Container, ContainerId, ContainerList, Credentials, Error, decode,
 };
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 use crate::clock;
 use crate::i18n::{Lang, M};
@@ -300,8 +298,9 @@ struct Raw {
     body: Vec<u8>,
 }
 
-/// One request, registered with `life`: if the lifetime ends first, the
-/// request is aborted and this never returns.
+/// One request (with gloo-net, the design's HTTP crate), registered with
+/// `life`: if the lifetime ends first, the request is aborted and this
+/// never returns.
 async fn fetch(
     life: &Rc<Life>,
     method: &str,
@@ -309,26 +308,25 @@ async fn fetch(
     authorization: Option<&str>,
     same_origin: bool,
 ) -> Result<Raw, NoAnswer> {
-    let network = || NoAnswer::Unreachable;
-    let window = web_sys::window().ok_or_else(network)?;
-    let init = web_sys::RequestInit::new();
-    init.set_method(method);
-    if same_origin {
-        init.set_credentials(web_sys::RequestCredentials::SameOrigin);
-    } else {
-        init.set_mode(web_sys::RequestMode::Cors);
-        init.set_credentials(web_sys::RequestCredentials::Omit);
-    }
+    use gloo_net::http::Request;
+    use web_sys::{RequestCredentials, RequestMode};
     let controller = web_sys::AbortController::new().ok();
-    if let Some(c) = &controller {
-        init.set_signal(Some(&c.signal()));
-    }
+    let signal = controller.as_ref().map(web_sys::AbortController::signal);
     let _tracked = controller.clone().map(|c| life.track(c));
-    let req = web_sys::Request::new_with_str_and_init(url, &init).map_err(|_| network())?;
+    let mut req = match method {
+        "POST" => Request::post(url),
+        "DELETE" => Request::delete(url),
+        _ => Request::get(url),
+    }
+    .abort_signal(signal.as_ref());
+    req = if same_origin {
+        req.credentials(RequestCredentials::SameOrigin)
+    } else {
+        req.mode(RequestMode::Cors)
+            .credentials(RequestCredentials::Omit)
+    };
     if let Some(auth) = authorization {
-        req.headers()
-            .set(ews_core::sign::AUTHORIZATION, auth)
-            .map_err(|_| network())?;
+        req = req.header(ews_core::sign::AUTHORIZATION, auth);
     }
     let timed_out = Rc::new(Cell::new(false));
     let flag = Rc::clone(&timed_out);
@@ -338,31 +336,22 @@ async fn fetch(
             c.abort();
         }
     });
-    let failed = |timed_out: &Rc<Cell<bool>>| {
+    let failed = || {
         if timed_out.get() {
             NoAnswer::TimedOut
         } else {
-            network()
+            NoAnswer::Unreachable
         }
     };
     let result = async {
-        let resp = JsFuture::from(window.fetch_with_request(&req)).await;
+        let resp = req.send().await;
         life.alive().await;
-        let resp: web_sys::Response = resp
-            .ok()
-            .and_then(|v| v.dyn_into().ok())
-            .ok_or_else(|| failed(&timed_out))?;
+        let resp = resp.map_err(|_| failed())?;
         let status = resp.status();
-        let date = resp.headers().get("date").ok().flatten();
-        let buf = match resp.array_buffer() {
-            Ok(p) => {
-                let buf = JsFuture::from(p).await;
-                life.alive().await;
-                buf.map_err(|_| failed(&timed_out))?
-            }
-            Err(_) => return Err(failed(&timed_out)),
-        };
-        let body = js_sys::Uint8Array::new(&buf).to_vec();
+        let date = resp.headers().get("date");
+        let body = resp.binary().await;
+        life.alive().await;
+        let body = body.map_err(|_| failed())?;
         Ok(Raw { status, date, body })
     }
     .await;

@@ -386,7 +386,61 @@ string_enum! {
     }
 }
 
+/// What each documented container state means, in English and Chinese, in
+/// [`ContainerStatus::DOCUMENTED`] order: the documentation's own words
+/// (`FAIL` and `LOGIN` are listed there without an explanation).
+const MEANINGS: [(&str, &str); 11] = [
+    (
+        "Host resources are still being allocated",
+        "主机的资源还在分配中",
+    ),
+    ("Allocated: ready to start, never started", "已分配"),
+    ("Starting", "启动中"),
+    ("Running", "运行中"),
+    (
+        "Failed (the documentation says no more)",
+        "失败（文档未作说明）",
+    ),
+    (
+        "Start failed: the docker process exists, but the service in it failed",
+        "启动失败，docker 进程存在",
+    ),
+    (
+        "Start failed: no docker process exists either",
+        "启动失败，docker 进程也不存在",
+    ),
+    ("Stopping", "停止中"),
+    ("Stopped", "已停止"),
+    (
+        "Login (as the documentation names it; it says no more)",
+        "登录",
+    ),
+    ("Stop failed", "停止失败"),
+];
+
+/// What an undocumented state means (it is shown as sent).
+const UNKNOWN_MEANING: (&str, &str) = (
+    "A state the documentation does not list (shown as the service sent it)",
+    "文档未列出的状态（按服务返回的原样显示）",
+);
+
 impl ContainerStatus {
+    /// What the state means, in English: the documentation's words.
+    pub fn meaning_en(&self) -> &'static str {
+        self.meanings().0
+    }
+
+    /// What the state means, in Chinese: the documentation's words.
+    pub fn meaning_zh(&self) -> &'static str {
+        self.meanings().1
+    }
+
+    fn meanings(&self) -> (&'static str, &'static str) {
+        self.index()
+            .and_then(|i| MEANINGS.get(i).copied())
+            .unwrap_or(UNKNOWN_MEANING)
+    }
+
     /// A state the container is passing through; it will change by itself.
     pub fn is_transitional(&self) -> bool {
         matches!(

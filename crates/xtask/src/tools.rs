@@ -77,13 +77,65 @@ fn newer_or_same(a: &Path, b: &Path) -> bool {
     matches!((m(a), m(b)), (Some(a), Some(b)) if a >= b)
 }
 
-/// Chromium and ChromeDriver come from Debian (`.ci/run` installs them as
-/// root); this only checks and says what to do.
-pub(crate) fn chromium() -> Result {
-    for bin in ["/usr/bin/chromium", "/usr/bin/chromedriver"] {
-        if !Path::new(bin).exists() {
-            return Err(format!("{bin} is missing: run `apt-get update && apt-get install -y chromium chromium-driver` (as .ci/run does)").into());
-        }
+/// The Debian packages the browser tests need: Chromium, ChromeDriver and
+/// a CJK font (so the Chinese screenshots show text, not boxes).
+const DEBIAN_PACKAGES: [&str; 3] = ["chromium", "chromium-driver", "fonts-wqy-zenhei"];
+
+/// Which of [`DEBIAN_PACKAGES`] are missing.
+fn missing_packages() -> Vec<&'static str> {
+    let mut missing = Vec::new();
+    if !Path::new("/usr/bin/chromium").exists() {
+        missing.push("chromium");
     }
-    Ok(())
+    if !Path::new("/usr/bin/chromedriver").exists() {
+        missing.push("chromium-driver");
+    }
+    let font = Command::new("dpkg")
+        .args(["-s", "fonts-wqy-zenhei"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !font {
+        missing.push("fonts-wqy-zenhei");
+    }
+    missing
+}
+
+/// Chromium, ChromeDriver and the CJK font, from Debian: installed when
+/// missing if this runs as root or has password-less sudo; otherwise an
+/// error with the exact command to run.
+pub(crate) fn chromium() -> Result {
+    let missing = missing_packages();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let root = output(Command::new("id").arg("-u")).is_some_and(|u| u.trim() == "0");
+    let sudo = !root
+        && Command::new("sudo")
+            .args(["-n", "true"])
+            .output()
+            .is_ok_and(|o| o.status.success());
+    let apt = |args: &[&str]| {
+        let mut cmd = Command::new(if root { "apt-get" } else { "sudo" });
+        if !root {
+            cmd.arg("apt-get");
+        }
+        cmd.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+        cmd
+    };
+    if root || sudo {
+        eprintln!("installing {} from Debian", missing.join(", "));
+        sh(&mut apt(&["update", "-qq"]))?;
+        sh(apt(&["install", "-y", "-qq"]).args(&missing))?;
+        let still = missing_packages();
+        if still.is_empty() {
+            return Ok(());
+        }
+        return Err(format!("{} still missing after apt-get install", still.join(", ")).into());
+    }
+    Err(format!(
+        "the browser tests need {} from Debian: run `sudo apt-get update && sudo apt-get install -y {}` (as .ci/run does), then run this again",
+        missing.join(", "),
+        DEBIAN_PACKAGES.join(" ")
+    )
+    .into())
 }
