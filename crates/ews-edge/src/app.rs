@@ -153,9 +153,9 @@ pub trait Platform {
     fn asset_content_type(&self, asset: &Self::Asset) -> Option<String>;
 }
 
-/// What to answer.
+/// How a request was handled: a response the worker made, or a file of the console.
 #[derive(Debug)]
-pub enum Outcome<A> {
+pub enum Handled<A> {
     /// A response the worker made.
     Reply(Reply),
     /// A console file, with headers to set on it (replacing its own).
@@ -338,7 +338,7 @@ pub async fn handle<P: Platform>(
     state: &State,
     req: &Incoming,
     config: Result<Config, ConfigError>,
-) -> Outcome<P::Asset> {
+) -> Handled<P::Asset> {
     let (own_origin, path) = split_url(&req.url);
     let route = route_of(path);
     let json_route = matches!(route, Route::Api | Route::Session | Route::EdgeOther);
@@ -346,7 +346,7 @@ pub async fn handle<P: Platform>(
         Ok(cfg) => cfg,
         Err(e) => {
             let e = EdgeError::Config(e);
-            return Outcome::Reply(if json_route {
+            return Handled::Reply(if json_route {
                 e.api()
             } else {
                 e.page(crate::config::DEFAULT_FRAME_ANCESTORS)
@@ -385,7 +385,7 @@ pub async fn handle<P: Platform>(
         Route::EdgeOther => EdgeError::NotFound.api(),
         Route::Asset => return asset(p, &cfg, method, path).await,
     };
-    Outcome::Reply(reply)
+    Handled::Reply(reply)
 }
 
 fn session_info<P: Platform>(p: &P, state: &State, cfg: &Config, req: &Incoming) -> Reply {
@@ -681,10 +681,10 @@ fn has_extension(path: &str) -> bool {
     path.rsplit('/').next().is_some_and(|seg| seg.contains('.'))
 }
 
-async fn asset<P: Platform>(p: &P, cfg: &Config, method: &str, path: &str) -> Outcome<P::Asset> {
+async fn asset<P: Platform>(p: &P, cfg: &Config, method: &str, path: &str) -> Handled<P::Asset> {
     let fa = cfg.frame_ancestors.as_str();
     if method != "GET" && method != "HEAD" {
-        return Outcome::Reply(
+        return Handled::Reply(
             EdgeError::MethodNotAllowed {
                 allowed: "GET, HEAD",
             }
@@ -700,11 +700,11 @@ async fn asset<P: Platform>(p: &P, cfg: &Config, method: &str, path: &str) -> Ou
     }
     let asset = match fetched {
         Ok(a) => a,
-        Err(AssetError::NoBinding) => return Outcome::Reply(EdgeError::NoAssets.page(fa)),
-        Err(AssetError::Failed) => return Outcome::Reply(EdgeError::AssetsFailed.page(fa)),
+        Err(AssetError::NoBinding) => return Handled::Reply(EdgeError::NoAssets.page(fa)),
+        Err(AssetError::Failed) => return Handled::Reply(EdgeError::AssetsFailed.page(fa)),
     };
     if p.asset_status(&asset) == 404 {
-        return Outcome::Reply(EdgeError::NotFound.page(fa));
+        return Handled::Reply(EdgeError::NotFound.page(fa));
     }
     let mut headers = reply::page_headers(fa);
     let given = p.asset_content_type(&asset);
@@ -717,7 +717,7 @@ async fn asset<P: Platform>(p: &P, cfg: &Config, method: &str, path: &str) -> Ou
     if file.ends_with(".html") {
         headers.push(("Cache-Control", "no-cache".to_owned()));
     }
-    Outcome::Asset { asset, headers }
+    Handled::Asset { asset, headers }
 }
 
 #[cfg(test)]

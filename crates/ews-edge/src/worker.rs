@@ -16,7 +16,7 @@ use web_sys::{
 };
 
 use crate::app::{
-    self, AssetError, BodyError, FetchError, Incoming, Outcome, Platform, State, UpstreamReply,
+    self, AssetError, BodyError, FetchError, Incoming, Handled, Platform, State, UpstreamReply,
     UpstreamRequest,
 };
 use crate::config::Config;
@@ -269,7 +269,7 @@ pub async fn handle(request: Request, env: JsValue, _ctx: JsValue) -> Result<Res
     // cells is held across one.
     let state = STATE.with(|s| *s);
     match app::handle(&platform, state, &req, config).await {
-        Outcome::Reply(reply) => respond(reply, &req.method),
-        Outcome::Asset { asset, headers } => respond_asset(asset, headers, &req.method),
+        Handled::Reply(reply) => respond(reply, &req.method),
+        Handled::Asset { asset, headers } => respond_asset(asset, headers, &req.method),
     }
 }

@@ -132,8 +132,8 @@ fn bearer(mut r: Incoming, token: &str) -> Incoming {
 
 fn run(p: &Fake, state: &State, r: &Incoming) -> Reply {
     match block_on(handle(p, state, r, cfg())) {
-        Outcome::Reply(reply) => reply,
-        Outcome::Asset { asset, .. } => panic!("asset {asset:?} where a reply was expected"),
+        Handled::Reply(reply) => reply,
+        Handled::Asset { asset, .. } => panic!("asset {asset:?} where a reply was expected"),
     }
 }
 
@@ -654,8 +654,8 @@ fn missing_configuration_is_a_500_naming_the_variable() {
             &bearer(req("GET", path), OPERATOR),
             Config::from_env(broken),
         )) {
-            Outcome::Reply(r) => r,
-            Outcome::Asset { .. } => panic!("asset served without configuration"),
+            Handled::Reply(r) => r,
+            Handled::Asset { .. } => panic!("asset served without configuration"),
         };
         assert_eq!(r.status, 500, "{path}");
         let body = String::from_utf8_lossy(&r.body);
@@ -689,7 +689,7 @@ fn console_files_with_spa_fallback_and_headers() {
         ("/app-1_bg.wasm", "/app-1_bg.wasm", None),
     ] {
         match get(&p, path) {
-            Outcome::Asset { asset, headers } => {
+            Handled::Asset { asset, headers } => {
                 assert_eq!(asset.path, file, "{path}");
                 let find = |n: &str| {
                     headers
@@ -703,26 +703,26 @@ fn console_files_with_spa_fallback_and_headers() {
                 assert_eq!(find("X-Content-Type-Options"), Some("nosniff"));
                 assert!(find("Strict-Transport-Security").is_some());
             }
-            Outcome::Reply(r) => panic!("{path}: {r:?}"),
+            Handled::Reply(r) => panic!("{path}: {r:?}"),
         }
     }
     // Missing files with an extension are 404, not the app.
     match get(&p, "/missing.js") {
-        Outcome::Reply(r) => assert_eq!(r.status, 404),
-        Outcome::Asset { .. } => panic!("served a missing file"),
+        Handled::Reply(r) => assert_eq!(r.status, 404),
+        Handled::Asset { .. } => panic!("served a missing file"),
     }
     // Only GET and HEAD.
     match block_on(handle(&p, &s, &req("POST", "/__admin/reset"), cfg())) {
-        Outcome::Reply(r) => assert_eq!((r.status, r.header("Allow")), (405, Some("GET, HEAD"))),
-        Outcome::Asset { .. } => panic!("POST served"),
+        Handled::Reply(r) => assert_eq!((r.status, r.header("Allow")), (405, Some("GET, HEAD"))),
+        Handled::Asset { .. } => panic!("POST served"),
     }
     p.no_assets = true;
     match get(&p, "/") {
-        Outcome::Reply(r) => {
+        Handled::Reply(r) => {
             assert_eq!(r.status, 500);
             assert!(String::from_utf8_lossy(&r.body).contains("ASSETS"));
         }
-        Outcome::Asset { .. } => panic!(),
+        Handled::Asset { .. } => panic!(),
     }
 }
 
