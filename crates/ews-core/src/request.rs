@@ -430,11 +430,10 @@ pub fn percent_decode(text: &str) -> Option<String> {
 /// Parses `a=1&b=2` (a query string or a form body) into decoded pairs.
 /// `None` when an escape is broken or not UTF-8.
 pub fn parse_query(text: &str) -> Option<alloc::vec::Vec<(String, String)>> {
-    text.split('&')
-        .filter(|p| !p.is_empty())
-        .map(|pair| {
-            let (n, v) = pair.split_once('=').unwrap_or((pair, ""));
-            Some((percent_decode_with(n, true)?, percent_decode_with(v, true)?))
-        })
-        .collect()
+    let mut pairs = alloc::vec::Vec::new();
+    for pair in text.split('&').filter(|p| !p.is_empty()) {
+        let (n, v) = pair.split_once('=').unwrap_or((pair, ""));
+        pairs.push((percent_decode_with(n, true)?, percent_decode_with(v, true)?));
+    }
+    Some(pairs)
 }

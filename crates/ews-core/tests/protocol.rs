@@ -476,11 +476,22 @@ fn every_state_has_a_meaning_in_both_languages() {
     use std::collections::HashSet;
     let mut en = HashSet::new();
     for s in ContainerStatus::DOCUMENTED {
-        assert!(!s.meaning_en().is_empty() && !s.meaning_zh().is_empty(), "{s}");
+        assert!(
+            !s.meaning_en().is_empty() && !s.meaning_zh().is_empty(),
+            "{s}"
+        );
         assert!(en.insert(s.meaning_en()), "{s}: a meaning of its own");
     }
-    assert!(ContainerStatus::RunFailed.meaning_en().contains("docker process exists"));
-    assert!(ContainerStatus::StartFailed.meaning_zh().contains("docker 进程也不存在"));
+    assert!(
+        ContainerStatus::RunFailed
+            .meaning_en()
+            .contains("docker process exists")
+    );
+    assert!(
+        ContainerStatus::StartFailed
+            .meaning_zh()
+            .contains("docker 进程也不存在")
+    );
     let unknown = ContainerStatus::parse("HIBERNATING");
     assert!(unknown.meaning_en().contains("does not list"));
 }

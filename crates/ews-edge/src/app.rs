@@ -178,20 +178,22 @@ pub struct State {
 
 /// `scheme://host[:port]` (lower case) and the path of a URL.
 pub fn split_url(url: &str) -> (String, &str) {
-    let Some((scheme, after)) = url.split_once("://") else {
+    // Byte positions of ASCII delimiters, so every slice is on a boundary.
+    let b = url.as_bytes();
+    let Some(colon) = b.windows(3).position(|w| w == b"://") else {
         return (String::new(), "/");
     };
-    let end = after.find(['/', '?', '#']).unwrap_or(after.len());
-    let (authority, rest) = after.split_at_checked(end).unwrap_or((after, ""));
-    let mut origin = String::with_capacity(scheme.len() + 3 + authority.len());
-    origin.push_str(scheme);
-    origin.push_str("://");
-    origin.push_str(authority);
-    origin.make_ascii_lowercase();
-    let path = match rest.find(['?', '#']) {
-        Some(i) => rest.get(..i).unwrap_or(rest),
-        None => rest,
-    };
+    let after = colon + 3;
+    let end = b[after..]
+        .iter()
+        .position(|c| matches!(c, b'/' | b'?' | b'#'))
+        .map_or(b.len(), |i| after + i);
+    let path_end = b[end..]
+        .iter()
+        .position(|c| matches!(c, b'?' | b'#'))
+        .map_or(b.len(), |i| end + i);
+    let origin = url.get(..end).unwrap_or_default().to_ascii_lowercase();
+    let path = url.get(end..path_end).unwrap_or_default();
     (origin, if path.is_empty() { "/" } else { path })
 }
 

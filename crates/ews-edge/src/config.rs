@@ -129,7 +129,14 @@ fn frame_ancestors(text: &str) -> Result<String, String> {
         .chars()
         .all(|c| c.is_ascii_graphic() && !matches!(c, ';' | ',') || c == ' ');
     if ok && !text.trim().is_empty() {
-        Ok(text.split_whitespace().collect::<Vec<_>>().join(" "))
+        let mut sources = String::with_capacity(text.len());
+        for source in text.split_whitespace() {
+            if !sources.is_empty() {
+                sources.push(' ');
+            }
+            sources.push_str(source);
+        }
+        Ok(sources)
     } else {
         Err("give CSP sources separated by spaces, e.g. 'self' https://portal.example.com".into())
     }

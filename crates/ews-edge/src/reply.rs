@@ -335,8 +335,14 @@ impl EdgeError {
                 vec![("Retry-After", retry_after_s.to_string())]
             }
             EdgeError::NoRoute(RouteError::MethodNotAllowed { allowed }) => {
-                let list: Vec<&str> = allowed.iter().map(|m| m.as_str()).collect();
-                vec![("Allow", list.join(", "))]
+                let mut list = String::new();
+                for m in allowed.iter() {
+                    if !list.is_empty() {
+                        list.push_str(", ");
+                    }
+                    list.push_str(m.as_str());
+                }
+                vec![("Allow", list)]
             }
             EdgeError::MethodNotAllowed { allowed } => vec![("Allow", (*allowed).to_owned())],
             _ => Vec::new(),

@@ -16,7 +16,7 @@ use web_sys::{
 };
 
 use crate::app::{
-    self, AssetError, BodyError, FetchError, Incoming, Handled, Platform, State, UpstreamReply,
+    self, AssetError, BodyError, FetchError, Handled, Incoming, Platform, State, UpstreamReply,
     UpstreamRequest,
 };
 use crate::config::Config;
