@@ -16,6 +16,9 @@ const {
   clockCorrectionMs,
   allowedActions,
   actionAllowed,
+  usualActions,
+  actionUsual,
+  stateMeaning,
   outcomeOf,
   defaultFollowPolicy,
   CommandFollower,
@@ -39,6 +42,41 @@ test("the seed list decodes into containers with the API's field names", () => {
     // Every documented field arrives as the server sent it.
     assert.deepEqual(c, raw[i]);
   }
+});
+
+test("one odd item never hides the fleet: readable containers plus a typed account of the rest", () => {
+  const body = envelope([
+    { id: 1, status: "RUNNING", hostId: -1, cpu: 0.5, mem: "2048", health: { ok: true }, startTime: null },
+    "not an object",
+    { status: "STOPPED" },
+    { id: 4, status: "REBOOTING", zone: "cn-north" },
+    { id: "x9" },
+  ]);
+  const list = decodeContainerList(200, body);
+  assert.deepEqual(list.map((c) => c.id), [1, 4]);
+  const [first, second] = list;
+  assert.equal(first.hostId, -1);
+  assert.equal(first.cpu, null);
+  assert.equal(first.odd.cpu, "0.5");
+  assert.equal(first.mem, 2048);
+  assert.equal(first.health, '{"ok":true}');
+  assert.equal(first.startTime, "");
+  assert.equal(second.status, "REBOOTING");
+  assert.equal(second.odd, undefined);
+  assert.deepEqual(
+    list.skipped.map(({ index, id }) => [index, id]),
+    [[1, null], [2, null], [4, '"x9"']],
+  );
+  for (const s of list.skipped) {
+    assert.equal(typeof s.reason, "string");
+    assert.ok(s.reason.length > 0);
+    assert.equal(typeof s.raw, "string");
+  }
+  assert.equal(list.skipped[0].raw, '"not an object"');
+  // `data: null` on success is an empty fleet; a body that is not the envelope is an error.
+  assert.deepEqual([...decodeContainerList(200, envelope(null))], []);
+  assert.deepEqual(decodeContainerList(200, envelope(null)).skipped, []);
+  assert.throws(() => decodeContainerList(200, "[1,2]"), (e) => e instanceof EwsError && e.kind === "malformed");
 });
 
 test("the seed list verbatim (with its ellipsis) is malformed, never a short list", () => {
@@ -180,14 +218,23 @@ test("outcomeOf and the state rule", () => {
   assert.equal(outcomeOf({ ...done, result: "500", resultMsg: "no docker" }).message, "failed (result 500): no docker");
   assert.equal(outcomeOf({ ...done, status: "RUNNING" }), undefined);
   assert.equal(outcomeOf({ ...done, status: "PUBLISH_FAILED" }).kind, "publish_failed");
-  assert.deepEqual(allowedActions("STOPPED"), ["start", "delete"]);
-  assert.deepEqual(allowedActions("RUNNING"), ["stop"]);
-  assert.deepEqual(allowedActions("RUNFAILED"), ["start", "stop"]);
-  assert.deepEqual(allowedActions("STARTING"), []);
-  assert.deepEqual(allowedActions("SOMETHING_NEW"), []);
-  assert.equal(actionAllowed("delete", "RUNNING"), false);
-  assert.equal(actionAllowed("delete", "ALLOCATED"), true);
-  assert.throws(() => actionAllowed("reboot", "RUNNING"), TypeError);
+});
+
+test("the state rule is advice: usual actions per state, and what each state means", () => {
+  assert.deepEqual(usualActions("STOPPED"), ["start", "delete"]);
+  assert.deepEqual(usualActions("RUNNING"), ["stop"]);
+  assert.deepEqual(usualActions("RUNFAILED"), ["start", "stop"]);
+  assert.deepEqual(usualActions("STARTING"), []);
+  assert.deepEqual(usualActions("SOMETHING_NEW"), []);
+  assert.equal(actionUsual("delete", "RUNNING"), false);
+  assert.equal(actionUsual("delete", "ALLOCATED"), true);
+  assert.throws(() => actionUsual("reboot", "RUNNING"), TypeError);
+  // The old names still answer the same.
+  assert.equal(allowedActions, usualActions);
+  assert.equal(actionAllowed, actionUsual);
+  assert.match(stateMeaning("RUNFAILED"), /docker process exists/);
+  assert.match(stateMeaning("STARTFAILED", "zh"), /docker 进程也不存在/);
+  assert.match(stateMeaning("SOMETHING_NEW"), /does not list/);
 });
 
 test("CommandFollower applies the core's policy", () => {

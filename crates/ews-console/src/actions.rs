@@ -294,7 +294,7 @@ pub fn open_bulk(s: Stores, action: Action) {
         let mut skipped = Vec::new();
         // In display order, so the confirmation reads like the table.
         for r in v.rows.iter().filter(|r| selected.contains(&r.c.id)) {
-            if action.allowed_from(&r.c.status) && !s.cmds.busy_untracked(r.c.id) {
+            if action.usual_from(&r.c.status) && !s.cmds.busy_untracked(r.c.id) {
                 items.push((r.c.id, BulkState::Waiting));
             } else {
                 skipped.push(r.c.id);

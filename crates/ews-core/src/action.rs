@@ -1,17 +1,24 @@
-//! Which actions make sense from which container state: one rule for every
-//! UI (buttons are enabled by it) and for the simulator (which answers
-//! `1007 StatusError` when it is broken).
+//! The actions on a container, and which of them *usually* suit a state.
+//!
+//! The API documentation says nothing about which action is allowed in
+//! which state: the service decides, and refuses what it will not do with
+//! `1007 StatusError`. This table is ours, and it is **advice, not a
+//! lock**: a UI shows the usual actions prominently and keeps every other
+//! one reachable behind a confirmation that says the service may refuse it
+//! (a container stuck in `STARTING` for an hour must still be stoppable,
+//! and a state the service adds tomorrow must not freeze its containers).
 //!
 //! | state | start | stop | delete |
 //! |---|---|---|---|
-//! | ALLOCATED, STOPPED, STARTFAILED, FAIL | yes | | yes |
-//! | RUNFAILED (a docker process exists) | yes | yes | |
-//! | RUNNING, LOGIN, STOPFAILED | | yes | |
-//! | ALLOCATING, STARTING, STOPPING (in transition) | | | |
+//! | ALLOCATED, STOPPED, STARTFAILED, FAIL | usual | | usual |
+//! | RUNFAILED (a docker process exists) | usual | usual | |
+//! | RUNNING, LOGIN, STOPFAILED | | usual | |
+//! | ALLOCATING, STARTING, STOPPING (passing through) | | | |
 //! | unknown | | | |
 //!
-//! Deleting is allowed only where nothing runs, so a running container must
-//! be stopped (and seen stopped) first; unknown states allow nothing.
+//! Deleting is usual only where nothing runs, so a running container is
+//! stopped (and seen stopped) first; in a passing or unknown state the usual
+//! thing is to wait.
 
 use core::fmt;
 
@@ -34,8 +41,9 @@ impl Action {
     /// Every action.
     pub const ALL: [Action; 3] = [Action::Start, Action::Stop, Action::Delete];
 
-    /// Whether the action makes sense for a container in `status`.
-    pub fn allowed_from(self, status: &ContainerStatus) -> bool {
+    /// Whether the action is a usual one for a container in `status` (see
+    /// the module: advice, never a lock).
+    pub fn usual_from(self, status: &ContainerStatus) -> bool {
         use ContainerStatus as S;
         match self {
             Action::Start => matches!(
@@ -49,11 +57,11 @@ impl Action {
         }
     }
 
-    /// The actions allowed from `status`.
-    pub fn allowed(status: &ContainerStatus) -> impl Iterator<Item = Action> + '_ {
+    /// The usual actions for `status`, in the order start, stop, delete.
+    pub fn usual(status: &ContainerStatus) -> impl Iterator<Item = Action> + '_ {
         Action::ALL
             .into_iter()
-            .filter(move |a| a.allowed_from(status))
+            .filter(move |a| a.usual_from(status))
     }
 
     /// The operation that performs it.

@@ -7,8 +7,9 @@ export {
   decodeCommand,
   decodeResponse,
   clockCorrectionMs,
-  actionAllowed,
-  allowedActions,
+  actionUsual,
+  usualActions,
+  stateMeaning,
   outcomeOf,
   defaultFollowPolicy,
   CommandFollower,
@@ -38,3 +39,9 @@ export type {
 export { EwsError, type EwsErrorKind } from "./errors.js";
 export { EwsClient, type EwsClientOptions, type FollowOptions, type CallOptions } from "./client.js";
 export { init, initSync, isReady, wasmUrl } from "./runtime.js";
+
+import type { usualActions as _usualActions, actionUsual as _actionUsual } from "./ews_js.js";
+/** @deprecated The state rule is advice, not a lock: use `usualActions`. */
+export declare const allowedActions: typeof _usualActions;
+/** @deprecated The state rule is advice, not a lock: use `actionUsual`. */
+export declare const actionAllowed: typeof _actionUsual;

@@ -12,14 +12,18 @@ export {
   decodeCommand,
   decodeResponse,
   clockCorrectionMs,
-  actionAllowed,
-  allowedActions,
+  actionUsual,
+  usualActions,
+  stateMeaning,
   outcomeOf,
   defaultFollowPolicy,
   CommandFollower,
   ClientCore,
   Call,
 } from "./ews_js.js";
+// The names before the state rule became advice (kept so code written
+// against them still runs).
+export { actionUsual as actionAllowed, usualActions as allowedActions } from "./ews_js.js";
 export { EwsError } from "./errors.js";
 export { EwsClient } from "./client.js";
 export { init, initSync, isReady, wasmUrl } from "./runtime.js";

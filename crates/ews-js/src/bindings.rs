@@ -566,27 +566,46 @@ pub fn clock_correction_ms(
     Ok(clock::correction_ms(date_header, now).map(|c| c as f64))
 }
 
-/// Whether `action` makes sense for a container in `status` (the rule every
-/// UI and the simulator share).
-#[wasm_bindgen(js_name = actionAllowed)]
-pub fn action_allowed(
+/// Whether `action` is a usual one for a container in `status`: advice the
+/// UI shows prominently, never a lock (the service decides, and refuses
+/// with `1007 StatusError`).
+#[wasm_bindgen(js_name = actionUsual)]
+pub fn action_usual(
     #[wasm_bindgen(unchecked_param_type = "Action")] action: &str,
     #[wasm_bindgen(unchecked_param_type = "ContainerStatus")] status: &str,
 ) -> Result<bool, JsValue> {
     let action = Action::parse(action)
         .ok_or_else(|| type_error("unknown action: use start, stop or delete"))?;
-    Ok(action.allowed_from(&ContainerStatus::parse(status)))
+    Ok(action.usual_from(&ContainerStatus::parse(status)))
 }
 
-/// The actions allowed for a container in `status`, in the order start, stop, delete.
-#[wasm_bindgen(js_name = allowedActions, unchecked_return_type = "Action[]")]
-pub fn allowed_actions(
+/// The usual actions for a container in `status`, in the order start,
+/// stop, delete (empty for passing and unknown states: the usual thing is
+/// to wait, but any action may still be sent).
+#[wasm_bindgen(js_name = usualActions, unchecked_return_type = "Action[]")]
+pub fn usual_actions(
     #[wasm_bindgen(unchecked_param_type = "ContainerStatus")] status: &str,
 ) -> JsValue {
-    Action::allowed(&ContainerStatus::parse(status))
+    Action::usual(&ContainerStatus::parse(status))
         .map(|a| JsValue::from_str(a.as_str()))
         .collect::<Array>()
         .into()
+}
+
+/// What a container state means, from the API documentation, in English
+/// (`lang` "en", the default) or Chinese ("zh"); a state the documentation
+/// does not list gets a sentence saying so.
+#[wasm_bindgen(js_name = stateMeaning)]
+pub fn state_meaning(
+    #[wasm_bindgen(unchecked_param_type = "ContainerStatus")] status: &str,
+    #[wasm_bindgen(unchecked_param_type = "\"en\" | \"zh\" | undefined")] lang: Option<String>,
+) -> String {
+    let status = ContainerStatus::parse(status);
+    match lang.as_deref() {
+        Some("zh") => status.meaning_zh(),
+        _ => status.meaning_en(),
+    }
+    .into()
 }
 
 /// The outcome a command reports, or `undefined` while it runs.

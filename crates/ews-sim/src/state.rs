@@ -65,7 +65,7 @@ impl fmt::Display for ActError {
                 "container {id} does not exist (deleted?): refresh the list"
             ),
             ActError::NotAllowed { action, id, status } => {
-                let allowed: Vec<&str> = Action::allowed(status).map(Action::as_str).collect();
+                let allowed: Vec<&str> = Action::usual(status).map(Action::as_str).collect();
                 let allowed = if allowed.is_empty() {
                     "nothing until its state changes".to_owned()
                 } else {
@@ -231,7 +231,7 @@ impl Sim {
                 name: running.command.name.clone(),
             });
         }
-        if !action.allowed_from(&container.status) {
+        if !action.usual_from(&container.status) {
             return Err(ActError::NotAllowed {
                 action,
                 id,
@@ -605,7 +605,7 @@ mod tests {
             let mut s = sim(0.5);
             let ids: Vec<ContainerId> = s
                 .containers()
-                .filter(|c| Action::Start.allowed_from(&c.status))
+                .filter(|c| Action::Start.usual_from(&c.status))
                 .map(|c| c.id)
                 .collect();
             let cmds: Vec<String> = ids

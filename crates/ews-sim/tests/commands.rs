@@ -179,7 +179,7 @@ fn fail_rate_one_makes_every_command_fail() {
     let list = sim.list();
     let startable: Vec<_> = list
         .iter()
-        .filter(|c| ews_core::Action::Start.allowed_from(&c.status))
+        .filter(|c| ews_core::Action::Start.usual_from(&c.status))
         .map(|c| c.id)
         .take(6)
         .collect();

@@ -167,7 +167,7 @@ fn run_profile(opts: &Options, profile: &str) -> Result<Vec<Figures>> {
     }
     let startable = containers
         .iter()
-        .find(|c| ews_core::Action::Start.allowed_from(&c.status))
+        .find(|c| ews_core::Action::Start.usual_from(&c.status))
         .ok_or("no container can be started")?;
     let start = request::build(&Operation::StartContainer(startable.id), &creds, now);
     let (status, body) = http(&addr, "POST", &start.path_and_query(), &start.authorization)?;

@@ -1,5 +1,5 @@
 //! Start / stop / delete buttons for one container: enabled only where the
-//! core's state rule ([`Action::allowed_from`]) allows, busy while a command
+//! core's state rule ([`Action::usual_from`]) allows, busy while a command
 //! runs for the container, delete behind a confirmation naming it.
 
 use ews_core::{Action, ContainerId, ContainerStatus};
@@ -25,7 +25,7 @@ pub fn action_buttons(
     let can_act = s.can_act();
     let cmds = s.cmds;
     let buttons = Action::ALL.map(|action| {
-        let allowed = action.allowed_from(status);
+        let allowed = action.usual_from(status);
         let class = if action == Action::Delete {
             "small danger"
         } else {

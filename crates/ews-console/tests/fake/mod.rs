@@ -198,7 +198,7 @@ fn api(s: &mut State, method: &str, path: &str, query: &str, auth: Option<&str>)
             let Some((action, _)) = Action::of(&op) else {
                 unreachable!()
             };
-            if !action.allowed_from(&s.containers[i].status) {
+            if !action.usual_from(&s.containers[i].status) {
                 return (409, error("1007", "StatusError"));
             }
             if let Some(t) = action.transitional_status() {
