@@ -60,7 +60,8 @@ export async function stopChild(child) {
 }
 
 /**
- * Starts `bin` (an ews-sim) with `--listen 127.0.0.1:0` and `args`, and
+ * Starts `bin` (an ews-sim) with `--listen 127.0.0.1:0` and `args` (plus
+ * `--settle-ms 3600000` unless `args` sets it), and
  * waits for its first line, `ews-sim listening on URL`.
  * @param {string} bin the ews-sim binary
  * @param {string[]} args more flags
@@ -68,7 +69,10 @@ export async function stopChild(child) {
  */
 export async function startSim(bin, args = []) {
   if (!existsSync(bin)) throw new Error(`no ews-sim at ${bin}: cargo build --release -p ews-sim`);
-  const child = track(spawn(bin, ["--listen", "127.0.0.1:0", ...args], { stdio: ["ignore", "pipe", "pipe"] }));
+  // Passing states stay an hour unless a test says otherwise, so a test
+  // that picks a STARTING container finds it still starting.
+  const settle = args.includes("--settle-ms") ? [] : ["--settle-ms", "3600000"];
+  const child = track(spawn(bin, ["--listen", "127.0.0.1:0", ...settle, ...args], { stdio: ["ignore", "pipe", "pipe"] }));
   const output = [];
   const url = await new Promise((ok, fail) => {
     let first = "";

@@ -20,6 +20,7 @@ use hyper::{Method, Request, StatusCode};
 use crate::clock::{shifted, system_now_ms};
 use crate::config::Config;
 use crate::faults::Injected;
+use crate::quirks;
 use crate::response::{self, ApiError, Resp};
 use crate::server::{App, Reply, body_bytes, read_body};
 use crate::state::ActError;
@@ -146,14 +147,20 @@ async fn operate(app: &App, op: Operation, req: Request<Incoming>) -> Result<Res
         shifted(now, shared.faults.clock_skew_ms),
     )?;
     let hang = shared.faults.hang;
+    let (seed, quirks) = (app.config().seed, app.config().quirks);
     let sim = &mut shared.sim;
     sim.advance(now);
     let resp = match op {
-        Operation::ListContainers => response::ok_api(&sim.containers().collect::<Vec<_>>()),
-        Operation::GetContainer(id) => response::ok_api(
-            &sim.container(id)
+        Operation::ListContainers => {
+            let all: Vec<_> = sim.containers().collect();
+            response::ok_text(&quirks::list(&all, seed, quirks))
+        }
+        Operation::GetContainer(id) => response::ok_text(&quirks::one(
+            sim.container(id)
                 .ok_or_else(|| ApiError::NotFound(ActError::NoContainer(id).to_string()))?,
-        ),
+            seed,
+            quirks,
+        )),
         Operation::GetCommand(id) => response::ok_api(&sim.command(id.as_str()).ok_or_else(|| {
             ApiError::NotFound(format!(
                 "command {} does not exist: use the commandId that start, stop or delete returned (the simulator forgets commands when it restarts)",

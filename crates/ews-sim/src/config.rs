@@ -22,6 +22,8 @@ pub const DEFAULT_CONTAINERS: usize = 32;
 pub const DEFAULT_STEP_MS: u64 = 800;
 /// The default share of commands that fail.
 pub const DEFAULT_FAIL_RATE: f64 = 0.05;
+/// The default time a passing state takes to move on by itself, at most.
+pub const DEFAULT_SETTLE_MS: u64 = 60_000;
 /// The largest fleet accepted.
 pub const MAX_CONTAINERS: usize = 1_000_000;
 
@@ -55,6 +57,13 @@ pub struct Config {
     pub step_ms: u64,
     /// Share of commands that fail.
     pub fail_rate: f64,
+    /// A passing state moves on by itself within this, ms.
+    pub settle_ms: u64,
+    /// Containers seeded stuck in a passing state.
+    pub stuck: usize,
+    /// Share of containers served with odd (but plausible) data, plus two
+    /// unreadable list items when above 0.
+    pub quirks: f64,
     /// Faults at start-up.
     pub faults: Faults,
     /// Whether `/__admin/*` exists.
@@ -77,6 +86,9 @@ impl Default for Config {
             static_dir: None,
             step_ms: DEFAULT_STEP_MS,
             fail_rate: DEFAULT_FAIL_RATE,
+            settle_ms: DEFAULT_SETTLE_MS,
+            stuck: 0,
+            quirks: 0.0,
             faults: Faults::default(),
             admin: false,
             cors: CorsOrigins::Any,
@@ -97,6 +109,9 @@ impl fmt::Debug for Config {
             .field("static_dir", &self.static_dir)
             .field("step_ms", &self.step_ms)
             .field("fail_rate", &self.fail_rate)
+            .field("settle_ms", &self.settle_ms)
+            .field("stuck", &self.stuck)
+            .field("quirks", &self.quirks)
             .field("faults", &self.faults)
             .field("admin", &self.admin)
             .field("cors", &self.cors)
@@ -147,7 +162,19 @@ options:
   --step-ms N            one command step, ms [800]; a start takes 5 steps,
                          a stop or delete 4 (tests use 20-50)
   --fail-rate P          share of commands that fail (STARTFAILED, RUNFAILED,
-                         STOPFAILED, delete refused, PUBLISH_FAILED) [0.05]
+                         STOPFAILED, delete refused, PUBLISH_FAILED), and of
+                         passing states that end badly by themselves [0.05]
+  --settle-ms N          a container in a passing state (ALLOCATING, STARTING,
+                         STOPPING) moves on by itself at a seeded moment
+                         between N/4 and N ms [60000]; tests use a large N
+  --stuck N              seed N containers stuck in a passing state (STARTING,
+                         STOPPING, ALLOCATING in turn, hours ago; they never
+                         move on) [0]
+  --quirks P             serve a seeded share P of containers with odd but
+                         plausible data (hostId -1, a fractional cpu, numbers
+                         as strings, an object for health, a time as a
+                         number, nulls, an unknown state or field), and two
+                         list items that are not containers at all [0]
   --cors-origin ORIGIN   browser origin allowed to call the API; repeatable;
                          * = any [*]
   --admin                enable the unsigned /__admin endpoints (below)
@@ -185,6 +212,11 @@ admin endpoints (only with --admin; unsigned; JSON; 404 otherwise):
          runfailed, publish (PUBLISH_FAILED), hang (never ends), succeed
   PUT  /__admin/containers/ID             set fields by hand, e.g.
          {\"status\":\"RUNNING\",\"health\":\"healthy\"}; frees it from a command
+
+What the simulated service takes: start from ALLOCATED, STOPPED,
+STARTFAILED, FAIL, RUNFAILED; stop from RUNNING, LOGIN, STOPFAILED,
+RUNFAILED, STARTING, STOPPING; delete from ALLOCATED, STOPPED, STARTFAILED,
+FAIL. Anything else is refused with code 1007 (StatusError).
 
 HTTP statuses: 200 success; 400 codes 1002/1003; 401 code 1004; 404 code
 1005 and unknown paths (code 1008); 405 wrong method (code 1008); 409 code
@@ -254,6 +286,14 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Parsed, String> {
                 }
             }
             "--fail-rate" => cfg.fail_rate = share(&flag, &take()?)?,
+            "--settle-ms" => {
+                cfg.settle_ms = number(&flag, &take()?)?;
+                if cfg.settle_ms == 0 {
+                    return Err("--settle-ms must be 1 or more".to_owned());
+                }
+            }
+            "--stuck" => cfg.stuck = number(&flag, &take()?)?,
+            "--quirks" => cfg.quirks = share(&flag, &take()?)?,
             "--cors-origin" => origins.push(take()?.trim().trim_end_matches('/').to_owned()),
             "--admin" => cfg.admin = true,
             "--log" => cfg.log = true,
@@ -327,6 +367,11 @@ mod tests {
             "20",
             "--fail-rate",
             "0",
+            "--settle-ms",
+            "3600000",
+            "--stuck",
+            "3",
+            "--quirks=0.25",
             "--cors-origin",
             "http://a.test/",
             "--cors-origin=http://b.test",
@@ -363,6 +408,7 @@ mod tests {
         assert_eq!((cfg.seed, cfg.containers, cfg.step_ms), (7, 10_000, 20));
         assert_eq!(cfg.static_dir, Some(PathBuf::from("dist")));
         assert_eq!(cfg.fail_rate, 0.0);
+        assert_eq!((cfg.settle_ms, cfg.stuck, cfg.quirks), (3_600_000, 3, 0.25));
         assert_eq!(
             cfg.cors,
             CorsOrigins::List(vec!["http://a.test".into(), "http://b.test".into()])
@@ -393,6 +439,9 @@ mod tests {
             ),
             (&["--fault-ops", "nope"][..], "not an operation"),
             (&["--step-ms", "0"][..], "from 1"),
+            (&["--settle-ms", "0"][..], "1 or more"),
+            (&["--stuck", "-1"][..], "not a valid number"),
+            (&["--quirks", "1.5"][..], "between 0 and 1"),
             (&["--access-key", ""][..], "must not be empty"),
         ] {
             let err = run(args).unwrap_err();
@@ -424,6 +473,9 @@ mod tests {
             "--static",
             "--step-ms",
             "--fail-rate",
+            "--settle-ms",
+            "--stuck",
+            "--quirks",
             "--cors-origin",
             "--admin",
             "--log",

@@ -109,6 +109,63 @@ pub fn generate(seed: u64, count: usize, now_ms: u64) -> Vec<Container> {
         .collect()
 }
 
+/// The states stuck containers are put in, in turn.
+const STUCK_STATES: [ContainerStatus; 3] = [
+    ContainerStatus::Starting,
+    ContainerStatus::Stopping,
+    ContainerStatus::Allocating,
+];
+
+/// Puts `count` containers of `fleet` in a passing state long ago (STARTING,
+/// STOPPING, ALLOCATING in turn): running ones first, by ascending id, so
+/// every documented state still appears. An ALLOCATING one has no host yet
+/// (`hostId` -1). Returns their ids.
+pub fn make_stuck(
+    fleet: &mut [Container],
+    seed: u64,
+    count: usize,
+    now_ms: u64,
+) -> Vec<ContainerId> {
+    use ContainerStatus as S;
+    let mut rng = Rng::derive(seed, 0x57_0C4);
+    let mut order: Vec<usize> = (0..fleet.len()).collect();
+    // Running ones first, then the rest that is not passing already.
+    order.sort_by_key(|&i| (fleet[i].status != S::Running, i));
+    order.retain(|&i| !fleet[i].status.is_transitional());
+    let mut ids = Vec::with_capacity(count);
+    for (n, &i) in order.iter().take(count).enumerate() {
+        let c = &mut fleet[i];
+        let state = STUCK_STATES[n % STUCK_STATES.len()].clone();
+        let hours = |rng: &mut Rng, min: u64, max: u64| {
+            now_ms.saturating_sub((min + rng.below(max - min)) * HOUR)
+        };
+        c.health.clear();
+        match state {
+            S::Allocating => {
+                c.create_time = api_time(hours(&mut rng, 3, 30));
+                c.start_time = ews_core::ApiTime::unset();
+                c.stop_time = ews_core::ApiTime::unset();
+                c.host_id = Some(-1);
+            }
+            S::Starting => {
+                // Ran, was stopped, and a start has hung since.
+                c.create_time = api_time(hours(&mut rng, 30 * 24, 90 * 24));
+                c.start_time = api_time(hours(&mut rng, 7 * 24, 29 * 24));
+                c.stop_time = api_time(hours(&mut rng, 2, 6));
+            }
+            _ => {
+                // Running since long ago; a stop has hung since.
+                c.create_time = api_time(hours(&mut rng, 30 * 24, 90 * 24));
+                c.start_time = api_time(hours(&mut rng, 2 * 24, 29 * 24));
+                c.stop_time = ews_core::ApiTime::unset();
+            }
+        }
+        c.status = state;
+        ids.push(c.id);
+    }
+    ids
+}
+
 fn make(
     rng: &mut Rng,
     id: ContainerId,
@@ -247,6 +304,35 @@ mod tests {
                 _ => {}
             }
         }
+    }
+
+    #[test]
+    fn stuck_containers_keep_every_documented_state() {
+        let mut fleet = generate(4, 40, NOW);
+        let stuck = make_stuck(&mut fleet, 4, 4, NOW);
+        assert_eq!(stuck.len(), 4);
+        let states: Vec<_> = stuck
+            .iter()
+            .map(|id| fleet.iter().find(|c| c.id == *id).unwrap().status.clone())
+            .collect();
+        assert_eq!(
+            states,
+            [
+                ContainerStatus::Starting,
+                ContainerStatus::Stopping,
+                ContainerStatus::Allocating,
+                ContainerStatus::Starting
+            ]
+        );
+        for s in ContainerStatus::DOCUMENTED {
+            assert!(fleet.iter().any(|c| &c.status == s), "{s} missing");
+        }
+        let allocating = fleet.iter().find(|c| c.id == stuck[2]).unwrap();
+        assert_eq!(allocating.host_id, Some(-1));
+        assert!(allocating.create_time.unix_ms(480).unwrap() < (NOW - 2 * HOUR) as i64);
+        // More than the fleet: every container that is not passing already.
+        let mut small = generate(4, 5, NOW);
+        assert!(make_stuck(&mut small, 4, 50, NOW).len() <= 5);
     }
 
     #[test]

@@ -23,7 +23,7 @@
 //! use ews_core::{Action, ContainerStatus};
 //!
 //! let now = 1_700_000_000_000;
-//! let options = SimOptions { seed: 1, containers: 20, step_ms: 100, fail_rate: 0.0 };
+//! let options = SimOptions { seed: 1, containers: 20, step_ms: 100, fail_rate: 0.0, ..SimOptions::default() };
 //! let mut sim = Sim::new(options, now, 0);
 //! let stopped = sim.containers().find(|c| c.status == ContainerStatus::Stopped).map(|c| c.id).unwrap();
 //! let cmd = sim.act(Action::Start, stopped, now, 0.0).unwrap();
@@ -44,6 +44,7 @@ pub mod cors;
 pub mod faults;
 pub mod fleet;
 pub mod plan;
+pub mod quirks;
 pub mod response;
 pub mod rng;
 pub mod server;

@@ -154,7 +154,7 @@ pub fn envelope_error(status: StatusCode, code: &str, message: &str) -> Resp {
 }
 
 /// A success envelope around `data` already written as JSON.
-fn ok_text(data: &str) -> Resp {
+pub fn ok_text(data: &str) -> Resp {
     let mut body = String::new();
     let mut o = Obj::new(&mut body);
     o.str("code", "0")

@@ -98,6 +98,8 @@ impl App {
             containers: config.containers,
             step_ms: config.step_ms,
             fail_rate: config.fail_rate,
+            settle_ms: config.settle_ms,
+            stuck: config.stuck,
         };
         Shared {
             sim: Sim::new(options, now_ms, config.faults.clock_skew_ms),

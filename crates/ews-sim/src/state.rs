@@ -5,6 +5,14 @@
 //! advanced lazily by [`Sim::advance`], which the server calls before every
 //! request, so behaviour is deterministic for a seed and a request sequence.
 //! Times shown in the API are shifted by the injected clock skew.
+//!
+//! Like the real service, a container left in a passing state (ALLOCATING,
+//! STARTING, STOPPING) moves on by itself: each is given a seeded moment
+//! within [`SimOptions::settle_ms`] and an end (ALLOCATED; RUNNING or
+//! STARTFAILED; STOPPED or STOPFAILED), applied by the same lazy
+//! [`Sim::advance`]. `SimOptions::stuck` containers are seeded in a passing
+//! state long ago and never move on: the path an operator must still be able
+//! to act on.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -28,8 +36,29 @@ pub struct SimOptions {
     pub containers: usize,
     /// Duration of one command step, ms.
     pub step_ms: u64,
-    /// Share of commands that fail (0–1).
+    /// Share of commands that fail (0–1), and of passing states that end
+    /// badly (STARTFAILED, STOPFAILED) when they move on by themselves.
     pub fail_rate: f64,
+    /// A container in a passing state moves on by itself at a seeded moment
+    /// between a quarter of this and this, ms.
+    pub settle_ms: u64,
+    /// Containers seeded stuck in a passing state (STARTING, STOPPING,
+    /// ALLOCATING in turn), long ago; they never move on by themselves.
+    pub stuck: usize,
+}
+
+impl Default for SimOptions {
+    /// The command line's defaults.
+    fn default() -> Self {
+        SimOptions {
+            seed: crate::config::DEFAULT_SEED,
+            containers: crate::config::DEFAULT_CONTAINERS,
+            step_ms: crate::config::DEFAULT_STEP_MS,
+            fail_rate: crate::config::DEFAULT_FAIL_RATE,
+            settle_ms: crate::config::DEFAULT_SETTLE_MS,
+            stuck: 0,
+        }
+    }
 }
 
 /// Why an action was refused.
@@ -37,7 +66,7 @@ pub struct SimOptions {
 pub enum ActError {
     /// No such container.
     NoContainer(ContainerId),
-    /// The action does not fit the container's state (1007).
+    /// The service does not take the action in the container's state (1007).
     NotAllowed {
         /// The action.
         action: Action,
@@ -65,15 +94,19 @@ impl fmt::Display for ActError {
                 "container {id} does not exist (deleted?): refresh the list"
             ),
             ActError::NotAllowed { action, id, status } => {
-                let allowed: Vec<&str> = Action::usual(status).map(Action::as_str).collect();
-                let allowed = if allowed.is_empty() {
+                let taken: Vec<&str> = Action::ALL
+                    .into_iter()
+                    .filter(|a| accepts(*a, status))
+                    .map(Action::as_str)
+                    .collect();
+                let taken = if taken.is_empty() {
                     "nothing until its state changes".to_owned()
                 } else {
-                    allowed.join(", ")
+                    taken.join(", ")
                 };
                 write!(
                     f,
-                    "cannot {action} container {id}: it is {status}; allowed now: {allowed}"
+                    "cannot {action} container {id}: it is {status}; it takes now: {taken}"
                 )
             }
             ActError::Busy {
@@ -89,6 +122,36 @@ impl fmt::Display for ActError {
 }
 
 impl std::error::Error for ActError {}
+
+/// What the simulated service takes from each state: the core's usual
+/// actions, plus a stop while a container is still starting or stopping
+/// (the service can abort a start, and repeat a stop). Everything else is
+/// refused with `1007`, as the real service refuses what it will not do.
+/// The core's rule is only advice to the UI; this is the server deciding.
+pub fn accepts(action: Action, status: &ContainerStatus) -> bool {
+    action.usual_from(status)
+        || (action == Action::Stop
+            && matches!(
+                status,
+                ContainerStatus::Starting | ContainerStatus::Stopping
+            ))
+}
+
+/// Where a passing state goes when it moves on by itself.
+fn settled(from: &ContainerStatus, fails: bool) -> Option<ContainerStatus> {
+    use ContainerStatus as S;
+    match (from, fails) {
+        (S::Allocating, _) => Some(S::Allocated),
+        (S::Starting, false) => Some(S::Running),
+        (S::Starting, true) => Some(S::StartFailed),
+        (S::Stopping, false) => Some(S::Stopped),
+        (S::Stopping, true) => Some(S::StopFailed),
+        _ => None,
+    }
+}
+
+/// The random stream of passing states moving on (apart from commands').
+const DRIFT_STREAM: u64 = 0xD21F_7000;
 
 #[derive(Debug, Clone)]
 struct CommandRec {
@@ -119,14 +182,21 @@ pub struct Sim {
     skew_ms: i64,
     /// Bumped whenever a container changes.
     generation: u64,
+    /// Passing states due to move on by themselves: (due ms, container) →
+    /// the state they end in.
+    drift: BTreeMap<(u64, ContainerId), ContainerStatus>,
+    /// Container → its key in `drift`.
+    drift_due: HashMap<ContainerId, u64>,
 }
 
 impl Sim {
     /// A fresh service: the seeded fleet, no commands. `now_ms` is the real
     /// clock; `skew_ms` the injected clock skew.
     pub fn new(options: SimOptions, now_ms: u64, skew_ms: i64) -> Sim {
-        let fleet = fleet::generate(options.seed, options.containers, shifted(now_ms, skew_ms));
-        Sim {
+        let server_now = shifted(now_ms, skew_ms);
+        let mut fleet = fleet::generate(options.seed, options.containers, server_now);
+        let stuck = fleet::make_stuck(&mut fleet, options.seed, options.stuck, server_now);
+        let mut sim = Sim {
             containers: fleet.into_iter().map(|c| (c.id, c)).collect(),
             commands: HashMap::new(),
             active: Vec::new(),
@@ -135,7 +205,74 @@ impl Sim {
             seq: 0,
             skew_ms,
             generation: 0,
+            drift: BTreeMap::new(),
+            drift_due: HashMap::new(),
             options,
+        };
+        let mut rng = Rng::derive(sim.options.seed, DRIFT_STREAM);
+        let passing: Vec<(ContainerId, ContainerStatus)> = sim
+            .containers
+            .values()
+            .filter(|c| c.status.is_transitional() && !stuck.contains(&c.id))
+            .map(|c| (c.id, c.status.clone()))
+            .collect();
+        for (id, status) in passing {
+            sim.schedule_drift(&mut rng, id, &status, now_ms);
+        }
+        sim
+    }
+
+    /// Gives a container in a passing state its seeded moment and end.
+    fn schedule_drift(
+        &mut self,
+        rng: &mut Rng,
+        id: ContainerId,
+        from: &ContainerStatus,
+        now_ms: u64,
+    ) {
+        let settle = self.options.settle_ms.max(1);
+        let due = now_ms + settle / 4 + rng.below(settle - settle / 4 + 1);
+        let fails = rng.chance(self.options.fail_rate);
+        if let Some(to) = settled(from, fails) {
+            self.drift.insert((due, id), to);
+            self.drift_due.insert(id, due);
+        }
+    }
+
+    /// Forgets that a container would move on by itself (an action or an
+    /// edit decides its state now).
+    fn cancel_drift(&mut self, id: ContainerId) {
+        if let Some(due) = self.drift_due.remove(&id) {
+            self.drift.remove(&(due, id));
+        }
+    }
+
+    /// Moves on every passing state due at `now_ms`.
+    fn settle(&mut self, now_ms: u64) {
+        while let Some(entry) = self.drift.first_entry() {
+            let (due, id) = *entry.key();
+            if due > now_ms {
+                break;
+            }
+            let to = entry.remove();
+            self.drift_due.remove(&id);
+            let Some(c) = self.containers.get_mut(&id) else {
+                continue;
+            };
+            let shown = api_time(shifted(due, self.skew_ms));
+            match to {
+                ContainerStatus::Running => {
+                    c.start_time = shown;
+                    "healthy".clone_into(&mut c.health);
+                }
+                ContainerStatus::Stopped => {
+                    c.stop_time = shown;
+                    c.health.clear();
+                }
+                _ => {}
+            }
+            c.status = to;
+            self.generation += 1;
         }
     }
 
@@ -169,8 +306,10 @@ impl Sim {
         self.commands.get(id).map(|r| &r.command)
     }
 
-    /// Applies every event due at `now_ms`.
+    /// Applies every event due at `now_ms`: commands' steps, and passing
+    /// states that move on by themselves.
     pub fn advance(&mut self, now_ms: u64) {
+        self.settle(now_ms);
         if self.active.is_empty() {
             return;
         }
@@ -212,8 +351,8 @@ impl Sim {
         pending
     }
 
-    /// Starts, stops or deletes a container: checks the state rule, creates
-    /// the command and applies what is due at once. `hang` is the share of
+    /// Starts, stops or deletes a container: checks what the service takes
+    /// ([`accepts`]), creates the command and applies what is due at once. `hang` is the share of
     /// commands that never finish (a fault).
     pub fn act(
         &mut self,
@@ -231,7 +370,7 @@ impl Sim {
                 name: running.command.name.clone(),
             });
         }
-        if !action.usual_from(&container.status) {
+        if !accepts(action, &container.status) {
             return Err(ActError::NotAllowed {
                 action,
                 id,
@@ -249,6 +388,7 @@ impl Sim {
             disk: container.disk.unwrap_or(0),
         };
         let previous_status = container.status.clone();
+        self.cancel_drift(id);
 
         self.seq += 1;
         let mut rng = Rng::derive(self.options.seed, 0xC0_4D00_0000 + self.seq);
@@ -305,20 +445,25 @@ impl Sim {
     }
 
     /// Edits a container by hand (admin): the closure changes it. Whatever
-    /// command was acting on it no longer holds it.
+    /// command was acting on it no longer holds it, and a passing state set
+    /// this way stays until something acts on it.
     pub fn edit_container(
         &mut self,
         id: ContainerId,
         edit: impl FnOnce(&mut Container),
     ) -> Result<&Container, ActError> {
+        if !self.containers.contains_key(&id) {
+            return Err(ActError::NoContainer(id));
+        }
+        self.cancel_drift(id);
+        self.busy.remove(&id);
+        self.generation += 1;
         let c = self
             .containers
             .get_mut(&id)
             .ok_or(ActError::NoContainer(id))?;
         edit(c);
         c.id = id;
-        self.busy.remove(&id);
-        self.generation += 1;
         Ok(c)
     }
 
@@ -453,6 +598,9 @@ mod tests {
                 containers: 40,
                 step_ms: STEP,
                 fail_rate,
+                // Long enough that nothing moves on by itself in these tests.
+                settle_ms: 1_000_000 * STEP,
+                stuck: 0,
             },
             T0,
             0,
@@ -671,6 +819,82 @@ mod tests {
         s.advance(T0 + 100 * STEP);
         assert_eq!(s.container(id).unwrap().status, ContainerStatus::Stopped);
         assert!(s.act(Action::Start, id, T0 + 100 * STEP, 0.0).is_ok());
+    }
+
+    fn drifting(fail_rate: f64, stuck: usize) -> Sim {
+        Sim::new(
+            SimOptions {
+                seed: 11,
+                containers: 200,
+                step_ms: STEP,
+                fail_rate,
+                settle_ms: 1_000,
+                stuck,
+            },
+            T0,
+            0,
+        )
+    }
+
+    fn states(s: &Sim) -> Vec<(ContainerId, String)> {
+        s.containers()
+            .map(|c| (c.id, c.status.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn passing_states_move_on_seeded_and_within_the_settle_time() {
+        let mut a = drifting(0.3, 2);
+        let passing = a
+            .containers()
+            .filter(|c| c.status.is_transitional())
+            .count();
+        assert!(passing > 5, "{passing}");
+        let g = a.generation();
+        a.advance(T0 + 249);
+        assert_eq!(
+            a.generation(),
+            g,
+            "nothing moves before a quarter of the settle time"
+        );
+        a.advance(T0 + 1_000);
+        let left: Vec<_> = a
+            .containers()
+            .filter(|c| c.status.is_transitional())
+            .collect();
+        assert_eq!(left.len(), 2, "only the stuck ones stay");
+        let ends: std::collections::BTreeSet<String> =
+            a.containers().map(|c| c.status.to_string()).collect();
+        assert!(
+            ends.contains("STARTFAILED") || ends.contains("STOPFAILED"),
+            "{ends:?}"
+        );
+        let mut b = drifting(0.3, 2);
+        b.advance(T0 + 1_000);
+        assert_eq!(states(&a), states(&b), "same seed, same drift");
+    }
+
+    #[test]
+    fn an_action_or_an_edit_takes_a_container_out_of_the_drift() {
+        let mut s = drifting(0.0, 0);
+        let starting = first_with(&s, ContainerStatus::Starting);
+        s.force_next(starting, Outcome::Hang).unwrap();
+        s.act(Action::Stop, starting, T0, 0.0).unwrap();
+        let allocating = first_with(&s, ContainerStatus::Allocating);
+        s.edit_container(allocating, |_| {}).unwrap();
+        s.advance(T0 + 10_000);
+        assert_eq!(
+            s.container(starting).unwrap().status,
+            ContainerStatus::Stopping
+        );
+        assert_eq!(
+            s.container(allocating).unwrap().status,
+            ContainerStatus::Allocating
+        );
+        assert!(matches!(
+            s.act(Action::Delete, allocating, T0 + 10_000, 0.0),
+            Err(ActError::NotAllowed { .. })
+        ));
     }
 
     #[test]

@@ -428,7 +428,7 @@ fn unknown_resources_answer_1005() {
 }
 
 #[test]
-fn actions_that_do_not_fit_the_state_answer_1007() {
+fn actions_the_service_does_not_take_answer_1007() {
     let sim = Sim::start(&[]);
     let running = sim.first_in(ContainerStatus::Running);
     let r = sim.call(&Operation::StartContainer(running));
@@ -447,12 +447,86 @@ fn actions_that_do_not_fit_the_state_answer_1007() {
         let id = sim.first_in(transitional);
         for op in [
             Operation::StartContainer(id),
-            Operation::StopContainer(id),
             Operation::DeleteContainer(id),
         ] {
-            sim.call(&op).assert_error(409, "1007");
+            let r = sim.call(&op);
+            r.assert_error(409, "1007");
+            assert!(r.message().contains("it takes now"), "{}", r.message());
         }
     }
+    let allocating = sim.first_in(ContainerStatus::Allocating);
+    let r = sim.call(&Operation::StopContainer(allocating));
+    r.assert_error(409, "1007");
+    assert!(
+        r.message().contains("nothing until its state changes"),
+        "{}",
+        r.message()
+    );
+}
+
+#[test]
+fn a_start_or_stop_that_hangs_can_still_be_stopped() {
+    // What the advice-not-lock rule relies on: the service takes a stop
+    // while a container is starting or stopping.
+    let sim = Sim::start(&["--stuck", "2"]);
+    let ids = [
+        sim.first_in(ContainerStatus::Starting),
+        sim.first_in(ContainerStatus::Stopping),
+    ];
+    for id in ids {
+        let r = sim.call(&Operation::StopContainer(id));
+        assert_eq!(r.status, 200, "{}", r.text());
+        assert_eq!(sim.container(id).unwrap().status, ContainerStatus::Stopping);
+    }
+}
+
+#[test]
+fn passing_states_move_on_by_themselves_but_stuck_ones_do_not() {
+    let sim = Sim::start(&["--settle-ms", "300", "--stuck", "3"]);
+    let before = sim.list();
+    let passing: Vec<_> = before
+        .iter()
+        .filter(|c| c.status.is_transitional())
+        .map(|c| c.id)
+        .collect();
+    assert!(passing.len() > 3, "{} passing", passing.len());
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    let after = sim.list();
+    let still: Vec<_> = after
+        .iter()
+        .filter(|c| c.status.is_transitional())
+        .collect();
+    // Exactly the stuck ones stay: STARTING, STOPPING, ALLOCATING (no host yet).
+    let states: Vec<&str> = still.iter().map(|c| c.status.as_str()).collect();
+    assert_eq!(states.len(), 3, "{states:?}");
+    for s in ["STARTING", "STOPPING", "ALLOCATING"] {
+        assert!(states.contains(&s), "{states:?}");
+    }
+    assert!(still.iter().any(|c| c.host_id == Some(-1)));
+    for c in after.iter().filter(|c| passing.contains(&c.id)) {
+        if c.status == ContainerStatus::Running {
+            assert!(c.start_time.is_set() && c.health == "healthy", "{c:?}");
+        }
+    }
+}
+
+#[test]
+fn the_quirks_mode_serves_odd_rows_and_two_unreadable_items() {
+    let sim = Sim::start(&["--quirks", "0.4"]);
+    let r = sim.call(&Operation::ListContainers);
+    let list = ews_core::decode::container_list(r.status, &r.body).expect("a list");
+    assert_eq!(list.skipped.len(), 2, "{:?}", list.skipped);
+    assert_eq!(list.containers.len(), 32, "every container comes through");
+    assert!(list.containers.iter().any(|c| !c.odd.is_empty()));
+    assert!(list.containers.iter().any(|c| c.host_id == Some(-1)));
+    // A get of an odd container is odd the same way, and acting on it works.
+    let odd = list.containers.iter().find(|c| !c.odd.is_empty()).unwrap();
+    let one = sim.container(odd.id).unwrap();
+    assert_eq!(one.odd, odd.odd);
+    let plain = Sim::start(&[]);
+    let r = plain.call(&Operation::ListContainers);
+    let list = ews_core::decode::container_list(r.status, &r.body).unwrap();
+    assert!(list.skipped.is_empty() && list.containers.iter().all(|c| c.odd.is_empty()));
 }
 
 #[test]

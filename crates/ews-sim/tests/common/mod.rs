@@ -93,10 +93,18 @@ pub fn now_ms() -> u64 {
 }
 
 impl Sim {
-    /// Starts the simulator with fast, failure-free commands
-    /// (`--step-ms 20 --fail-rate 0`) and `args` (which may override them).
+    /// Starts the simulator with fast, failure-free commands and passing
+    /// states that stay for an hour (`--step-ms 20 --fail-rate 0
+    /// --settle-ms 3600000`) and `args` (which may override them).
     pub fn start(args: &[&str]) -> Sim {
-        let mut all = vec!["--step-ms", "20", "--fail-rate", "0"];
+        let mut all = vec![
+            "--step-ms",
+            "20",
+            "--fail-rate",
+            "0",
+            "--settle-ms",
+            "3600000",
+        ];
         all.extend_from_slice(args);
         Sim::start_exact(&all)
     }
