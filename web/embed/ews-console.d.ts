@@ -87,7 +87,7 @@ export interface ErrorDetail {
   message: string;
   /** More detail (e.g. the API's code and message), or null. */
   detail: string | null;
-  /** Where it happened: `"connect"`, `"list"`, `"action"`; `"panic"` for a bug (the element shows a "reload" banner); `"mount"` for a failed mount of `<ews-console>`. */
+  /** Where it happened: `"connect"`, `"list"`, `"action"`; `"decode"` when list items could not be read (the readable containers are shown; the message counts the others); `"panic"` for a bug (the element shows a "reload" banner); `"mount"` for a failed mount of `<ews-console>`. */
   source: string;
 }
 

@@ -49,7 +49,7 @@ pub async fn refresh_now(s: Stores) {
 }
 
 /// Tells an embedding page about an error the user is shown (`source`:
-/// `list`, `action` or `connect`).
+/// `list`, `action` or `connect`; the list store tells `decode` itself).
 pub fn report(s: Stores, source: &str, e: &Error) {
     let (message, detail) = describe(e, s.ui.lang());
     s.ui.shell().error(source, &message, detail.as_deref());
@@ -286,28 +286,33 @@ pub async fn load_command(s: Stores, id: &CommandId) -> Result<Command, Error> {
     Ok(cmd)
 }
 
-/// Opens the bulk confirmation for the selected containers.
+/// Opens the bulk confirmation for the selected containers: the ones whose
+/// state usually takes the action, the others apart (the user may include
+/// them), and the ones busy with a command of this console.
 pub fn open_bulk(s: Stores, action: Action) {
     let selected = s.list.selected.get_untracked();
-    let (items, skipped) = s.list.view.with_untracked(|v| {
-        let mut items = Vec::new();
-        let mut skipped = Vec::new();
+    let job = s.list.view.with_untracked(|v| {
+        let mut job = BulkJob {
+            action,
+            items: Vec::new(),
+            unusual: Vec::new(),
+            include_unusual: false,
+            skipped: Vec::new(),
+            started: false,
+        };
         // In display order, so the confirmation reads like the table.
         for r in v.rows.iter().filter(|r| selected.contains(&r.c.id)) {
-            if action.usual_from(&r.c.status) && !s.cmds.busy_untracked(r.c.id) {
-                items.push((r.c.id, BulkState::Waiting));
+            if s.cmds.busy_untracked(r.c.id) {
+                job.skipped.push(r.c.id);
+            } else if untrack(|| s.usual(action, &r.c)) {
+                job.items.push((r.c.id, BulkState::Waiting));
             } else {
-                skipped.push(r.c.id);
+                job.unusual.push((r.c.id, r.c.status.clone()));
             }
         }
-        (items, skipped)
+        job
     });
-    s.cmds.bulk.set(Some(BulkJob {
-        action,
-        items,
-        skipped,
-        started: false,
-    }));
+    s.cmds.bulk.set(Some(job));
     s.ui.dialog.set(Some(Dialog::Bulk));
 }
 
@@ -323,8 +328,16 @@ pub fn run_bulk(s: Stores) {
     s.cmds.bulk.update(|b| {
         if let Some(b) = b {
             b.started = true;
+            if b.include_unusual {
+                let more = std::mem::take(&mut b.unusual);
+                b.items
+                    .extend(more.into_iter().map(|(id, _)| (id, BulkState::Waiting)));
+            }
         }
     });
+    let Some(job) = s.cmds.bulk.get_untracked() else {
+        return;
+    };
     let action = job.action;
     let queue: Rc<RefCell<VecDeque<ContainerId>>> =
         Rc::new(RefCell::new(job.items.iter().map(|(id, _)| *id).collect()));

@@ -47,6 +47,7 @@ pub fn describe(e: &Error, lang: Lang) -> (String, Option<String>) {
             Lang::Zh => {
                 let summary = match e {
                     _ if e.is_sign_error() => M::SignErrorZh,
+                    _ if e.api_code() == Some(&ews_core::ApiErrorCode::StatusError) => M::RefusedZh,
                     Error::Http { status: 401, .. } => M::SessionExpiredZh,
                     Error::Http { status, .. } if *status >= 500 => M::ServerErrorZh,
                     Error::Malformed { .. } => M::NotApiZh,

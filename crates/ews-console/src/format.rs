@@ -51,6 +51,19 @@ pub fn ago(t: &ApiTime, now_ms: u64, lang: Lang) -> Option<String> {
     Some(lang.ago(now - at))
 }
 
+/// A text field, or "—" when empty.
+pub fn text(t: &str) -> String {
+    if t.is_empty() { NONE.into() } else { t.into() }
+}
+
+/// Text cut to 24 characters (with "…"), for a cell.
+pub fn clip(t: &str) -> String {
+    match t.char_indices().nth(24) {
+        Some((i, _)) => format!("{}…", &t[..i]),
+        None => t.into(),
+    }
+}
+
 /// A server time as given, or "—" when unset.
 pub fn time(t: &ApiTime) -> &str {
     if t.is_set() { t.raw() } else { NONE }
@@ -104,6 +117,14 @@ mod tests {
         assert_eq!(ago(&ApiTime::unset(), now, Lang::En), None);
         assert_eq!(time(&ApiTime::unset()), NONE);
         assert_eq!(ago(&ApiTime::new("garbage"), now, Lang::En), None);
+    }
+
+    #[test]
+    fn text_and_clip() {
+        assert_eq!(text(""), NONE);
+        assert_eq!(text("healthy"), "healthy");
+        assert_eq!(clip("0.5"), "0.5");
+        assert_eq!(clip(&"é".repeat(30)), format!("{}…", "é".repeat(24)));
     }
 
     #[test]

@@ -5,8 +5,8 @@
 //! them are functions of [`Lang`]. The language is chosen from the browser,
 //! switchable, and remembered (see [`crate::storage`]).
 
-use ews_core::Outcome;
 use ews_core::time::humanize_ago;
+use ews_core::{ContainerStatus, Outcome};
 
 /// An interface language.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -163,11 +163,102 @@ impl Lang {
         }
     }
 
-    /// "N skipped: their state does not allow this action".
+    /// "N skipped: a command is already running for them".
     pub fn skipped(self, n: usize) -> String {
         match self {
-            Lang::En => format!("{n} skipped: their state does not allow this action"),
-            Lang::Zh => format!("跳过 {n} 个：其状态不允许此操作"),
+            Lang::En => format!("{n} skipped: a command is already running for them"),
+            Lang::Zh => format!("跳过 {n} 个：已有命令正在执行"),
+        }
+    }
+
+    /// "N not usual for their state (the service may refuse them)".
+    pub fn bulk_unusual(self, n: usize) -> String {
+        match self {
+            Lang::En => format!(
+                "{n} not usual for their state: the service may refuse them (1007 StatusError)"
+            ),
+            Lang::Zh => format!("{n} 个不是其状态通常的操作：服务可能拒绝（1007 StatusError）"),
+        }
+    }
+
+    /// "N containers could not be read".
+    pub fn unreadable(self, n: usize) -> String {
+        match self {
+            Lang::En if n == 1 => "1 container could not be read".into(),
+            Lang::En => format!("{n} containers could not be read"),
+            Lang::Zh => format!("{n} 个容器无法读取"),
+        }
+    }
+
+    /// What a container state means (the documentation's words, from the core).
+    pub fn meaning(self, status: &ContainerStatus) -> &'static str {
+        match self {
+            Lang::En => status.meaning_en(),
+            Lang::Zh => status.meaning_zh(),
+        }
+    }
+
+    /// Why a passing state is flagged: "In STARTING for 5 min or more…".
+    pub fn stuck_title(self, status: &ContainerStatus) -> String {
+        let mins = ews_core::action::STUCK_AFTER_MS / 60_000;
+        match self {
+            Lang::En => format!(
+                "In {status} for {mins} min or more: it may be stuck. A stop is the usual way out of a hung start or stop."
+            ),
+            Lang::Zh => format!(
+                "处于 {status} 已达 {mins} 分钟以上，可能卡住。停止是结束卡住的启动或停止的常用方法。"
+            ),
+        }
+    }
+
+    /// "Stop is not usual for STARTING: asks first".
+    pub fn not_usual(self, action: M, status: &ContainerStatus) -> String {
+        let verb = action.text(self);
+        match self {
+            Lang::En => {
+                format!("{verb} is not usual for {status}: asks first (the service may refuse it)")
+            }
+            Lang::Zh => format!("{status} 状态通常不{verb}：会先确认（服务可能拒绝）"),
+        }
+    }
+
+    /// "Stop container 42?"
+    pub fn action_question(self, action: M, id: u64) -> String {
+        let verb = action.text(self);
+        match self {
+            Lang::En => format!("{verb} container {id}?"),
+            Lang::Zh => format!("{verb}容器 {id}？"),
+        }
+    }
+
+    /// "It is STARTING (Starting): stop is not what this state usually takes…"
+    pub fn unusual_warning(self, action: M, status: &ContainerStatus) -> String {
+        let verb = action.text(self);
+        let meaning = self.meaning(status);
+        match self {
+            Lang::En => format!(
+                "It is {status} ({meaning}). {verb} is not what this state usually takes: the service may refuse it (1007 StatusError), and then nothing changes."
+            ),
+            Lang::Zh => format!(
+                "它处于 {status}（{meaning}）。该状态通常不{verb}：服务可能拒绝（1007 StatusError），届时不会有任何更改。"
+            ),
+        }
+    }
+
+    /// "Stop anyway".
+    pub fn anyway(self, action: M) -> String {
+        let verb = action.text(self);
+        match self {
+            Lang::En => format!("{verb} anyway"),
+            Lang::Zh => format!("仍要{verb}"),
+        }
+    }
+
+    /// The title of a field sent in a shape the documentation does not give.
+    pub fn odd_title(self, raw: &str) -> String {
+        match self {
+            Lang::En => format!("Sent as {raw}: not the documented type; shown as sent"),
+            Lang::Zh => format!("原始值 {raw}：不是文档规定的类型，按原样显示"),
         }
     }
 }
@@ -272,6 +363,11 @@ messages! {
     Close => "Close", "关闭";
     Confirm => "Confirm", "确认";
     ConfirmDelete => "Delete container", "删除容器";
+    IncludeUnusual => "Include them", "也包括它们";
+    Stuck => "stuck?", "卡住？";
+    StatesLegend => "What the states mean", "状态说明";
+    Unreadable => "The service sent these list items in a shape that is not a container; they are left out, every other container is shown.", "服务返回的这些列表项不是容器格式，已略去；其他容器照常显示。";
+    RefusedZh => "The service refused this action in the container's current state; nothing changed. Refresh, then wait for the state to change or choose another action.", "服务拒绝在容器当前状态下执行此操作，未做任何更改。请刷新，然后等待状态变化或选择其他操作。";
     SelectAll => "Select all filtered", "全选筛选结果";
     SelectRow => "Select container", "选择容器";
     ClearSelection => "Clear selection", "清除选择";

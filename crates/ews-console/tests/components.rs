@@ -460,6 +460,163 @@ async fn delete_asks_first_naming_the_container_and_escape_cancels() {
 }
 
 #[wasm_bindgen_test]
+async fn no_state_blocks_an_action_an_unusual_one_asks_first() {
+    let _m = connected(12, "/").await;
+    // 1002 is STARTING: nothing is usual, yet every button is clickable.
+    let starting = row(1002);
+    for action in ["start", "stop", "delete"] {
+        let b = format!("{starting} [data-testid=action-{action}]");
+        assert_eq!(attr(&b, "data-usual").as_deref(), Some("false"), "{action}");
+        assert!(!q(&b).unwrap().has_attribute("disabled"), "{action}");
+        assert!(attr(&b, "title").unwrap_or_default().contains("may refuse"));
+    }
+    // The usual ones of a STOPPED container are prominent.
+    assert_eq!(
+        attr(
+            &format!("{} [data-testid=action-start]", row(1008)),
+            "data-usual"
+        )
+        .as_deref(),
+        Some("true")
+    );
+    // The badge says what the state means.
+    assert_eq!(
+        attr(&format!("{starting} [data-testid=status-badge]"), "title").as_deref(),
+        Some("Starting")
+    );
+    click(&format!("{starting} [data-testid=action-stop]"));
+    until("the dialog", || q("[data-testid=dialog]").is_some()).await;
+    assert!(text("[data-testid=dialog-unusual]").contains("1007 StatusError"));
+    assert_eq!(text("[data-testid=confirm]"), "Stop anyway");
+    assert_eq!(
+        fake::count("POST "),
+        0,
+        "nothing is sent before the confirmation"
+    );
+    click("[data-testid=confirm]");
+    until("STOPPED", || {
+        attr(&starting, "data-status").as_deref() == Some("STOPPED")
+    })
+    .await;
+    assert_eq!(fake::count("POST /api/v1/container/1002/stop"), 1);
+}
+
+#[wasm_bindgen_test]
+async fn a_refusal_is_shown_plainly_with_what_to_do() {
+    let _m = connected(12, "/").await;
+    // 1003 is RUNNING: deleting it is not usual, and the service refuses.
+    click(&format!("{} [data-testid=action-delete]", row(1003)));
+    until("the dialog", || q("[data-testid=confirm]").is_some()).await;
+    assert!(text("[data-testid=dialog-text]").contains("1003"));
+    assert!(text("[data-testid=dialog-unusual]").contains("RUNNING"));
+    click("[data-testid=confirm]");
+    until("the refusal", || {
+        q("[data-testid=toast][data-kind=bad]").is_some()
+    })
+    .await;
+    let toast = text("[data-testid=toast][data-kind=bad]");
+    assert!(toast.contains("1007"), "{toast}");
+    assert!(toast.contains("nothing changed"), "{toast}");
+    assert_eq!(attr(&row(1003), "data-status").as_deref(), Some("RUNNING"));
+}
+
+#[wasm_bindgen_test]
+async fn bulk_lists_unusual_targets_apart_and_may_include_them() {
+    let _m = connected(12, "/").await;
+    // STARTING 1002, RUNNING 1003, STOPPED 1008: stop is usual for 1003 only.
+    for id in [1002, 1003, 1008] {
+        click(&format!("{} [data-testid=row-select]", row(id)));
+    }
+    until("3 selected", || q("[data-testid=bulk-stop]").is_some()).await;
+    click("[data-testid=bulk-stop]");
+    until("the confirmation", || {
+        q("[data-testid=bulk-unusual]").is_some()
+    })
+    .await;
+    assert_eq!(q_all("[data-testid=bulk-item]").len(), 1);
+    let apart = text("[data-testid=bulk-unusual]");
+    assert!(
+        apart.contains("#1002 (STARTING)") && apart.contains("#1008 (STOPPED)"),
+        "{apart}"
+    );
+    assert!(text("#dialog-title").contains("1 container"));
+    click("[data-testid=bulk-include-unusual]");
+    until("3 targets", || {
+        text("#dialog-title").contains("3 containers")
+    })
+    .await;
+    click("[data-testid=confirm]");
+    until("every item done", || {
+        q_all("[data-testid=bulk-item][data-state=ok]").len()
+            + q_all("[data-testid=bulk-item][data-state=failed]").len()
+            == 3
+    })
+    .await;
+    // The service takes a stop of a start in progress, and refuses a stop of
+    // a stopped container: that one is reported, not hidden.
+    let failed = q_all("[data-testid=bulk-item][data-state=failed]");
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0].get_attribute("data-id").as_deref(), Some("1008"));
+    assert!(
+        failed[0]
+            .text_content()
+            .unwrap_or_default()
+            .contains("1007")
+    );
+    assert_eq!(fake::count("POST /api/v1/container/1002/stop"), 1);
+}
+
+#[wasm_bindgen_test]
+async fn odd_rows_show_what_was_sent_and_unreadable_items_are_counted() {
+    let _m = mount_with(12, "/", |s| {
+        s.extra_items = vec![
+            r#"{"id":999,"status":"RUNNING","cpu":0.5,"hostId":-1,"mem":"2048","health":{"ok":true}}"#.into(),
+            r#""not a container""#.into(),
+            r#"{"id":"c-7f3a9","status":"RUNNING"}"#.into(),
+        ]
+    })
+    .await;
+    until("the connection form", || {
+        q("[data-testid=connect-form]").is_some()
+    })
+    .await;
+    fill_and_connect(fake::SECRET);
+    until("the table", || q(&row(999)).is_some()).await;
+    // Every readable container is shown, the odd one with what was sent.
+    assert_eq!(
+        attr("[data-testid=count-all]", "data-count").as_deref(),
+        Some("13")
+    );
+    let cpu = format!("{} td.c-cpu", row(999));
+    assert_eq!(text(&cpu), "0.5");
+    assert!(attr(&cpu, "class").unwrap_or_default().contains("odd"));
+    assert!(
+        attr(&cpu, "title")
+            .unwrap_or_default()
+            .contains("Sent as 0.5")
+    );
+    assert_eq!(text(&format!("{} td.c-host", row(999))), "—");
+    assert_eq!(text(&format!("{} td.c-mem", row(999))), "2 GiB");
+    assert!(text(&format!("{} td.c-health", row(999))).contains("ok"));
+    // "2 containers could not be read — details", with the raw items.
+    let notice = "[data-testid=unreadable]";
+    assert_eq!(attr(notice, "data-count").as_deref(), Some("2"));
+    assert!(text(&format!("{notice} summary")).starts_with("2 containers could not be read"));
+    let all = text(notice);
+    assert!(
+        all.contains("c-7f3a9") && all.contains("not a container"),
+        "{all}"
+    );
+    assert!(all.contains("#13") && all.contains("#14"), "{all}");
+    // What each state means: the legend and the chips' titles.
+    assert!(text("[data-testid=states-legend]").contains("docker process exists"));
+    assert_eq!(
+        attr("[data-testid=count-ALLOCATING]", "title").as_deref(),
+        Some("Host resources are still being allocated")
+    );
+}
+
+#[wasm_bindgen_test]
 async fn dialogs_keep_focus_inside() {
     let _m = connected(12, "/").await;
     click(&format!("{} [data-testid=action-delete]", row(1008)));

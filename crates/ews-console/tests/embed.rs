@@ -318,3 +318,31 @@ async fn bad_options_and_a_wrong_secret_say_what_is_wrong() {
     })
     .await;
 }
+
+#[wasm_bindgen_test]
+async fn unreadable_list_items_are_told_to_the_host_page() {
+    fresh(4);
+    fake::with(|s| {
+        s.extra_items = vec![r#""not a container""#.into(), r#"{"id":"c-7f3a9"}"#.into()]
+    });
+    let host = Host::new();
+    let _console = mount(
+        host.el.clone(),
+        options(&[("credentials", demo_credentials(fake::SECRET))]),
+    )
+    .expect("mounted");
+    until("rows", || host.count("[data-testid=row]") == 4).await;
+    until("ews-error", || !host.heard("ews-error").is_empty()).await;
+    let detail = &host.heard("ews-error")[0];
+    assert!(detail.contains(r#""source":"decode""#), "{detail}");
+    assert!(
+        detail.contains("2 containers could not be read"),
+        "{detail}"
+    );
+    assert_eq!(
+        host.q("[data-testid=unreadable]")
+            .and_then(|e| e.get_attribute("data-count"))
+            .as_deref(),
+        Some("2")
+    );
+}

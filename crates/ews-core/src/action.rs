@@ -14,13 +14,19 @@
 //! | RUNFAILED (a docker process exists) | usual | usual | |
 //! | RUNNING, LOGIN, STOPFAILED | | usual | |
 //! | ALLOCATING, STARTING, STOPPING (passing through) | | | |
+//! | STARTING, STOPPING, [stuck](is_stuck) there | | usual | |
 //! | unknown | | | |
 //!
 //! Deleting is usual only where nothing runs, so a running container is
 //! stopped (and seen stopped) first; in a passing or unknown state the usual
-//! thing is to wait.
+//! thing is to wait, until the container has been there for
+//! [`STUCK_AFTER_MS`]: then stopping a hung start or stop is the usual way
+//! out (a stuck ALLOCATING has none: the service must place it).
 
 use core::fmt;
+
+use crate::time::DEFAULT_SERVER_UTC_OFFSET_MIN;
+use crate::types::Container;
 
 use crate::id::ContainerId;
 use crate::request::Operation;
@@ -55,6 +61,18 @@ impl Action {
                 matches!(status, S::Allocated | S::Stopped | S::StartFailed | S::Fail)
             }
         }
+    }
+
+    /// Whether the action is a usual one for a container in `status` that
+    /// is `stuck` there or not (see [`is_stuck`]).
+    pub fn usual_when(self, status: &ContainerStatus, stuck: bool) -> bool {
+        self.usual_from(status)
+            || (stuck
+                && self == Action::Stop
+                && matches!(
+                    status,
+                    ContainerStatus::Starting | ContainerStatus::Stopping
+                ))
     }
 
     /// The usual actions for `status`, in the order start, stop, delete.
@@ -123,6 +141,39 @@ impl Action {
             Action::Delete => None,
         }
     }
+}
+
+/// How long a container may stay in a passing state (ALLOCATING,
+/// STARTING, STOPPING) before it is called stuck: 5 minutes. The service
+/// moves them on in seconds; after this, waiting is no longer the advice.
+pub const STUCK_AFTER_MS: u64 = 5 * 60_000;
+
+/// The earliest moment (server clock, ms since the Unix epoch) a container
+/// is known to have been in its current passing state: the client's own
+/// observation (`seen_since_ms`: when it first saw the container in this
+/// state), or, for ALLOCATING, its `createTime` (a container is allocated
+/// when it is created). `None` when it is not in a passing state or nothing
+/// is known. The API records no time for entering STARTING or STOPPING, so
+/// for those only an observation counts.
+pub fn passing_since(c: &Container, seen_since_ms: Option<u64>) -> Option<u64> {
+    if !c.status.is_transitional() {
+        return None;
+    }
+    let created = (c.status == ContainerStatus::Allocating)
+        .then(|| c.create_time.unix_ms(DEFAULT_SERVER_UTC_OFFSET_MIN))
+        .flatten()
+        .and_then(|ms| u64::try_from(ms).ok());
+    match (seen_since_ms, created) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// Whether a container in `status` since `since_ms` (see [`passing_since`])
+/// is stuck at `now_ms`: in a passing state for [`STUCK_AFTER_MS`] or more.
+pub fn is_stuck(status: &ContainerStatus, since_ms: Option<u64>, now_ms: u64) -> bool {
+    status.is_transitional()
+        && since_ms.is_some_and(|since| now_ms.saturating_sub(since) >= STUCK_AFTER_MS)
 }
 
 impl fmt::Display for Action {

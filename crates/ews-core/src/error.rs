@@ -25,7 +25,8 @@ pub enum ApiErrorCode {
     ResourceNotExist,
     /// 1006
     NoPermission,
-    /// 1007: the action does not fit the container's state.
+    /// 1007: the service does not take the action in the container's
+    /// current state.
     StatusError,
     /// 1008
     ActionNotExist,
@@ -119,7 +120,7 @@ impl ApiErrorCode {
                 "this access key may not do this; ask the account owner for permission"
             }
             ApiErrorCode::StatusError => {
-                "the action does not fit the container's current state; refresh and choose an action its state allows"
+                "the service refused the action in the container's current state and nothing changed; refresh, then wait for the state to change or choose another action"
             }
             ApiErrorCode::ActionNotExist => {
                 "the service does not know this action; check the endpoint URL and API version"

@@ -87,3 +87,86 @@ proptest! {
         let _ = ews_core::Operation::route(&method, &path);
     }
 }
+
+/// Any JSON value a real service might put in a documented field.
+fn odd_value() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("null".to_string()),
+        any::<i64>().prop_map(|n| n.to_string()),
+        (-5i64..5).prop_map(|n| n.to_string()),
+        (-1000.0f64..1000.0).prop_map(|f| format!("{f:.3}")),
+        "[0-9]{1,6}".prop_map(|s| format!("\"{s}\"")),
+        "[ -~&&[^\"\\\\]]{0,12}".prop_map(|s| format!("\"{s}\"")),
+        Just("{\"a\":[1,{\"b\":null}]}".to_string()),
+        Just("[1,\"x\"]".to_string()),
+        any::<bool>().prop_map(|b| b.to_string()),
+    ]
+}
+
+const FIELDS: [&str; 11] = [
+    "nodeId",
+    "status",
+    "createTime",
+    "startTime",
+    "stopTime",
+    "hostId",
+    "cpu",
+    "mem",
+    "disk",
+    "health",
+    "somethingNew",
+];
+
+/// A list item: `(Some(id), json)` when it is a container (a non-negative
+/// id, as a number or a digit string, whatever else it holds), `(None,
+/// json)` when it cannot be one.
+fn item() -> impl Strategy<Value = (Option<u64>, String)> {
+    let fields = proptest::collection::vec((0..FIELDS.len(), odd_value()), 0..8);
+    let readable = (0u64..1u64 << 40, any::<bool>(), fields).prop_map(|(id, quoted, fields)| {
+        let mut text = if quoted {
+            format!("{{\"id\":\"{id}\"")
+        } else {
+            format!("{{\"id\":{id}")
+        };
+        for (f, v) in fields {
+            text.push_str(&format!(",\"{}\":{v}", FIELDS[f]));
+        }
+        text.push('}');
+        (Some(id), text)
+    });
+    let junk = prop_oneof![
+        Just("null".to_string()),
+        Just("\"a container\"".to_string()),
+        Just("[1,2]".to_string()),
+        Just("42".to_string()),
+        Just("{}".to_string()),
+        Just("{\"id\":null,\"status\":\"RUNNING\"}".to_string()),
+        Just("{\"id\":-3}".to_string()),
+        Just("{\"id\":\"c-7f3a\"}".to_string()),
+        Just("{\"id\":1.5}".to_string()),
+        Just("{\"id\":{\"n\":1}}".to_string()),
+    ]
+    .prop_map(|text| (None, text));
+    prop_oneof![4 => readable, 1 => junk]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1024))]
+
+    /// One bad row never hides the fleet: every item that is a container
+    /// comes through, in order, whatever odd values its fields hold, and
+    /// every other item is accounted for at its position.
+    #[test]
+    fn the_readable_items_always_come_through(items in proptest::collection::vec(item(), 0..24)) {
+        let data: Vec<&str> = items.iter().map(|(_, t)| t.as_str()).collect();
+        let body = format!(r#"{{"code":"0","message":"success","data":[{}]}}"#, data.join(","));
+        let list = decode::container_list(200, body.as_bytes())
+            .unwrap_or_else(|e| panic!("{e}: {body}"));
+        let want: Vec<u64> = items.iter().filter_map(|(id, _)| *id).collect();
+        let got: Vec<u64> = list.containers.iter().map(|c| c.id.0).collect();
+        prop_assert_eq!(got, want);
+        let junk: Vec<usize> = items.iter().enumerate().filter(|(_, (id, _))| id.is_none()).map(|(i, _)| i).collect();
+        let skipped: Vec<usize> = list.skipped.iter().map(|s| s.index).collect();
+        prop_assert_eq!(skipped, junk);
+    }
+}

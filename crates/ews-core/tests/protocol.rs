@@ -405,6 +405,48 @@ fn action_rule() {
 }
 
 #[test]
+fn a_stuck_start_or_stop_makes_stopping_the_usual_way_out() {
+    use ContainerStatus as S;
+    use ews_core::action::{STUCK_AFTER_MS, is_stuck, passing_since};
+    let now = 1_700_000_000_000u64;
+    // Seen by the client 4 min ago: not stuck yet; 5 min: stuck.
+    let mut c = ews_core::Container::new(ContainerId(7), S::Starting);
+    c.create_time = ews_core::ApiTime::new("2016-01-28 14:22:35");
+    let seen = Some(now - 4 * 60_000);
+    assert_eq!(
+        passing_since(&c, seen),
+        seen,
+        "createTime says nothing about STARTING"
+    );
+    assert!(!is_stuck(&c.status, passing_since(&c, seen), now));
+    assert!(is_stuck(&c.status, passing_since(&c, seen), now + 60_000));
+    assert!(!is_stuck(&c.status, None, now));
+    assert!(Action::Stop.usual_when(&S::Starting, true));
+    assert!(Action::Stop.usual_when(&S::Stopping, true));
+    assert!(!Action::Stop.usual_when(&S::Starting, false));
+    assert!(!Action::Delete.usual_when(&S::Starting, true));
+    assert!(
+        !Action::Stop.usual_when(&S::Allocating, true),
+        "the service must place it"
+    );
+    // ALLOCATING: createTime counts (an allocation starts at creation).
+    c.status = S::Allocating;
+    let created = c.create_time.unix_ms(480).unwrap() as u64;
+    assert_eq!(passing_since(&c, None), Some(created));
+    assert_eq!(passing_since(&c, Some(now)), Some(created));
+    assert!(is_stuck(
+        &c.status,
+        passing_since(&c, None),
+        created + STUCK_AFTER_MS
+    ));
+    // Not a passing state: never stuck, whatever was seen.
+    c.status = S::Running;
+    assert_eq!(passing_since(&c, Some(0)), None);
+    assert!(!is_stuck(&S::Running, Some(0), now));
+    assert!(!is_stuck(&S::Unknown("MIGRATING".into()), Some(0), now));
+}
+
+#[test]
 fn credentials_never_show_the_secret() {
     let c = Credentials::new("ak", "super-secret-value", SignMethod::HmacSha1);
     let shown = format!("{c:?} {c}");

@@ -1,44 +1,61 @@
-//! Start / stop / delete buttons for one container: enabled only where the
-//! core's state rule ([`Action::usual_from`]) allows, busy while a command
-//! runs for the container, delete behind a confirmation naming it.
+//! Start / stop / delete buttons for one container. The core's state rule
+//! is advice, not a lock ([`Action::usual_when`]): the actions a state
+//! usually takes are the prominent buttons and run at once (delete asks
+//! first, naming the container); every other action stays clickable, quiet,
+//! and asks first, saying the service may refuse it. A button is busy (and
+//! disabled) only while a command of this console runs for the container.
 
-use ews_core::{Action, ContainerId, ContainerStatus};
+use std::sync::Arc;
+
+use ews_core::{Action, ContainerId};
 use leptos::prelude::*;
 
 use crate::actions::{act, action_label};
+use crate::list::Row;
 use crate::stores::{Dialog, Stores};
 
-/// What clicking an action does: delete asks first, the others run.
-pub fn request(s: Stores, action: Action, id: ContainerId) {
-    match action {
-        Action::Delete => s.ui.dialog.set(Some(Dialog::ConfirmDelete(id))),
-        _ => act(s, action, id),
+/// What clicking an action does: a usual start or stop runs; delete, and
+/// whatever the state does not usually take, asks first.
+pub fn request(s: Stores, action: Action, id: ContainerId, usual: bool) {
+    if action == Action::Delete || !usual {
+        s.ui.dialog.set(Some(Dialog::Confirm { action, id }));
+    } else {
+        act(s, action, id);
     }
 }
 
 /// The three buttons (nothing for viewers).
-pub fn action_buttons(
-    s: Stores,
-    id: ContainerId,
-    status: &ContainerStatus,
-) -> impl IntoView + use<> {
+pub fn action_buttons(s: Stores, row: Arc<Row>) -> impl IntoView + use<> {
     let can_act = s.can_act();
     let cmds = s.cmds;
+    let lang = s.ui.lang();
+    let id = row.c.id;
     let buttons = Action::ALL.map(|action| {
-        let allowed = action.usual_from(status);
-        let class = if action == Action::Delete {
-            "small danger"
-        } else {
-            "small"
+        let r = Arc::clone(&row);
+        let is_usual = move || s.usual(action, &r.c);
+        let m = action_label(action);
+        let label = s.t(m);
+        let status = row.c.status.clone();
+        let (u1, u2, u3) = (is_usual.clone(), is_usual.clone(), is_usual.clone());
+        let class = move || {
+            let danger = if action == Action::Delete {
+                " danger"
+            } else {
+                ""
+            };
+            let quiet = if u1() { "" } else { " quiet" };
+            format!("small{danger}{quiet}")
         };
-        let label = s.t(action_label(action));
+        let title = move || (!u2()).then(|| lang.not_usual(m, &status));
         view! {
             <button type="button" class=class
                 data-testid=format!("action-{action}")
+                data-usual=move || u3().to_string()
+                title=title
                 aria-label=format!("{label} {id}")
-                disabled=move || !allowed || cmds.busy(id)
+                disabled=move || cmds.busy(id)
                 aria-busy=move || cmds.busy(id).then_some("true")
-                on:click=move |_| request(s, action, id)>{label}</button>
+                on:click=move |_| request(s, action, id, untrack(&is_usual))>{label}</button>
         }
     });
     can_act.then(|| view! { <span class="actions">{buttons.into_iter().collect_view()}</span> })

@@ -1,9 +1,11 @@
-//! Modal dialogs: the delete confirmation and the bulk action (confirmation
-//! listing every target, then per-item progress and results). Focus moves
+//! Modal dialogs: the confirmation of one action (a delete, or an action
+//! the container's state does not usually take) and the bulk action
+//! (confirmation listing every target, the unusual ones apart, then per-item
+//! progress and results). Focus moves
 //! into the dialog, Tab cycles inside it, Escape closes it, and focus returns
 //! to where it was.
 
-use ews_core::ContainerId;
+use ews_core::{Action, ContainerId};
 use leptos::html;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -11,7 +13,7 @@ use wasm_bindgen::JsCast;
 use crate::actions::{act, action_label, run_bulk};
 use crate::format;
 use crate::i18n::M;
-use crate::stores::{BulkState, Dialog, Stores, Ui};
+use crate::stores::{BulkJob, BulkState, Dialog, Stores, Ui};
 
 const FOCUSABLE: &str = "button:not([disabled]), a[href], input:not([disabled]), select:not([disabled]), [tabindex]:not([tabindex='-1'])";
 
@@ -101,7 +103,7 @@ fn Modal(dialog: Dialog) -> impl IntoView {
         _ => {}
     };
     let body = match dialog {
-        Dialog::ConfirmDelete(id) => confirm_delete(s, id).into_any(),
+        Dialog::Confirm { action, id } => confirm(s, action, id).into_any(),
         Dialog::Bulk => bulk(s).into_any(),
     };
     view! {
@@ -117,30 +119,41 @@ fn Modal(dialog: Dialog) -> impl IntoView {
     }
 }
 
-fn confirm_delete(s: Stores, id: ContainerId) -> impl IntoView {
+fn confirm(s: Stores, action: Action, id: ContainerId) -> impl IntoView {
     let lang = s.ui.lang();
-    let facts = s.list.data.with_untracked(|d| {
-        d.get(id).map(|r| {
-            format!(
+    let m = action_label(action);
+    let (facts, unusual) = s.list.data.with_untracked(|d| {
+        d.get(id).map_or((None, None), |r| {
+            let facts = format!(
                 "{} · {} {} · {} {}",
                 r.c.status,
                 s.t(M::Node),
                 format::opt_id(r.c.node_id),
                 s.t(M::Host),
                 format::opt_id(r.c.host_id)
-            )
+            );
+            let unusual =
+                (!untrack(|| s.usual(action, &r.c))).then(|| lang.unusual_warning(m, &r.c.status));
+            (Some(facts), unusual)
         })
     });
+    let confirm_label = if unusual.is_some() {
+        lang.anyway(m)
+    } else {
+        s.t(m).to_string()
+    };
     view! {
-        <h2 id="dialog-title">{s.t(M::ConfirmDelete)} " " {id.0}</h2>
-        <p data-testid="dialog-text">{lang.delete_question(id.0)}</p>
+        <h2 id="dialog-title">{lang.action_question(m, id.0)}</h2>
+        {unusual.map(|w| view! { <p class="warning" data-testid="dialog-unusual">{w}</p> })}
+        {(action == Action::Delete).then(|| view! { <p data-testid="dialog-text">{lang.delete_question(id.0)}</p> })}
         {facts.map(|f| view! { <p class="muted">{f}</p> })}
         <div class="line-end">
             <button type="button" data-autofocus data-testid="cancel" on:click=move |_| close(s)>{s.t(M::Cancel)}</button>
-            <button type="button" class="danger" data-testid="confirm" on:click=move |_| {
-                close(s);
-                act(s, ews_core::Action::Delete, id);
-            }>{s.t(M::Delete)}</button>
+            <button type="button" class=if action == Action::Delete { "danger" } else { "primary" }
+                data-testid="confirm" on:click=move |_| {
+                    close(s);
+                    act(s, action, id);
+                }>{confirm_label}</button>
         </div>
     }
 }
@@ -152,12 +165,46 @@ fn bulk(s: Stores) -> impl IntoView {
         return view! { <p>{s.t(M::BulkTitle)}</p> }.into_any();
     };
     let action = job.action;
-    let title = lang.bulk_question(action_label(action), job.items.len());
+    let m = action_label(action);
+    let count = move || cmds.bulk.with(|b| b.as_ref().map_or(0, BulkJob::targets));
+    let title = move || lang.bulk_question(m, count());
     let skipped = (!job.skipped.is_empty()).then(|| {
         let ids: Vec<String> = job.skipped.iter().map(ToString::to_string).collect();
         view! { <p class="muted" data-testid="bulk-skipped">{lang.skipped(job.skipped.len())} ": " {ids.join(", ")}</p> }
     });
-    let empty = job.items.is_empty();
+    // Targets the state rule advises against: listed apart, includable.
+    let unusual = move || {
+        cmds.bulk.with(|b| {
+            b.as_ref()
+                .filter(|b| !b.started && !b.unusual.is_empty())
+                .map(|b| {
+                    let ids: Vec<String> = b
+                        .unusual
+                        .iter()
+                        .map(|(id, status)| format!("#{id} ({status})"))
+                        .collect();
+                    view! {
+                        <div class="warning" data-testid="bulk-unusual">
+                            <p>{lang.bulk_unusual(b.unusual.len())} ": " {ids.join(", ")}</p>
+                            <label class="inline">
+                                <input type="checkbox" data-testid="bulk-include-unusual"
+                                    prop:checked=b.include_unusual
+                                    on:change=move |ev| {
+                                        let on = event_target_checked(&ev);
+                                        cmds.bulk.update(|b| {
+                                            if let Some(b) = b {
+                                                b.include_unusual = on;
+                                            }
+                                        });
+                                    }/>
+                                " " {s.t(M::IncludeUnusual)}
+                            </label>
+                        </div>
+                    }
+                })
+        })
+    };
+    let empty = move || count() == 0;
     let items = move || {
         cmds.bulk
             .with(|b| b.as_ref().map(|b| b.items.clone()).unwrap_or_default())
@@ -205,6 +252,7 @@ fn bulk(s: Stores) -> impl IntoView {
                 }
             }).collect_view()}
         </ul>
+        {unusual}
         {skipped}
         {summary}
         <div class="line-end">
@@ -231,7 +279,7 @@ fn bulk(s: Stores) -> impl IntoView {
                                 }
                             });
                         }>
-                        {s.t(action_label(action))}
+                        {s.t(m)}
                     </button>
                 }.into_any()
             }}

@@ -8,7 +8,7 @@ use std::cell::Cell;
 use std::sync::Arc;
 
 use ews_core::clock::corrected;
-use ews_core::{ApiTime, ContainerId};
+use ews_core::{ApiTime, Container, ContainerId};
 use leptos::html;
 use leptos::prelude::*;
 
@@ -16,7 +16,7 @@ use crate::columns::{COLUMNS, Column};
 use crate::components::badge::badge;
 use crate::components::buttons::action_buttons;
 use crate::format;
-use crate::i18n::M;
+use crate::i18n::{Lang, M};
 use crate::list::{Group, Item, Row, status_key, visible_range};
 use crate::route::Route;
 use crate::stores::Stores;
@@ -100,6 +100,33 @@ fn time_cell(s: Stores, column: usize, t: ApiTime) -> impl IntoView {
     }
 }
 
+/// A field's cell: its value, or, when the server sent it in a shape the
+/// documentation does not give, what was sent (marked, with a title).
+fn field_cell(
+    c: &Container,
+    field: &str,
+    class: String,
+    shown: String,
+    lang: Lang,
+) -> impl IntoView + use<> {
+    let odd = c.odd(field).map(str::to_owned);
+    let title = odd.as_deref().map(|raw| lang.odd_title(raw));
+    let text = odd.map_or(shown, |raw| format::clip(&raw));
+    view! { <td class=class class:odd=title.is_some() title=title>{text}</td> }
+}
+
+/// "stuck?" next to the state of a container that has been passing through
+/// it for too long (re-checked as the coarse clock ticks).
+pub fn stuck_flag(s: Stores, row: &Arc<Row>) -> impl IntoView + use<> {
+    let r = Arc::clone(row);
+    let lang = s.ui.lang();
+    move || {
+        s.stuck(&r.c).then(|| {
+            view! { <span class="stuck" data-testid="stuck" title=lang.stuck_title(&r.c.status)>{s.t(M::Stuck)}</span> }
+        })
+    }
+}
+
 fn row_view(s: Stores, row: Arc<Row>) -> impl IntoView {
     ROWS_BUILT.with(|n| n.set(n.get() + 1));
     let lang = s.ui.lang();
@@ -119,15 +146,15 @@ fn row_view(s: Stores, row: Arc<Row>) -> impl IntoView {
                     on:click=move |ev| select(s, id, ev.shift_key())/>
             </td>
             <td class=num(1)><a href=Route::Container(id).path() data-nav data-testid="row-link">{id.0}</a></td>
-            <td class=C[2]>{badge(&c.status)}</td>
+            <td class=C[2]>{badge(&c.status, lang)}{stuck_flag(s, &row)}</td>
             <td class=format!("op {}", C[3]) data-testid="row-op">{move || cmds.progress(id)}</td>
-            <td class=C[4]>{action_buttons(s, id, &c.status)}</td>
-            <td class=num(5)>{format::opt_id(c.node_id)}</td>
-            <td class=num(6)>{format::opt_id(c.host_id)}</td>
-            <td class=num(7)>{format::cpu(c.cpu, lang)}</td>
-            <td class=num(8)>{format::megabytes(c.mem)}</td>
-            <td class=num(9)>{format::megabytes(c.disk)}</td>
-            <td class=C[10]>{if c.health.is_empty() { format::NONE.to_string() } else { c.health.clone() }}</td>
+            <td class=C[4]>{action_buttons(s, Arc::clone(&row))}</td>
+            {field_cell(c, "nodeId", num(5), format::opt_id(c.node_id), lang)}
+            {field_cell(c, "hostId", num(6), format::opt_id(c.host_id), lang)}
+            {field_cell(c, "cpu", num(7), format::cpu(c.cpu, lang), lang)}
+            {field_cell(c, "mem", num(8), format::megabytes(c.mem), lang)}
+            {field_cell(c, "disk", num(9), format::megabytes(c.disk), lang)}
+            {field_cell(c, "health", C[10].to_string(), format::text(&c.health), lang)}
             {time_cell(s, 11, c.create_time.clone())}
             {time_cell(s, 12, c.start_time.clone())}
             {time_cell(s, 13, c.stop_time.clone())}

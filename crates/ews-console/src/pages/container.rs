@@ -11,6 +11,7 @@ use crate::components::activity_panel::log_item;
 use crate::components::badge::badge;
 use crate::components::buttons::action_buttons;
 use crate::components::notice::error_box;
+use crate::components::table::stuck_flag;
 use crate::format;
 use crate::i18n::M;
 use crate::route::Route;
@@ -45,6 +46,14 @@ pub fn ContainerPage(
         }
         Some(r) => {
             let c = &r.c;
+            let field = |label: M, name: &str, shown: String| {
+                let odd = c.odd(name).map(str::to_owned);
+                let title = odd.as_deref().map(|raw| lang.odd_title(raw));
+                view! {
+                    <dt>{ui.t(label)}</dt>
+                    <dd class:odd=title.is_some() title=title>{odd.unwrap_or(shown)}</dd>
+                }
+            };
             let time = |label: M, t: &ews_core::ApiTime| {
                 let t = t.clone();
                 view! {
@@ -56,18 +65,22 @@ pub fn ContainerPage(
             };
             view! {
                 <div class="detail-head">
-                    {badge(&c.status)}
-                    {action_buttons(s, id, &c.status)}
+                    {badge(&c.status, lang)}
+                    {stuck_flag(s, &r)}
+                    {action_buttons(s, r.clone())}
                 </div>
                 <dl class="fields" data-testid="fields">
                     <dt>{ui.t(M::Id)}</dt><dd data-testid="field-id">{c.id.0}</dd>
-                    <dt>{ui.t(M::Status)}</dt><dd data-testid="field-status">{c.status.as_str().to_string()}</dd>
-                    <dt>{ui.t(M::Node)}</dt><dd>{format::opt_id(c.node_id)}</dd>
-                    <dt>{ui.t(M::Host)}</dt><dd>{format::opt_id(c.host_id)}</dd>
-                    <dt>{ui.t(M::Cpu)}</dt><dd>{format::cpu(c.cpu, lang)}</dd>
-                    <dt>{ui.t(M::Mem)}</dt><dd>{format::megabytes(c.mem)}</dd>
-                    <dt>{ui.t(M::Disk)}</dt><dd>{format::megabytes(c.disk)}</dd>
-                    <dt>{ui.t(M::Health)}</dt><dd>{if c.health.is_empty() { format::NONE.to_string() } else { c.health.clone() }}</dd>
+                    <dt>{ui.t(M::Status)}</dt>
+                    <dd><span data-testid="field-status">{c.status.as_str().to_string()}</span>
+                        <span class="muted" data-testid="field-meaning">" — " {lang.meaning(&c.status)}</span>
+                    </dd>
+                    {field(M::Node, "nodeId", format::opt_id(c.node_id))}
+                    {field(M::Host, "hostId", format::opt_id(c.host_id))}
+                    {field(M::Cpu, "cpu", format::cpu(c.cpu, lang))}
+                    {field(M::Mem, "mem", format::megabytes(c.mem))}
+                    {field(M::Disk, "disk", format::megabytes(c.disk))}
+                    {field(M::Health, "health", format::text(&c.health))}
                     {time(M::Created, &c.create_time)}
                     {time(M::Started, &c.start_time)}
                     {time(M::Stopped, &c.stop_time)}

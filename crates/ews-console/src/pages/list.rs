@@ -1,7 +1,7 @@
 //! The container list: counts per status (clickable filters), search,
 //! grouping, refresh and auto-refresh, export, bulk actions, the table.
 
-use ews_core::Action;
+use ews_core::{Action, ContainerStatus};
 use leptos::html;
 use leptos::prelude::*;
 
@@ -16,6 +16,7 @@ use crate::storage::keys;
 use crate::stores::{ListStore, REFRESH_CHOICES, Stores, Ui};
 
 fn counts_bar(ui: Ui, list: ListStore) -> impl IntoView {
+    let lang = ui.lang();
     let counts = Memo::new(move |_| list.data.with(|d| d.counts()));
     let total = Memo::new(move |_| list.data.with(|d| d.len()));
     let chips = status_keys().enumerate().map(move |(i, key)| {
@@ -24,6 +25,7 @@ fn counts_bar(ui: Ui, list: ListStore) -> impl IntoView {
             <button type="button" class=format!("chip {}", status_class(key))
                 class:zero=move || counts.get()[i] == 0
                 data-testid=format!("count-{key}") data-count=move || counts.get()[i]
+                title=lang.meaning(&ContainerStatus::parse(key))
                 aria-pressed=move || if pressed() { "true" } else { "false" }
                 on:click=move |_| list.update_query(true, |q| q.toggle_status(key))>
                 {key} " " <b>{move || counts.get()[i]}</b>
@@ -38,7 +40,45 @@ fn counts_bar(ui: Ui, list: ListStore) -> impl IntoView {
                 {ui.t(M::AllStatuses)} " " <b>{move || total.get()}</b>
             </button>
             {chips.collect_view()}
+            <details class="legend" data-testid="states-legend">
+                <summary>{ui.t(M::StatesLegend)}</summary>
+                <dl>
+                    {status_keys().map(|key| view! {
+                        <dt><span class=status_class(key)>{key}</span></dt>
+                        <dd>{lang.meaning(&ContainerStatus::parse(key))}</dd>
+                    }).collect_view()}
+                </dl>
+            </details>
         </div>
+    }
+}
+
+/// "2 containers could not be read — details": each unreadable item of the
+/// last list, with why and what was sent, on demand.
+fn unreadable_notice(ui: Ui, list: ListStore) -> impl IntoView {
+    let lang = ui.lang();
+    move || {
+        list.skipped.with(|skipped| {
+            (!skipped.is_empty()).then(|| {
+                let items = skipped
+                    .iter()
+                    .map(|k| {
+                        let id = k.id.as_deref().map(|i| format!(" (id {i})"));
+                        view! {
+                            <li><strong>"#" {k.index}</strong> {id} ": " {k.reason.to_string()}
+                                <code class="raw">{k.raw.clone()}</code></li>
+                        }
+                    })
+                    .collect_view();
+                view! {
+                    <details class="warning" data-testid="unreadable" data-count=skipped.len()>
+                        <summary>{lang.unreadable(skipped.len())} " — " {ui.t(M::Details)}</summary>
+                        <p class="muted small">{ui.t(M::Unreadable)}</p>
+                        <ul>{items}</ul>
+                    </details>
+                }
+            })
+        })
     }
 }
 
@@ -210,6 +250,7 @@ pub fn ListPage() -> impl IntoView {
             {toolbar(s)}
             {bulk_bar(s)}
             {error_banner(ui, list)}
+            {unreadable_notice(ui, list)}
             <ContainerTable/>
             {footer}
         </section>

@@ -38,15 +38,32 @@ pub enum BulkState {
 pub struct BulkJob {
     /// What to do.
     pub action: Action,
-    /// Targets whose state allows it, with their state.
+    /// Targets (the ones their state usually takes it from, plus the
+    /// others once the user includes them), with their progress.
     pub items: Vec<(ContainerId, BulkState)>,
-    /// Selected containers whose state does not allow it.
+    /// Selected containers whose state does not usually take the action,
+    /// with that state: listed apart in the confirmation, never silently
+    /// dropped; the user may include them.
+    pub unusual: Vec<(ContainerId, ews_core::ContainerStatus)>,
+    /// The user included the unusual ones.
+    pub include_unusual: bool,
+    /// Selected containers a command of this console is already running for.
     pub skipped: Vec<ContainerId>,
     /// Confirmed and running (or done).
     pub started: bool,
 }
 
 impl BulkJob {
+    /// How many containers confirming would act on.
+    pub fn targets(&self) -> usize {
+        self.items.len()
+            + if self.include_unusual {
+                self.unusual.len()
+            } else {
+                0
+            }
+    }
+
     /// How many succeeded and failed so far.
     pub fn tally(&self) -> (usize, usize) {
         self.items.iter().fold((0, 0), |(ok, bad), (_, s)| match s {

@@ -2,9 +2,9 @@
 //! to see ([`ListQuery`], mirrored in the URL where the shell has one),
 //! what is shown ([`View`]), refreshing, and the selection.
 
-use ews_core::{Container, ContainerId, ContainerList, Error, Skipped};
+use ews_core::{Container, ContainerId, ContainerList, ContainerStatus, Error, Skipped};
 use leptos::prelude::*;
-use rustc_hash::FxHashSet as HashSet;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::clock;
 use crate::list::{Dataset, ListQuery, View};
@@ -25,6 +25,9 @@ pub struct ListStore {
     pub data: RwSignal<Dataset>,
     /// The items of the last list that could not be read.
     pub skipped: RwSignal<Vec<Skipped>>,
+    /// Containers seen in a passing state: the state, and when (local
+    /// clock) this console first saw them in it.
+    passing: StoredValue<HashMap<ContainerId, (ContainerStatus, u64)>>,
     /// What the list shows (derived from `data` and `query`).
     pub view: Memo<View>,
     /// A list has been received since connecting.
@@ -59,6 +62,7 @@ impl ListStore {
             ui,
             data,
             skipped: RwSignal::new(Vec::new()),
+            passing: StoredValue::new(HashMap::default()),
             view: Memo::new(move |_| data.with(|d| query.with(|q| d.view(q)))),
             loaded: RwSignal::new(false),
             last_ok: RwSignal::new(None),
@@ -105,12 +109,54 @@ impl ListStore {
         }
     }
 
-    /// Applies a fresh listing (only what changed).
+    /// When (local clock) this console first saw `c` in its current
+    /// passing state, if it is in one.
+    pub fn seen_since(&self, c: &Container) -> Option<u64> {
+        self.passing.with_value(|m| {
+            m.get(&c.id)
+                .filter(|(status, _)| *status == c.status)
+                .map(|(_, t)| *t)
+        })
+    }
+
+    /// Notes the containers in a passing state, keeping the moment each
+    /// was first seen in it; `all`: these are every container.
+    fn note_passing<'a>(&self, containers: impl Iterator<Item = &'a Container>, all: bool) {
+        let now = clock::now_ms();
+        self.passing.update_value(|m| {
+            let mut next = HashMap::default();
+            for c in containers {
+                let kept = m.remove(&c.id).filter(|(status, _)| *status == c.status);
+                if c.status.is_transitional() {
+                    let since = kept.map_or(now, |(_, t)| t);
+                    next.insert(c.id, (c.status.clone(), since));
+                }
+            }
+            if all {
+                *m = next;
+            } else {
+                m.extend(next);
+            }
+        });
+    }
+
+    /// Applies a fresh listing (only what changed). Items that could not be
+    /// read are kept for the notice, and told to an embedding page (an
+    /// `ews-error` from `decode`) when they change.
     pub fn apply(&self, list: ContainerList) {
         let t0 = clock::monotonic_ms();
         if self.skipped.with_untracked(|s| *s != list.skipped) {
+            if let Some(first) = list.skipped.first() {
+                let lang = self.ui.lang();
+                self.ui.shell().error(
+                    "decode",
+                    &lang.unreadable(list.skipped.len()),
+                    Some(&format!("#{}: {}", first.index, first.reason)),
+                );
+            }
             self.skipped.set(list.skipped);
         }
+        self.note_passing(list.containers.iter(), true);
         let next = self.data.with_untracked(|d| d.apply(list.containers));
         let changed = next.is_some();
         if let Some(next) = next {
@@ -143,6 +189,9 @@ impl ListStore {
 
     /// One container, fresh from the server (`None`: it is gone).
     pub fn put(&self, id: ContainerId, c: Option<Container>) {
+        if let Some(c) = &c {
+            self.note_passing(std::iter::once(c), false);
+        }
         let next = self.data.with_untracked(|d| match c {
             Some(c) => d.upsert(c),
             None => d.remove(id),
@@ -168,5 +217,6 @@ impl ListStore {
         self.refreshing.set(false);
         self.selected.set(HashSet::default());
         self.skipped.set(Vec::new());
+        self.passing.set_value(HashMap::default());
     }
 }

@@ -63,6 +63,27 @@ impl Stores {
         self.ui.t(m)
     }
 
+    /// Whether `c` has been stuck in a passing state for
+    /// [`ews_core::action::STUCK_AFTER_MS`] or more (the core's rule, from
+    /// what this console has seen; re-read as the coarse clock ticks).
+    pub fn stuck(&self, c: &ews_core::Container) -> bool {
+        use ews_core::action::{is_stuck, passing_since};
+        use ews_core::clock::corrected;
+        if !c.status.is_transitional() {
+            return false;
+        }
+        let skew = self.conn.skew.get_untracked();
+        let now = corrected(self.ui.now_coarse.get(), skew);
+        let seen = self.list.seen_since(c).map(|t| corrected(t, skew));
+        is_stuck(&c.status, passing_since(c, seen), now)
+    }
+
+    /// Whether `action` is one `c`'s state usually takes now (the core's
+    /// advice, counting a stuck start or stop).
+    pub fn usual(&self, action: ews_core::Action, c: &ews_core::Container) -> bool {
+        action.usual_when(&c.status, self.stuck(c))
+    }
+
     /// Whether the user may act: connected, not a viewer, not a read-only
     /// embedding.
     pub fn can_act(&self) -> bool {

@@ -72,8 +72,14 @@ pub struct Toast {
 /// A modal dialog.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Dialog {
-    /// "Delete container N?"
-    ConfirmDelete(ContainerId),
+    /// "Delete container N?", or an action the container's state does not
+    /// usually take: asks first.
+    Confirm {
+        /// What to do.
+        action: ews_core::Action,
+        /// To which container.
+        id: ContainerId,
+    },
     /// The bulk job of the [`crate::stores::CommandStore`].
     Bulk,
 }

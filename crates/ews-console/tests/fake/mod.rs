@@ -6,6 +6,7 @@
 
 use std::cell::RefCell;
 
+use ews_core::json::ToJson;
 use ews_core::request::{Operation, parse_query};
 use ews_core::sign::{DEFAULT_WINDOW_MS, VerifyInput, verify};
 use ews_core::{Action, Command, CommandId, Container, ContainerId, ContainerStatus, SignMethod};
@@ -41,6 +42,9 @@ pub(crate) struct State {
     pub(crate) edge: Option<(u16, String)>,
     /// Containers whose next action fails.
     pub(crate) fail_next: Vec<ContainerId>,
+    /// List items (JSON text) the list answer carries after the containers:
+    /// the odd data a real service may send.
+    pub(crate) extra_items: Vec<String>,
     next_command: u32,
 }
 
@@ -184,7 +188,22 @@ fn api(s: &mut State, method: &str, path: &str, query: &str, auth: Option<&str>)
     }
     let find = |s: &State, id: ContainerId| s.containers.iter().position(|c| c.id == id);
     match op {
-        Operation::ListContainers => (200, envelope(&s.containers)),
+        Operation::ListContainers if s.extra_items.is_empty() => (200, envelope(&s.containers)),
+        Operation::ListContainers => {
+            let mut data = s.containers.to_json();
+            data.pop();
+            for item in &s.extra_items {
+                if data.len() > 1 {
+                    data.push(',');
+                }
+                data.push_str(item);
+            }
+            data.push(']');
+            (
+                200,
+                format!(r#"{{"code":"0","message":"success","data":{data}}}"#),
+            )
+        }
         Operation::GetContainer(id) => match find(s, id) {
             Some(i) => (200, envelope(&s.containers[i])),
             None => (404, error("1005", "ResourceNotExist")),
@@ -198,8 +217,16 @@ fn api(s: &mut State, method: &str, path: &str, query: &str, auth: Option<&str>)
             let Some((action, _)) = Action::of(&op) else {
                 unreachable!()
             };
-            if !action.usual_from(&s.containers[i].status) {
-                return (409, error("1007", "StatusError"));
+            // What the service takes: the usual actions, and a stop of a
+            // start or stop in progress (as ews-sim).
+            if !action.usual_when(&s.containers[i].status, true) {
+                return (
+                    409,
+                    error(
+                        "1007",
+                        "StatusError: the container's state does not take this",
+                    ),
+                );
             }
             if let Some(t) = action.transitional_status() {
                 s.containers[i].status = t;
