@@ -295,7 +295,6 @@ pub fn open_bulk(s: Stores, action: Action) {
         let mut job = BulkJob {
             action,
             items: Vec::new(),
-            unusual: Vec::new(),
             include_unusual: false,
             skipped: Vec::new(),
             started: false,
@@ -307,7 +306,8 @@ pub fn open_bulk(s: Stores, action: Action) {
             } else if untrack(|| s.usual(action, &r.c)) {
                 job.items.push((r.c.id, BulkState::Waiting));
             } else {
-                job.unusual.push((r.c.id, r.c.status.clone()));
+                job.items
+                    .push((r.c.id, BulkState::Unusual(r.c.status.clone())));
             }
         }
         job
@@ -329,9 +329,11 @@ pub fn run_bulk(s: Stores) {
         if let Some(b) = b {
             b.started = true;
             if b.include_unusual {
-                let more = std::mem::take(&mut b.unusual);
-                b.items
-                    .extend(more.into_iter().map(|(id, _)| (id, BulkState::Waiting)));
+                for (_, state) in &mut b.items {
+                    if matches!(state, BulkState::Unusual(_)) {
+                        *state = BulkState::Waiting;
+                    }
+                }
             }
         }
     });
@@ -339,8 +341,13 @@ pub fn run_bulk(s: Stores) {
         return;
     };
     let action = job.action;
-    let queue: Rc<RefCell<VecDeque<ContainerId>>> =
-        Rc::new(RefCell::new(job.items.iter().map(|(id, _)| *id).collect()));
+    let queue: Rc<RefCell<VecDeque<ContainerId>>> = Rc::new(RefCell::new(
+        job.items
+            .iter()
+            .filter(|(_, state)| *state == BulkState::Waiting)
+            .map(|(id, _)| *id)
+            .collect(),
+    ));
     let set = move |id: ContainerId, state: BulkState| {
         s.cmds.bulk.update(|b| {
             if let Some(item) = b
@@ -351,7 +358,8 @@ pub fn run_bulk(s: Stores) {
             }
         });
     };
-    for _ in 0..BULK_CONCURRENCY.min(job.items.len()) {
+    let n = queue.borrow().len();
+    for _ in 0..BULK_CONCURRENCY.min(n) {
         let queue = Rc::clone(&queue);
         s.ui.spawn(async move {
             loop {

@@ -64,6 +64,22 @@ pub fn clip(t: &str) -> String {
     }
 }
 
+/// Text made safe inside HTML markup (for `inner_html` built from text).
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        match ch {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// A server time as given, or "—" when unset.
 pub fn time(t: &ApiTime) -> &str {
     if t.is_set() { t.raw() } else { NONE }
@@ -125,6 +141,14 @@ mod tests {
         assert_eq!(text("healthy"), "healthy");
         assert_eq!(clip("0.5"), "0.5");
         assert_eq!(clip(&"é".repeat(30)), format!("{}…", "é".repeat(24)));
+    }
+
+    #[test]
+    fn html_is_escaped() {
+        assert_eq!(
+            escape_html(r#"<img src=x onerror="a('b')">&"#),
+            "&lt;img src=x onerror=&quot;a(&#39;b&#39;)&quot;&gt;&amp;"
+        );
     }
 
     #[test]

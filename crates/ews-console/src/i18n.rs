@@ -171,13 +171,27 @@ impl Lang {
         }
     }
 
-    /// "N not usual for their state (the service may refuse them)".
-    pub fn bulk_unusual(self, n: usize) -> String {
-        match self {
-            Lang::En => format!(
-                "{n} not usual for their state: the service may refuse them (1007 StatusError)"
-            ),
-            Lang::Zh => format!("{n} 个不是其状态通常的操作：服务可能拒绝（1007 StatusError）"),
+    /// A bulk target its state does not usually take the action from.
+    pub fn unusual_item(self, status: &ContainerStatus, included: bool) -> String {
+        match (self, included) {
+            (Lang::En, false) => format!("{status}: not usual, left out unless included"),
+            (Lang::En, true) => {
+                format!("{status}: not usual, included (the service may refuse: 1007 StatusError)")
+            }
+            (Lang::Zh, false) => format!("{status}：非通常操作，除非包括，否则略过"),
+            (Lang::Zh, true) => {
+                format!("{status}：非通常操作，已包括（服务可能拒绝：1007 StatusError）")
+            }
+        }
+    }
+
+    /// The button that includes (or leaves out again) the unusual targets.
+    pub fn include_unusual(self, n: usize, on: bool) -> String {
+        match (self, on) {
+            (Lang::En, false) => format!("Include the {n} not usual"),
+            (Lang::En, true) => format!("Leave out the {n} not usual"),
+            (Lang::Zh, false) => format!("包括 {n} 个非通常目标"),
+            (Lang::Zh, true) => format!("略过 {n} 个非通常目标"),
         }
     }
 
@@ -363,7 +377,6 @@ messages! {
     Close => "Close", "关闭";
     Confirm => "Confirm", "确认";
     ConfirmDelete => "Delete container", "删除容器";
-    IncludeUnusual => "Include them", "也包括它们";
     Stuck => "stuck?", "卡住？";
     StatesLegend => "What the states mean", "状态说明";
     Unreadable => "The service sent these list items in a shape that is not a container; they are left out, every other container is shown.", "服务返回的这些列表项不是容器格式，已略去；其他容器照常显示。";

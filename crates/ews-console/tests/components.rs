@@ -530,14 +530,22 @@ async fn bulk_lists_unusual_targets_apart_and_may_include_them() {
     until("3 selected", || q("[data-testid=bulk-stop]").is_some()).await;
     click("[data-testid=bulk-stop]");
     until("the confirmation", || {
-        q("[data-testid=bulk-unusual]").is_some()
+        q_all("[data-testid=bulk-item]").len() == 3
     })
     .await;
-    assert_eq!(q_all("[data-testid=bulk-item]").len(), 1);
-    let apart = text("[data-testid=bulk-unusual]");
+    // Every target is listed; the two the state rule advises against are
+    // marked and left out unless included.
+    let unusual = q_all("[data-testid=bulk-item][data-state=unusual]");
+    let ids: Vec<_> = unusual
+        .iter()
+        .filter_map(|e| e.get_attribute("data-id"))
+        .collect();
+    assert_eq!(ids, ["1002", "1008"]);
     assert!(
-        apart.contains("#1002 (STARTING)") && apart.contains("#1008 (STOPPED)"),
-        "{apart}"
+        unusual[0]
+            .text_content()
+            .unwrap_or_default()
+            .contains("STARTING")
     );
     assert!(text("#dialog-title").contains("1 container"));
     click("[data-testid=bulk-include-unusual]");
@@ -545,6 +553,7 @@ async fn bulk_lists_unusual_targets_apart_and_may_include_them() {
         text("#dialog-title").contains("3 containers")
     })
     .await;
+    assert!(text("[data-testid=bulk-targets]").contains("may refuse"));
     click("[data-testid=confirm]");
     until("every item done", || {
         q_all("[data-testid=bulk-item][data-state=ok]").len()
@@ -573,6 +582,7 @@ async fn odd_rows_show_what_was_sent_and_unreadable_items_are_counted() {
             r#"{"id":999,"status":"RUNNING","cpu":0.5,"hostId":-1,"mem":"2048","health":{"ok":true}}"#.into(),
             r#""not a container""#.into(),
             r#"{"id":"c-7f3a9","status":"RUNNING"}"#.into(),
+            r#"{"id":"<img src=x onerror=alert(1)>"}"#.into(),
         ]
     })
     .await;
@@ -598,16 +608,19 @@ async fn odd_rows_show_what_was_sent_and_unreadable_items_are_counted() {
     assert_eq!(text(&format!("{} td.c-host", row(999))), "—");
     assert_eq!(text(&format!("{} td.c-mem", row(999))), "2 GiB");
     assert!(text(&format!("{} td.c-health", row(999))).contains("ok"));
-    // "2 containers could not be read — details", with the raw items.
+    // "3 containers could not be read — details", with the raw items.
     let notice = "[data-testid=unreadable]";
-    assert_eq!(attr(notice, "data-count").as_deref(), Some("2"));
-    assert!(text(&format!("{notice} summary")).starts_with("2 containers could not be read"));
+    assert_eq!(attr(notice, "data-count").as_deref(), Some("3"));
+    assert!(text(&format!("{notice} summary")).starts_with("3 containers could not be read"));
     let all = text(notice);
     assert!(
         all.contains("c-7f3a9") && all.contains("not a container"),
         "{all}"
     );
     assert!(all.contains("#13") && all.contains("#14"), "{all}");
+    // The server's text is shown as text, never as markup.
+    assert!(all.contains(r"\u003cimg src=x onerror=alert(1)>"), "{all}");
+    assert!(q(&format!("{notice} img")).is_none());
     // What each state means: the legend and the chips' titles.
     assert!(text("[data-testid=states-legend]").contains("docker process exists"));
     assert_eq!(

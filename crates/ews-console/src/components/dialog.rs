@@ -172,34 +172,24 @@ fn bulk(s: Stores) -> impl IntoView {
         let ids: Vec<String> = job.skipped.iter().map(ToString::to_string).collect();
         view! { <p class="muted" data-testid="bulk-skipped">{lang.skipped(job.skipped.len())} ": " {ids.join(", ")}</p> }
     });
-    // Targets the state rule advises against: listed apart, includable.
-    let unusual = move || {
+    // Targets the state rule advises against are listed with the others,
+    // marked, and run only when the user includes them.
+    let include = move || {
         cmds.bulk.with(|b| {
             b.as_ref()
-                .filter(|b| !b.started && !b.unusual.is_empty())
+                .filter(|b| !b.started && b.unusual() > 0)
                 .map(|b| {
-                    let ids: Vec<String> = b
-                        .unusual
-                        .iter()
-                        .map(|(id, status)| format!("#{id} ({status})"))
-                        .collect();
+                    let on = b.include_unusual;
                     view! {
-                        <div class="warning" data-testid="bulk-unusual">
-                            <p>{lang.bulk_unusual(b.unusual.len())} ": " {ids.join(", ")}</p>
-                            <label class="inline">
-                                <input type="checkbox" data-testid="bulk-include-unusual"
-                                    prop:checked=b.include_unusual
-                                    on:change=move |ev| {
-                                        let on = event_target_checked(&ev);
-                                        cmds.bulk.update(|b| {
-                                            if let Some(b) = b {
-                                                b.include_unusual = on;
-                                            }
-                                        });
-                                    }/>
-                                " " {s.t(M::IncludeUnusual)}
-                            </label>
-                        </div>
+                        <button type="button" class="small" data-testid="bulk-include-unusual"
+                            aria-pressed=on.to_string()
+                            on:click=move |_| cmds.bulk.update(|b| {
+                                if let Some(b) = b {
+                                    b.include_unusual = !on;
+                                }
+                            })>
+                            {lang.include_unusual(b.unusual(), on)}
+                        </button>
                     }
                 })
         })
@@ -228,13 +218,16 @@ fn bulk(s: Stores) -> impl IntoView {
         <h2 id="dialog-title">{title}</h2>
         <ul class="bulk-list" data-testid="bulk-targets">
             {move || items().into_iter().map(|(id, state)| {
+                let included = cmds.bulk.with_untracked(|b| b.as_ref().is_some_and(|b| b.include_unusual));
                 let (class, text) = match &state {
+                    BulkState::Unusual(status) => ("warn", lang.unusual_item(status, included)),
                     BulkState::Waiting => ("muted", s.t(M::Pending).to_string()),
                     BulkState::Running => ("", s.t(M::Running).to_string()),
                     BulkState::Done(true, msg) => ("ok", msg.clone()),
                     BulkState::Done(false, msg) => ("bad", msg.clone()),
                 };
                 let state_key = match &state {
+                    BulkState::Unusual(_) => "unusual",
                     BulkState::Waiting => "waiting",
                     BulkState::Running => "running",
                     BulkState::Done(true, _) => "ok",
@@ -252,7 +245,7 @@ fn bulk(s: Stores) -> impl IntoView {
                 }
             }).collect_view()}
         </ul>
-        {unusual}
+        {include}
         {skipped}
         {summary}
         <div class="line-end">

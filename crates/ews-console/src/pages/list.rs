@@ -10,7 +10,8 @@ use crate::components::badge::status_class;
 use crate::components::notice::error_box;
 use crate::components::table::ContainerTable;
 use crate::export;
-use crate::i18n::M;
+use crate::format::escape_html;
+use crate::i18n::{Lang, M};
 use crate::list::{Group, ListQuery, status_keys};
 use crate::storage::keys;
 use crate::stores::{ListStore, REFRESH_CHOICES, Stores, Ui};
@@ -40,43 +41,53 @@ fn counts_bar(ui: Ui, list: ListStore) -> impl IntoView {
                 {ui.t(M::AllStatuses)} " " <b>{move || total.get()}</b>
             </button>
             {chips.collect_view()}
-            <details class="legend" data-testid="states-legend">
-                <summary>{ui.t(M::StatesLegend)}</summary>
-                <dl>
-                    {status_keys().map(|key| view! {
-                        <dt><span class=status_class(key)>{key}</span></dt>
-                        <dd>{lang.meaning(&ContainerStatus::parse(key))}</dd>
-                    }).collect_view()}
-                </dl>
-            </details>
+            <details class="legend" data-testid="states-legend" inner_html=legend(lang)></details>
         </div>
     }
 }
 
+/// The legend's markup: what each state means (the documentation's words,
+/// from the core), as one string of our own static text rather than
+/// twelve views.
+fn legend(lang: Lang) -> String {
+    let mut html = format!("<summary>{}</summary><dl>", M::StatesLegend.text(lang));
+    for key in status_keys() {
+        html.push_str(&format!(
+            "<dt><span class=\"{}\">{key}</span></dt><dd>{}</dd>",
+            status_class(key),
+            escape_html(lang.meaning(&ContainerStatus::parse(key)))
+        ));
+    }
+    html.push_str("</dl>");
+    html
+}
+
 /// "2 containers could not be read — details": each unreadable item of the
-/// last list, with why and what was sent, on demand.
+/// last list, with why and what was sent (escaped: it is the server's
+/// text), on demand.
 fn unreadable_notice(ui: Ui, list: ListStore) -> impl IntoView {
     let lang = ui.lang();
     move || {
         list.skipped.with(|skipped| {
             (!skipped.is_empty()).then(|| {
-                let items = skipped
-                    .iter()
-                    .map(|k| {
-                        let id = k.id.as_deref().map(|i| format!(" (id {i})"));
-                        view! {
-                            <li><strong>"#" {k.index}</strong> {id} ": " {k.reason.to_string()}
-                                <code class="raw">{k.raw.clone()}</code></li>
-                        }
-                    })
-                    .collect_view();
-                view! {
-                    <details class="warning" data-testid="unreadable" data-count=skipped.len()>
-                        <summary>{lang.unreadable(skipped.len())} " — " {ui.t(M::Details)}</summary>
-                        <p class="muted small">{ui.t(M::Unreadable)}</p>
-                        <ul>{items}</ul>
-                    </details>
+                let mut html = format!(
+                    "<summary>{} — {}</summary><p class=\"muted small\">{}</p><ul>",
+                    lang.unreadable(skipped.len()),
+                    ui.t(M::Details),
+                    ui.t(M::Unreadable)
+                );
+                for k in skipped {
+                    let id = k.id.as_deref().map(|i| format!(" (id {i})")).unwrap_or_default();
+                    let line = format!("{id}: {}", k.reason);
+                    html.push_str(&format!(
+                        "<li><strong>#{}</strong>{}<code class=\"raw\">{}</code></li>",
+                        k.index,
+                        escape_html(&line),
+                        escape_html(&k.raw)
+                    ));
                 }
+                html.push_str("</ul>");
+                view! { <details class="warning" data-testid="unreadable" data-count=skipped.len() inner_html=html></details> }
             })
         })
     }

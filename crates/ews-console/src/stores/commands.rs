@@ -25,6 +25,9 @@ pub struct RowOp {
 /// One target of a bulk action.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum BulkState {
+    /// Its state does not usually take the action (the state, as shown):
+    /// listed, left out unless the user includes it.
+    Unusual(ews_core::ContainerStatus),
     /// Not started.
     Waiting,
     /// Command running.
@@ -38,13 +41,10 @@ pub enum BulkState {
 pub struct BulkJob {
     /// What to do.
     pub action: Action,
-    /// Targets (the ones their state usually takes it from, plus the
-    /// others once the user includes them), with their progress.
+    /// Every selected container that is not busy, with its progress; the
+    /// ones whose state does not usually take the action are listed too
+    /// (never silently dropped), and run only if the user includes them.
     pub items: Vec<(ContainerId, BulkState)>,
-    /// Selected containers whose state does not usually take the action,
-    /// with that state: listed apart in the confirmation, never silently
-    /// dropped; the user may include them.
-    pub unusual: Vec<(ContainerId, ews_core::ContainerStatus)>,
     /// The user included the unusual ones.
     pub include_unusual: bool,
     /// Selected containers a command of this console is already running for.
@@ -54,14 +54,21 @@ pub struct BulkJob {
 }
 
 impl BulkJob {
+    /// How many listed targets their state does not usually take it from.
+    pub fn unusual(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|(_, s)| matches!(s, BulkState::Unusual(_)))
+            .count()
+    }
+
     /// How many containers confirming would act on.
     pub fn targets(&self) -> usize {
-        self.items.len()
-            + if self.include_unusual {
-                self.unusual.len()
-            } else {
-                0
-            }
+        if self.include_unusual {
+            self.items.len()
+        } else {
+            self.items.len() - self.unusual()
+        }
     }
 
     /// How many succeeded and failed so far.
@@ -73,13 +80,13 @@ impl BulkJob {
         })
     }
 
-    /// Whether every item is done.
+    /// Whether every item is done (or was left out).
     pub fn finished(&self) -> bool {
         self.started
             && self
                 .items
                 .iter()
-                .all(|(_, s)| matches!(s, BulkState::Done(..)))
+                .all(|(_, s)| matches!(s, BulkState::Done(..) | BulkState::Unusual(_)))
     }
 }
 
