@@ -225,6 +225,9 @@ test("the state rule is advice: usual actions per state, and what each state mea
   assert.deepEqual(usualActions("RUNNING"), ["stop"]);
   assert.deepEqual(usualActions("RUNFAILED"), ["start", "stop"]);
   assert.deepEqual(usualActions("STARTING"), []);
+  assert.deepEqual(usualActions("STARTING", true), ["stop"], "a stuck start is stopped");
+  assert.equal(actionUsual("stop", "STOPPING", true), true);
+  assert.equal(actionUsual("stop", "ALLOCATING", true), false);
   assert.deepEqual(usualActions("SOMETHING_NEW"), []);
   assert.equal(actionUsual("delete", "RUNNING"), false);
   assert.equal(actionUsual("delete", "ALLOCATED"), true);

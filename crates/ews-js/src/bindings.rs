@@ -566,27 +566,34 @@ pub fn clock_correction_ms(
     Ok(clock::correction_ms(date_header, now).map(|c| c as f64))
 }
 
-/// Whether `action` is a usual one for a container in `status`: advice the
-/// UI shows prominently, never a lock (the service decides, and refuses
-/// with `1007 StatusError`).
+/// Whether `action` is a usual one for a container in `status` (`stuck`:
+/// it has been in that passing state for 5 minutes or more, which makes a
+/// stop usual): advice the UI shows prominently, never a lock (the service
+/// decides, and refuses with `1007 StatusError`).
 #[wasm_bindgen(js_name = actionUsual)]
 pub fn action_usual(
     #[wasm_bindgen(unchecked_param_type = "Action")] action: &str,
     #[wasm_bindgen(unchecked_param_type = "ContainerStatus")] status: &str,
+    stuck: Option<bool>,
 ) -> Result<bool, JsValue> {
     let action = Action::parse(action)
         .ok_or_else(|| type_error("unknown action: use start, stop or delete"))?;
-    Ok(action.usual_from(&ContainerStatus::parse(status)))
+    Ok(action.usual_when(&ContainerStatus::parse(status), stuck.unwrap_or(false)))
 }
 
-/// The usual actions for a container in `status`, in the order start,
-/// stop, delete (empty for passing and unknown states: the usual thing is
-/// to wait, but any action may still be sent).
+/// The usual actions for a container in `status` (and `stuck` there or
+/// not), in the order start, stop, delete (empty for passing and unknown
+/// states: the usual thing is to wait, but any action may still be sent).
 #[wasm_bindgen(js_name = usualActions, unchecked_return_type = "Action[]")]
 pub fn usual_actions(
     #[wasm_bindgen(unchecked_param_type = "ContainerStatus")] status: &str,
+    stuck: Option<bool>,
 ) -> JsValue {
-    Action::usual(&ContainerStatus::parse(status))
+    let status = ContainerStatus::parse(status);
+    let stuck = stuck.unwrap_or(false);
+    Action::ALL
+        .into_iter()
+        .filter(|a| a.usual_when(&status, stuck))
         .map(|a| JsValue::from_str(a.as_str()))
         .collect::<Array>()
         .into()
