@@ -69,10 +69,13 @@ test("HMAC-SHA1 on request, and no url without an endpoint", () => {
   assert.equal(req.url, undefined);
 });
 
-test("the access key and command ids are percent-encoded; the signature covers the raw key", () => {
+test("the access key is percent-encoded (the signature covers the raw key); a command id with a path character is refused", () => {
   const odd = { accessKey: "a b&c", secretKey: "k" };
-  const req = buildRequest("command", "x/y z?", odd, NOW);
-  assert.equal(req.path, "/api/v1/command/x%2Fy%20z%3F");
+  const req = buildRequest("command", "x_y-z", odd, NOW);
+  assert.equal(req.path, "/api/v1/command/x_y-z");
+  for (const bad of ["x/y", "..", "a%2Fb", "x y?"]) {
+    assert.throws(() => buildRequest("command", bad, odd, NOW), (e) => e.kind === "invalid_id" && /A-Z, a-z, 0-9/.test(e.message), bad);
+  }
   assert.equal(req.query, `accesskey=a%20b%26c&timestamp=${NOW}`);
   assert.equal(req.authorization, expectedSignature("md5", "k", "a b&c", NOW));
 });

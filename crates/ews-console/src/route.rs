@@ -65,7 +65,7 @@ mod tests {
             Route::parse("/containers/2529/"),
             Route::Container(ContainerId(2529))
         );
-        let cmd = CommandId::new("a b/c").unwrap();
+        let cmd = CommandId::new("ec8364b4-6c58_4c42").unwrap();
         assert_eq!(
             Route::parse(&Route::Command(cmd.clone()).path()),
             Route::Command(cmd)
@@ -83,6 +83,8 @@ mod tests {
             "/x",
             "/containers/1/2",
             "/commands/a/b",
+            "/commands/..%2F..",
+            "/commands/a%20b",
         ] {
             assert_eq!(Route::parse(p), Route::NotFound, "{p}");
         }

@@ -1,8 +1,11 @@
 //! Container and command ids, validated before any request is built.
 //!
 //! Container ids are integers (the API's `Long`); they arrive as JSON numbers
-//! or numeric strings. Command ids are opaque strings (UUIDs in practice); they
-//! are percent-encoded when they go into a path.
+//! or numeric strings. Command ids are opaque strings (UUIDs in practice) of
+//! a strict alphabet — `A-Z a-z 0-9 - _` — so that one can never carry a
+//! path separator or a dot segment into a URL, encoded or not: every
+//! component (the console, the SDK, the edge worker, the simulator) refuses
+//! anything else before a request is made.
 
 use alloc::string::String;
 use core::fmt;
@@ -15,8 +18,8 @@ pub const MAX_COMMAND_ID_LEN: usize = 128;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct ContainerId(pub u64);
 
-/// A command id: a non-empty string of at most [`MAX_COMMAND_ID_LEN`] bytes
-/// with no control characters.
+/// A command id: a non-empty string of at most [`MAX_COMMAND_ID_LEN`]
+/// characters of `A-Z a-z 0-9 - _`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct CommandId(String);
 
@@ -36,8 +39,9 @@ pub enum InvalidId {
         /// Its length in bytes.
         len: usize,
     },
-    /// A command id with a control character in it.
-    CommandControlChar,
+    /// A command id with a character outside `A-Z a-z 0-9 - _` (a control
+    /// character, a `/`, a `.`, a `%`…).
+    CommandBadChar,
 }
 
 impl fmt::Display for InvalidId {
@@ -54,8 +58,8 @@ impl fmt::Display for InvalidId {
                 f,
                 "the command id is {len} bytes long (at most {MAX_COMMAND_ID_LEN}): use the commandId returned by start, stop or delete"
             ),
-            InvalidId::CommandControlChar => f.write_str(
-                "the command id contains a control character: use the commandId returned by start, stop or delete",
+            InvalidId::CommandBadChar => f.write_str(
+                "the command id has a character other than A-Z, a-z, 0-9, - and _: use the commandId returned by start, stop or delete",
             ),
         }
     }
@@ -106,8 +110,11 @@ impl CommandId {
         if text.len() > MAX_COMMAND_ID_LEN {
             return Err(InvalidId::CommandTooLong { len: text.len() });
         }
-        if text.chars().any(char::is_control) {
-            return Err(InvalidId::CommandControlChar);
+        if !text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            return Err(InvalidId::CommandBadChar);
         }
         Ok(CommandId(text))
     }

@@ -161,8 +161,10 @@ mod tests {
             Ok(Operation::DeleteContainer(ContainerId(2529)))
         );
         assert_eq!(
-            parse("command", Id::Text("a b/c".into())),
-            Ok(Operation::GetCommand(CommandId::new("a b/c").unwrap()))
+            parse("command", Id::Text("ec8364b4-6c58".into())),
+            Ok(Operation::GetCommand(
+                CommandId::new("ec8364b4-6c58").unwrap()
+            ))
         );
         assert!(matches!(
             parse("reboot", id()),
@@ -205,7 +207,7 @@ mod tests {
         ));
         assert!(matches!(
             command_id(&Id::Text("a\nb".into())),
-            Err(Error::InvalidId(InvalidId::CommandControlChar))
+            Err(Error::InvalidId(InvalidId::CommandBadChar))
         ));
         assert_eq!(command_id(&Id::Number(7.0)).unwrap().as_str(), "7");
     }
