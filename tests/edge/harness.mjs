@@ -60,20 +60,26 @@ export async function startSim({ accessKey, secretKey, args = [] }) {
 
 const capnpString = (s) => `"${String(s).replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
 
-/** The workerd configuration: the worker module, its env as text bindings, ASSETS as a disk service. */
-export function capnpConfig({ port, build, site, env, dir }) {
+/**
+ * The workerd configuration: the worker module, its env as text bindings,
+ * ASSETS as a disk service, and the Durable Object (SQLite) stored on disk
+ * in `stateDir`.
+ */
+export function capnpConfig({ port, build, site, env, dir, stateDir }) {
   // `embed` paths are relative to the config file (absolute ones mean the import path).
   const embed = (file) => capnpString(relative(dir, join(build, file)));
   const bindings = Object.entries(env)
     .filter(([, v]) => v !== undefined && v !== null)
     .map(([name, value]) => `    (name = ${capnpString(name)}, text = ${capnpString(value)}),`);
   if (site && existsSync(site)) bindings.push(`    (name = "ASSETS", service = "site"),`);
+  bindings.push(`    (name = "EWS_STATE", durableObjectNamespace = "EwsEdgeState"),`);
   return `using Workerd = import "/workerd/workerd.capnp";
 
 const config :Workerd.Config = (
   services = [
     (name = "main", worker = .edgeWorker),
-${site && existsSync(site) ? `    (name = "site", disk = (path = ${capnpString(site)}, writable = false)),\n` : ""}    (name = "internet", network = (allow = ["public", "private", "local"])),
+${site && existsSync(site) ? `    (name = "site", disk = (path = ${capnpString(site)}, writable = false)),\n` : ""}    (name = "state", disk = (path = ${capnpString(stateDir)}, writable = true)),
+    (name = "internet", network = (allow = ["public", "private", "local"])),
   ],
   sockets = [ (name = "http", address = ${capnpString(`127.0.0.1:${port}`)}, http = (), service = "main") ],
 );
@@ -85,6 +91,10 @@ const edgeWorker :Workerd.Worker = (
     (name = "ews_edge_bg.wasm", wasm = embed ${embed("ews_edge_bg.wasm")}),
   ],
   compatibilityDate = "2025-09-01",
+  durableObjectNamespaces = [
+    (className = "EwsEdgeState", uniqueKey = "ews-edge-state", enableSql = true),
+  ],
+  durableObjectStorage = (localDisk = "state"),
   bindings = [
 ${bindings.join("\n")}
   ],
@@ -95,18 +105,21 @@ ${bindings.join("\n")}
 
 /**
  * Runs the built worker in workerd on a free port with `env` as its
- * bindings and `site` (a directory) as ASSETS. Returns { url, logs, stop };
- * `logs` collects what the worker printed (console.log lines).
+ * bindings and `site` (a directory) as ASSETS. The Durable Object's storage
+ * is `stateDir` (a fresh directory unless given: pass the same one to a
+ * second worker to see that what it stored survives a restart). Returns
+ * { url, logs, stop, stateDir }; `logs` collects what the worker printed.
  */
-export async function startWorker({ env, site = null, build = paths.build, port: wanted }) {
+export async function startWorker({ env, site = null, build = paths.build, port: wanted, stateDir: keptState }) {
   for (const f of ["worker.mjs", "ews_edge.js", "ews_edge_bg.wasm"]) {
     if (!existsSync(join(build, f))) throw new Error(`no ${f} in ${build}: cargo xtask edge-build`);
   }
   if (!paths.workerd) throw new Error("no workerd: run `npm ci` in tests/ (cargo xtask install)");
   const port = wanted ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), "ews-edge-"));
+  const stateDir = keptState ?? mkdtempSync(join(tmpdir(), "ews-edge-state-"));
   const config = join(dir, "config.capnp");
-  writeFileSync(config, capnpConfig({ port, build: resolve(build), site: site && resolve(site), env, dir }), { mode: 0o600 });
+  writeFileSync(config, capnpConfig({ port, build: resolve(build), site: site && resolve(site), env, dir, stateDir }), { mode: 0o600 });
   const child = track(spawn(paths.workerd, ["serve", config], { stdio: ["ignore", "pipe", "pipe"] }));
   const logs = [];
   const collect = (d) => logs.push(...String(d).split("\n").filter((l) => l.trim() !== ""));
@@ -130,9 +143,12 @@ export async function startWorker({ env, site = null, build = paths.build, port:
   return {
     url,
     logs,
-    stop: async () => {
+    stateDir,
+    /** Stops workerd; `keepState` leaves the Durable Object's files for another worker. */
+    stop: async ({ keepState = false } = {}) => {
       await stopChild(child);
       rmSync(dir, { recursive: true, force: true });
+      if (!keepState && !keptState) rmSync(stateDir, { recursive: true, force: true });
     },
   };
 }
@@ -155,7 +171,13 @@ export async function startEdgeStack({ site, stepMs = 50 }) {
   return { sim, worker, tokens: e.tokens, accessKey, secretKey, stop };
 }
 
-/** The worker's env for a sim at `upstream`, with fresh tokens and keys. */
+/**
+ * The worker's env for a sim at `upstream`, with fresh tokens and keys.
+ * `CF-Connecting-IP` stands for the address header of a proxy the operator
+ * trusts (workerd has no Cloudflare in front): tests send it as the
+ * client's address. Pass `extra: { EWS_CLIENT_IP_HEADER: undefined }` for a
+ * worker that trusts no address.
+ */
 export function edgeEnv({ upstream, accessKey, secretKey, extra = {} }) {
   const tokens = {
     operator: random("op-"),
@@ -172,6 +194,7 @@ export function edgeEnv({ upstream, accessKey, secretKey, extra = {} }) {
       EWS_SIGN_METHOD: "md5",
       EWS_CONSOLE_TOKENS: `olga:operator:${tokens.operator},vic:viewer:${tokens.viewer}`,
       EWS_SESSION_KEY: sessionKey,
+      EWS_CLIENT_IP_HEADER: "cf-connecting-ip",
       ...extra,
     },
   };

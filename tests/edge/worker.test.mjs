@@ -167,7 +167,7 @@ describe("login page and session cookie", () => {
     for (const flag of ["HttpOnly", "Secure", "SameSite=Strict", "Path=/", "Max-Age="]) {
       assert.ok(set.includes(flag), `${flag} in ${set}`);
     }
-    assert.ok(cookie.startsWith("__Host-ews_session=v1.olga."), cookie);
+    assert.ok(cookie.startsWith("__Host-ews_session=v2.olga."), cookie);
     const s = await call("/edge/session", { cookie });
     assert.deepEqual(s.json(), { mode: "edge", user: "olga", role: "operator" });
     const list = await call("/api/v1/container", { cookie });
@@ -221,13 +221,13 @@ describe("login page and session cookie", () => {
     const ip = "203.0.113.77";
     for (let i = 0; i < 5; i++) {
       const r = await call("/edge/login", {
-        method: "POST", ip, headers: { "content-type": "application/x-www-form-urlencoded" },
+        method: "POST", ip, origin: worker.url, headers: { "content-type": "application/x-www-form-urlencoded" },
         body: "token=guess-guess-guess-guess",
       });
       assert.equal(r.status, 401, `attempt ${i + 1}`);
     }
     const blocked = await call("/edge/login", {
-      method: "POST", ip, headers: { "content-type": "application/x-www-form-urlencoded" },
+      method: "POST", ip, origin: worker.url, headers: { "content-type": "application/x-www-form-urlencoded" },
       body: `token=${encodeURIComponent(tokens.operator)}`,
     });
     assert.equal(blocked.status, 429);
@@ -332,7 +332,7 @@ describe("the console's files", () => {
       assert.doesNotMatch(csp, /unsafe-inline/);
       assert.match(r.headers.get("strict-transport-security"), /max-age=\d+/);
       assert.equal(r.headers.get("x-content-type-options"), "nosniff");
-      assert.equal(r.headers.get("referrer-policy"), "no-referrer");
+      assert.equal(r.headers.get("referrer-policy"), "same-origin");
     }
     assert.equal((await call("/missing.js")).status, 404);
   });
@@ -341,7 +341,7 @@ describe("the console's files", () => {
     for (const r of [await call("/api/v1/container", { token: tokens.viewer }), await call("/edge/login")]) {
       assert.ok(r.headers.get("content-security-policy"));
       assert.equal(r.headers.get("x-content-type-options"), "nosniff");
-      assert.equal(r.headers.get("referrer-policy"), "no-referrer");
+      assert.equal(r.headers.get("referrer-policy"), "same-origin");
       assert.ok(r.headers.get("strict-transport-security"));
     }
   });

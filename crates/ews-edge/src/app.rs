@@ -7,22 +7,33 @@
 //! | `/api/v1/…` | the six operations, proxied and signed (bearer or session) |
 //! | `GET /edge/session` | who is signed in: 200 `{"mode":"edge","user","role"}` or 401 `{"mode":"edge","login":"/edge/login"}` |
 //! | `GET /edge/login` | the login page; `POST` (form `token=…`) signs in |
-//! | `POST /edge/logout` | signs out |
+//! | `POST /edge/logout` | signs out (form `scope=everywhere`: every session of the user) |
+//! | `GET /edge/audit` | the audit trail, for operators (JSON, filtered, paged) |
 //! | anything else | the console's files (`GET`/`HEAD`), SPA fallback to `/index.html` |
+//!
+//! What must hold across isolates — the sign-in limiter, revoked sessions,
+//! the audit trail — is the Durable Object's ([`crate::durable`]), reached
+//! through [`Platform::durable`]. The API's hot path stays off it: a
+//! session cookie is checked against the isolate's copy of the
+//! revocations, re-read at most once per
+//! [`session::REVOCATION_BOUND_MS`]; audit entries are written in the
+//! background ([`Platform::durable_later`]).
 
 use core::cell::{Cell, RefCell};
 use core::fmt;
+use std::collections::BTreeMap;
 
 use ews_core::client::{Answer, Client, Clock, Verdict};
 use ews_core::request::{self, Method, Operation};
 use ews_core::{ApiErrorCode, Error};
 
 use crate::config::{Config, ConfigError};
+use crate::durable::{self, AuditEntry, AuditFilter, Request as DoRequest, Revocation};
 use crate::json::{self, Object, Peek, Value};
-use crate::limiter::{self, Limiter};
+use crate::limiter::{self, GLOBAL, GLOBAL_KEY, PER_CLIENT};
 use crate::reply::{self, EdgeError, Reply};
-use crate::session;
-use crate::users::User;
+use crate::session::{self, Revoked};
+use crate::users::{TokenDigest, User, token_digest};
 
 /// The largest login form accepted, bytes.
 pub const MAX_FORM_BYTES: usize = 4096;
@@ -43,7 +54,8 @@ pub struct Incoming {
     pub cookie: Option<String>,
     /// `Origin`.
     pub origin: Option<String>,
-    /// `CF-Connecting-IP`.
+    /// The client's address, from the one header the operator trusts
+    /// ([`limiter::ClientIp`]; `None` when there is none).
     pub client_ip: Option<String>,
     /// `Sec-Fetch-Site` (set by browsers, never by page scripts).
     pub fetch_site: Option<String>,
@@ -118,6 +130,24 @@ pub enum BodyError {
     Unreadable,
 }
 
+/// Why the Durable Object gave no answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DurableError {
+    /// The runtime has no `EWS_STATE` binding.
+    NoBinding,
+    /// The call failed.
+    Failed,
+}
+
+impl From<DurableError> for EdgeError {
+    fn from(e: DurableError) -> Self {
+        match e {
+            DurableError::NoBinding => EdgeError::NoState,
+            DurableError::Failed => EdgeError::StateUnavailable,
+        }
+    }
+}
+
 /// Why a console file could not be fetched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AssetError {
@@ -144,6 +174,13 @@ pub trait Platform {
     async fn read_body(&self, limit: usize) -> Result<Vec<u8>, BodyError>;
     /// Sends a signed request to the upstream.
     async fn fetch_upstream(&self, req: &UpstreamRequest) -> Result<UpstreamReply, FetchError>;
+    /// Sends a message to the Durable Object and waits for its answer.
+    async fn durable(&self, req: &DoRequest) -> Result<Vec<u8>, DurableError>;
+    /// Sends a message to the Durable Object without waiting for it: the
+    /// runtime keeps the isolate alive until it is done (`waitUntil`).
+    fn durable_later(&self, req: &DoRequest);
+    /// 16 bytes from a cryptographic random source.
+    fn random16(&self) -> [u8; 16];
     /// Fetches a console file by path (`/index.html`), with the request's
     /// method (`GET` or `HEAD`).
     async fn fetch_asset(&self, path: &str, method: &str) -> Result<Self::Asset, AssetError>;
@@ -167,13 +204,49 @@ pub enum Handled<A> {
     },
 }
 
-/// What one isolate remembers between requests.
+/// What one isolate remembers between requests: nothing that must be
+/// the same everywhere (that is the Durable Object's).
 #[derive(Debug, Default)]
 pub struct State {
-    /// Failed sign-ins per client.
-    pub limiter: RefCell<Limiter>,
     /// Upstream clock minus ours, as the core learned it from upstream `Date`s.
     pub clock: Cell<Clock>,
+    /// This isolate's copy of the revoked sessions.
+    pub revoked: RefCell<Revoked>,
+    /// Bearer tokens seen valid lately, per client.
+    pub proven: RefCell<Proven>,
+}
+
+/// How long a bearer token seen valid from a client spares that client's
+/// next requests a reservation in the Durable Object.
+pub const PROVEN_TTL_MS: u64 = 60_000;
+/// Most (client, token) pairs remembered.
+const PROVEN_MAX: usize = 1024;
+
+/// Bearer tokens this isolate has seen valid, per client address: a
+/// script's requests then check its token without a round trip to the
+/// Durable Object. Only a token that was valid from that address is here,
+/// so a guess from another address (or a new guess) is always reserved
+/// first; the token is still checked against the configuration each time.
+#[derive(Debug, Default)]
+pub struct Proven(BTreeMap<(String, TokenDigest), u64>);
+
+impl Proven {
+    fn holds(&self, key: &str, digest: &TokenDigest, now_ms: u64) -> bool {
+        self.0
+            .get(&(key.to_owned(), *digest))
+            .is_some_and(|until| *until > now_ms)
+    }
+
+    fn note(&mut self, key: &str, digest: TokenDigest, now_ms: u64) {
+        if self.0.len() >= PROVEN_MAX {
+            self.0.retain(|_, until| *until > now_ms);
+            if self.0.len() >= PROVEN_MAX {
+                self.0.clear();
+            }
+        }
+        self.0
+            .insert((key.to_owned(), digest), now_ms + PROVEN_TTL_MS);
+    }
 }
 
 /// `scheme://host[:port]` (lower case) and the path of a URL.
@@ -203,6 +276,7 @@ enum Route {
     Login,
     LoginCss,
     Logout,
+    Audit,
     EdgeOther,
     Asset,
 }
@@ -218,6 +292,8 @@ fn route_of(path: &str) -> Route {
         Route::LoginCss
     } else if path == "/edge/logout" {
         Route::Logout
+    } else if path == "/edge/audit" {
+        Route::Audit
     } else if path == "/edge" || path.starts_with("/edge/") {
         Route::EdgeOther
     } else {
@@ -249,28 +325,105 @@ fn bearer(authorization: Option<&str>) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
+/// The limiter key of a request: its trusted address, if any.
+fn client_of(req: &Incoming) -> Option<String> {
+    req.client_ip.as_deref().and_then(limiter::client_key)
+}
+
+/// Writes an entry to the audit trail in the background.
+fn audit<P: Platform>(p: &P, cfg: &Config, entry: AuditEntry) {
+    p.durable_later(&DoRequest::Audit {
+        entry,
+        retention_ms: cfg.audit_days * 86_400_000,
+    });
+}
+
+/// A failed sign-in, for the audit trail.
+fn failed_entry(event: &str, client: Option<String>, now_ms: u64) -> AuditEntry {
+    AuditEntry {
+        at_ms: now_ms,
+        event: event.to_owned(),
+        client,
+        ..AuditEntry::default()
+    }
+}
+
+/// Reserves one sign-in attempt for a client with a trusted address,
+/// before its token is read: `Err` when it is limited (429) or the
+/// Durable Object cannot say (500/503).
+async fn reserve<P: Platform>(p: &P, key: &str) -> Result<(), EdgeError> {
+    let answer = p
+        .durable(&DoRequest::Reserve {
+            key: key.to_owned(),
+            limit: PER_CLIENT,
+        })
+        .await?;
+    durable::reserved(&answer).map_err(|retry_after_s| EdgeError::RateLimited { retry_after_s })
+}
+
+/// After a wrong token from a client without a trusted address: charges
+/// the global budget, and says whether it is spent (429 rather than 401).
+async fn charge_global<P: Platform>(p: &P) -> EdgeError {
+    let answer = p
+        .durable(&DoRequest::Charge {
+            key: GLOBAL_KEY.to_owned(),
+            limit: GLOBAL,
+        })
+        .await;
+    match answer.ok().and_then(|a| durable::limited(&a)) {
+        Some(retry_after_s) => EdgeError::RateLimited { retry_after_s },
+        None => EdgeError::BadToken,
+    }
+}
+
 /// Authenticates a request: a `Bearer` token first (any other
 /// `Authorization`, such as an EWS signature, is ignored), else the session
-/// cookie. Failed bearer tokens count against the client's login limit.
-pub fn authenticate<'c>(
+/// cookie.
+///
+/// A bearer token is a sign-in: from a trusted address, the attempt is
+/// reserved in the Durable Object before the token is checked (unless this
+/// isolate saw the same token valid from the same address within
+/// [`PROVEN_TTL_MS`]); without one, a valid token always passes and a
+/// wrong one is charged to the global budget (see [`crate::limiter`]). A
+/// cookie is checked against the isolate's copy of the revocations,
+/// re-read from the object when older than the bound.
+pub async fn authenticate<'c, P: Platform>(
+    p: &P,
     cfg: &'c Config,
     state: &State,
     req: &Incoming,
-    now_ms: u64,
 ) -> Result<Principal<'c>, EdgeError> {
+    let now = p.now_ms();
     if let Some(token) = bearer(req.authorization.as_deref()) {
-        let client = limiter::client_key(req.client_ip.as_deref());
-        if let Err(retry_after_s) = state.limiter.borrow().check(&client, now_ms) {
-            return Err(EdgeError::RateLimited { retry_after_s });
+        let client = client_of(req);
+        let digest = token_digest(token);
+        if let Some(key) = &client
+            && !state.proven.borrow().holds(key, &digest, now)
+        {
+            reserve(p, key).await?;
         }
         return match cfg.users.by_token(token) {
-            Some(user) => Ok(Principal {
-                user,
-                via: Via::Bearer,
-            }),
+            Some(user) => {
+                if let Some(key) = &client {
+                    if !state.proven.borrow().holds(key, &digest, now) {
+                        p.durable_later(&DoRequest::Refund {
+                            key: key.clone(),
+                            limit: PER_CLIENT,
+                        });
+                    }
+                    state.proven.borrow_mut().note(key, digest, now);
+                }
+                Ok(Principal {
+                    user,
+                    via: Via::Bearer,
+                })
+            }
             None => {
-                state.limiter.borrow_mut().record_failure(&client, now_ms);
-                Err(EdgeError::BadToken)
+                audit(p, cfg, failed_entry("bearer_failed", client.clone(), now));
+                match client {
+                    Some(_) => Err(EdgeError::BadToken),
+                    None => Err(charge_global(p).await),
+                }
             }
         };
     }
@@ -279,12 +432,40 @@ pub fn authenticate<'c>(
             clear_cookie: false,
         });
     };
-    session::verify(&cfg.session_key, &cfg.users, value, now_ms)
-        .map(|user| Principal {
-            user,
-            via: Via::Cookie,
-        })
-        .map_err(|_| EdgeError::Unauthenticated { clear_cookie: true })
+    let session = session::verify(&cfg.session_key, &cfg.users, value, now)
+        .map_err(|_| EdgeError::Unauthenticated { clear_cookie: true })?;
+    if !state.revoked.borrow().fresh(now) {
+        refresh_revocations(p, state).await?;
+    }
+    if state.revoked.borrow().refuses(&session) {
+        return Err(EdgeError::Unauthenticated { clear_cookie: true });
+    }
+    Ok(Principal {
+        user: session.user,
+        via: Via::Cookie,
+    })
+}
+
+/// Brings the isolate's copy of the revocations up to date. When the
+/// object cannot be reached, a copy younger than
+/// [`session::REVOCATION_STALE_LIMIT_MS`] is used; an older one is not.
+async fn refresh_revocations<P: Platform>(p: &P, state: &State) -> Result<(), EdgeError> {
+    let after = state.revoked.borrow().seq;
+    let answer = p.durable(&DoRequest::Revocations { after }).await;
+    let now = p.now_ms();
+    match answer.as_deref().ok().and_then(durable::revocations) {
+        Some((items, seq)) => {
+            state.revoked.borrow_mut().update(items, seq, now);
+            Ok(())
+        }
+        None if state.revoked.borrow().usable(now) => {
+            p.log(r#"{"event":"revocations","ok":false,"note":"using this isolate's copy"}"#);
+            Ok(())
+        }
+        None => Err(answer
+            .err()
+            .map_or(EdgeError::StateUnavailable, EdgeError::from)),
+    }
 }
 
 /// Whether `principal` may perform `op`, given the request's `Origin` and
@@ -315,14 +496,14 @@ fn same_origin(origin: Option<&str>, own_origin: &str) -> bool {
 }
 
 /// For the login and logout forms: whether the request comes from this
-/// worker's own pages, or from no browser page at all.
+/// worker's own page.
 ///
-/// A browser sends `Origin: null` (not the page's origin) with a form posted
-/// from a page whose `Referrer-Policy` is `no-referrer`, as the worker's
-/// pages are; it then tells where the form came from with `Sec-Fetch-Site`,
-/// which no page script can set. So: a real `Origin` must be ours; without
-/// one, `Sec-Fetch-Site` must be absent (not a browser: curl, scripts) or
-/// `same-origin`. (The session cookie is `SameSite=Strict` besides.)
+/// The page's `Referrer-Policy` is `same-origin`, so a browser posting its
+/// form sends the page's real `Origin`, which must be ours. Without one
+/// (`Origin: null` comes from a page of another site with `no-referrer`,
+/// a sandboxed frame, a `data:` page…), `Sec-Fetch-Site: same-origin`,
+/// which no page script can set, must say the form is ours. Neither: the
+/// form is refused (login CSRF) — a script signs in with its own `Origin`.
 pub fn form_from_own_page(
     origin: Option<&str>,
     fetch_site: Option<&str>,
@@ -330,7 +511,7 @@ pub fn form_from_own_page(
 ) -> bool {
     match origin.map(str::trim) {
         Some(o) if o != "null" => same_origin(Some(o), own_origin),
-        _ => fetch_site.is_none_or(|s| s.trim().eq_ignore_ascii_case("same-origin")),
+        _ => fetch_site.is_some_and(|s| s.trim().eq_ignore_ascii_case("same-origin")),
     }
 }
 
@@ -343,7 +524,10 @@ pub async fn handle<P: Platform>(
 ) -> Handled<P::Asset> {
     let (own_origin, path) = split_url(&req.url);
     let route = route_of(path);
-    let json_route = matches!(route, Route::Api | Route::Session | Route::EdgeOther);
+    let json_route = matches!(
+        route,
+        Route::Api | Route::Session | Route::Audit | Route::EdgeOther
+    );
     let cfg = match config {
         Ok(cfg) => cfg,
         Err(e) => {
@@ -359,7 +543,7 @@ pub async fn handle<P: Platform>(
     let method = req.method.as_str();
     let reply = match route {
         Route::Api => api(p, state, &cfg, req, &own_origin, path).await,
-        Route::Session if method == "GET" => session_info(p, state, &cfg, req),
+        Route::Session if method == "GET" => session_info(p, state, &cfg, req).await,
         Route::Session => EdgeError::MethodNotAllowed { allowed: "GET" }.api(),
         Route::Login if method == "GET" || method == "HEAD" => reply::login_page(200, None, fa),
         Route::Login if method == "POST" => login(p, state, &cfg, req, &own_origin).await,
@@ -368,30 +552,18 @@ pub async fn handle<P: Platform>(
         }
         .page(fa),
         Route::LoginCss => reply::login_css(),
-        Route::Logout if method == "POST" => {
-            if form_from_own_page(
-                req.origin.as_deref(),
-                req.fetch_site.as_deref(),
-                &own_origin,
-            ) {
-                Reply::new(303, reply::HTML, "")
-                    .with_all(reply::page_headers(fa))
-                    .with("Location", "/edge/login")
-                    .with("Set-Cookie", session::clear_cookie())
-                    .with("Cache-Control", "no-store")
-            } else {
-                EdgeError::ForeignOrigin.page(fa)
-            }
-        }
+        Route::Logout if method == "POST" => logout(p, state, &cfg, req, &own_origin).await,
         Route::Logout => EdgeError::MethodNotAllowed { allowed: "POST" }.page(fa),
+        Route::Audit if method == "GET" => audit_trail(p, state, &cfg, req, path).await,
+        Route::Audit => EdgeError::MethodNotAllowed { allowed: "GET" }.api(),
         Route::EdgeOther => EdgeError::NotFound.api(),
         Route::Asset => return asset(p, &cfg, method, path).await,
     };
     Handled::Reply(reply)
 }
 
-fn session_info<P: Platform>(p: &P, state: &State, cfg: &Config, req: &Incoming) -> Reply {
-    match authenticate(cfg, state, req, p.now_ms()) {
+async fn session_info<P: Platform>(p: &P, state: &State, cfg: &Config, req: &Incoming) -> Reply {
+    match authenticate(p, cfg, state, req).await {
         Ok(who) => reply::json(
             200,
             Object::new()
@@ -428,16 +600,24 @@ async fn login<P: Platform>(
     req: &Incoming,
     own_origin: &str,
 ) -> Reply {
+    let _ = state;
     let fa = cfg.frame_ancestors.as_str();
     if !form_from_own_page(req.origin.as_deref(), req.fetch_site.as_deref(), own_origin) {
         return EdgeError::ForeignOrigin.page(fa);
     }
-    let now = p.now_ms();
-    let client = limiter::client_key(req.client_ip.as_deref());
-    if let Err(retry_after_s) = state.limiter.borrow().check(&client, now) {
-        let e = EdgeError::RateLimited { retry_after_s };
-        return reply::login_page(429, Some(&e.message()), fa)
-            .with("Retry-After", retry_after_s.to_string());
+    let client = client_of(req);
+    // The attempt is reserved before the token is read, atomically in the
+    // Durable Object: a parallel burst gets the limit checked, no more.
+    if let Some(key) = &client
+        && let Err(e) = reserve(p, key).await
+    {
+        let r = reply::login_page(e.status(), Some(&e.message()), fa);
+        return match e {
+            EdgeError::RateLimited { retry_after_s } => {
+                r.with("Retry-After", retry_after_s.to_string())
+            }
+            _ => r,
+        };
     }
     if req
         .content_length
@@ -450,20 +630,32 @@ async fn login<P: Platform>(
         Err(BodyError::TooLarge) => return EdgeError::BodyTooLarge.page(fa),
         Err(BodyError::Unreadable) => Vec::new(),
     };
-    let token = core::str::from_utf8(&body)
-        .ok()
-        .and_then(request::parse_query)
-        .and_then(|pairs| {
-            pairs
-                .into_iter()
-                .find(|(n, _)| n == "token")
-                .map(|(_, v)| v)
-        });
+    let token = form_field(&body, "token");
     let user = token.as_deref().and_then(|t| cfg.users.by_token(t.trim()));
+    let now = p.now_ms();
     match user {
         Some(user) => {
+            if let Some(key) = &client {
+                p.durable_later(&DoRequest::Refund {
+                    key: key.clone(),
+                    limit: PER_CLIENT,
+                });
+            }
             p.log(&login_log(Some(user.name()), true));
-            let value = session::issue(&cfg.session_key, user, now, cfg.session_ttl_s);
+            audit(
+                p,
+                cfg,
+                AuditEntry {
+                    at_ms: now,
+                    event: "login".into(),
+                    user: Some(user.name().into()),
+                    role: Some(user.role().as_str().into()),
+                    client,
+                    ..AuditEntry::default()
+                },
+            );
+            let sid = session::new_sid(p.random16());
+            let value = session::issue(&cfg.session_key, user, &sid, now, cfg.session_ttl_s);
             Reply::new(303, reply::HTML, "")
                 .with_all(reply::page_headers(fa))
                 .with("Location", "/")
@@ -471,11 +663,172 @@ async fn login<P: Platform>(
                 .with("Cache-Control", "no-store")
         }
         None => {
-            state.limiter.borrow_mut().record_failure(&client, now);
             p.log(&login_log(None, false));
-            reply::login_page(401, Some("That access token is not valid."), fa)
+            audit(p, cfg, failed_entry("login_failed", client.clone(), now));
+            let e = match client {
+                Some(_) => EdgeError::BadToken,
+                None => charge_global(p).await,
+            };
+            match e {
+                EdgeError::RateLimited { retry_after_s } => {
+                    reply::login_page(429, Some(&e.message()), fa)
+                        .with("Retry-After", retry_after_s.to_string())
+                }
+                _ => reply::login_page(401, Some("That access token is not valid."), fa),
+            }
         }
     }
+}
+
+/// A field of a form body, percent-decoded.
+fn form_field(body: &[u8], name: &str) -> Option<String> {
+    core::str::from_utf8(body)
+        .ok()
+        .and_then(request::parse_query)
+        .and_then(|pairs| pairs.into_iter().find(|(n, _)| n == name).map(|(_, v)| v))
+}
+
+/// Signs out: the session is revoked in the Durable Object (every session
+/// of the user with `scope=everywhere`), so a copied cookie stops working
+/// everywhere within [`session::REVOCATION_BOUND_MS`]; the cookie is
+/// cleared either way.
+async fn logout<P: Platform>(
+    p: &P,
+    state: &State,
+    cfg: &Config,
+    req: &Incoming,
+    own_origin: &str,
+) -> Reply {
+    let fa = cfg.frame_ancestors.as_str();
+    if !form_from_own_page(req.origin.as_deref(), req.fetch_site.as_deref(), own_origin) {
+        return EdgeError::ForeignOrigin.page(fa);
+    }
+    let done = Reply::new(303, reply::HTML, "")
+        .with_all(reply::page_headers(fa))
+        .with("Location", "/edge/login")
+        .with("Set-Cookie", session::clear_cookie())
+        .with("Cache-Control", "no-store");
+    let now = p.now_ms();
+    let Some(s) = req
+        .cookie
+        .as_deref()
+        .and_then(session::from_cookie_header)
+        .and_then(|v| session::verify(&cfg.session_key, &cfg.users, v, now).ok())
+    else {
+        return done;
+    };
+    let everywhere = match p.read_body(MAX_FORM_BYTES).await {
+        Ok(body) => form_field(&body, "scope").as_deref() == Some("everywhere"),
+        Err(_) => false,
+    };
+    let revocation = if everywhere {
+        Revocation::User {
+            user: s.user.name().to_owned(),
+            cutoff_ms: now,
+            expires_s: now / 1000 + cfg.session_ttl_s,
+        }
+    } else {
+        Revocation::Session {
+            sid: s.sid.clone(),
+            expires_s: s.expires_s,
+        }
+    };
+    if let Err(e) = p.durable(&DoRequest::Revoke(revocation.clone())).await {
+        // The cookie goes, but the session could not be ended everywhere:
+        // say so rather than pretend.
+        let e = EdgeError::from(e);
+        return e.page(fa).with("Set-Cookie", session::clear_cookie());
+    }
+    state.revoked.borrow_mut().add([revocation]);
+    audit(
+        p,
+        cfg,
+        AuditEntry {
+            at_ms: now,
+            event: if everywhere { "logout_all" } else { "logout" }.into(),
+            user: Some(s.user.name().into()),
+            role: Some(s.user.role().as_str().into()),
+            client: client_of(req),
+            ..AuditEntry::default()
+        },
+    );
+    done
+}
+
+/// `GET /edge/audit`: a page of the audit trail, for operators.
+async fn audit_trail<P: Platform>(
+    p: &P,
+    state: &State,
+    cfg: &Config,
+    req: &Incoming,
+    _path: &str,
+) -> Reply {
+    let who = match authenticate(p, cfg, state, req).await {
+        Ok(who) => who,
+        Err(e) => return e.api(),
+    };
+    if who.user.role() != crate::users::Role::Operator {
+        return EdgeError::RoleForbidden {
+            user: who.user.name().to_owned(),
+            role: who.user.role(),
+            op: "audit",
+        }
+        .api();
+    }
+    let filter = match audit_filter(&req.url) {
+        Ok(f) => f,
+        Err(why) => return reply::envelope(400, &ApiErrorCode::ParamError, &why),
+    };
+    match p.durable(&DoRequest::AuditQuery(filter)).await {
+        Ok(body) => Reply::new(200, reply::JSON, body).with_all(reply::data_headers()),
+        Err(e) => EdgeError::from(e).api(),
+    }
+}
+
+/// The filter of an audit query string: `user`, `container`, `action`,
+/// `from`, `to` (ms since the Unix epoch), `before` (a page's `next`),
+/// `limit` (1–200).
+pub fn audit_filter(url: &str) -> Result<AuditFilter, String> {
+    let query = url
+        .split_once('?')
+        .map_or("", |(_, q)| q.split('#').next().unwrap_or(""));
+    let pairs = request::parse_query(query)
+        .ok_or_else(|| "the query string cannot be read (a %-escape is broken)".to_owned())?;
+    let mut f = AuditFilter {
+        limit: durable::DEFAULT_PAGE,
+        ..AuditFilter::default()
+    };
+    for (name, value) in pairs {
+        let value = value.trim().to_owned();
+        if value.is_empty() {
+            continue;
+        }
+        let number = |what: &str| {
+            value
+                .parse::<u64>()
+                .map_err(|_| format!("{what} must be a whole number, not `{}`", clip(&value)))
+        };
+        match name.as_str() {
+            "user" => f.user = Some(value.clone()),
+            "container" => f.container = Some(number("container")?),
+            "action" => f.action = Some(value.clone()),
+            "from" => f.from_ms = Some(number("from (ms since 1970)")?),
+            "to" => f.to_ms = Some(number("to (ms since 1970)")?),
+            "before" => f.before = Some(number("before")?),
+            "limit" => f.limit = number("limit")?.clamp(1, durable::MAX_PAGE),
+            other => {
+                return Err(format!(
+                    "unknown filter `{}`: use user, container, action, from, to, before, limit",
+                    clip(other)
+                ));
+            }
+        }
+    }
+    Ok(f)
+}
+
+fn clip(text: &str) -> String {
+    text.chars().take(40).collect()
 }
 
 fn login_log(user: Option<&str>, ok: bool) -> String {
@@ -530,6 +883,16 @@ impl ActionLog<'_> {
     }
 }
 
+/// How a command ended, when the upstream's answer is a final command (the
+/// core's reading: [`ews_core::Outcome::of`]).
+fn final_outcome(up: &UpstreamReply) -> Option<ews_core::Outcome> {
+    if up.body.len() > PEEK_LIMIT {
+        return None;
+    }
+    let cmd = ews_core::decode::command(up.status, &up.body).ok()?;
+    ews_core::Outcome::of(&cmd)
+}
+
 /// Upstream bodies larger than [`PEEK_LIMIT`] are not read.
 fn peek(body: &[u8]) -> Peek {
     if body.len() > PEEK_LIMIT {
@@ -547,7 +910,7 @@ async fn api<P: Platform>(
     own_origin: &str,
     path: &str,
 ) -> Reply {
-    let who = match authenticate(cfg, state, req, p.now_ms()) {
+    let who = match authenticate(p, cfg, state, req).await {
         Ok(who) => who,
         Err(e) => return e.api(),
     };
@@ -570,19 +933,45 @@ async fn api<P: Platform>(
             Err(FetchError::Unreachable) => (None, None, None, Some("unreachable")),
             Err(FetchError::Timeout) => (None, None, None, Some("timeout")),
         };
-        p.log(
-            &ActionLog {
-                user: who.user.name(),
-                role: who.user.role().as_str(),
-                op: op.name(),
-                container: op.container().map(|c| c.0),
-                command_id,
-                upstream_status: status,
-                upstream_code: code,
-                error,
-            }
-            .to_json(),
+        let log = ActionLog {
+            user: who.user.name(),
+            role: who.user.role().as_str(),
+            op: op.name(),
+            container: op.container().map(|c| c.0),
+            command_id,
+            upstream_status: status,
+            upstream_code: code,
+            error,
+        };
+        p.log(&log.to_json());
+        audit(
+            p,
+            cfg,
+            AuditEntry {
+                at_ms: p.now_ms(),
+                event: "action".into(),
+                user: Some(log.user.into()),
+                role: Some(log.role.into()),
+                client: client_of(req),
+                action: Some(log.op.into()),
+                container: log.container,
+                command_id: log.command_id,
+                upstream_status: log.upstream_status.map(u64::from),
+                upstream_code: log.upstream_code,
+                error: log.error.map(String::from),
+                ..AuditEntry::default()
+            },
         );
+    } else if let (Operation::GetCommand(id), Ok((up, _))) = (&op, &result) {
+        // The console has followed a command to its end: its outcome joins
+        // the action's audit entry.
+        if let Some(outcome) = final_outcome(up) {
+            p.durable_later(&DoRequest::Outcome {
+                command_id: id.as_str().to_owned(),
+                outcome: outcome.kind().to_owned(),
+                message: outcome.to_string(),
+            });
+        }
     }
     match result {
         Ok((up, _)) if (300..400).contains(&up.status) => {

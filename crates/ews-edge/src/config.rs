@@ -11,6 +11,12 @@
 //! | `EWS_FRAME_ANCESTORS` | no | CSP `frame-ancestors` sources allowed to embed the console; default `'none'` |
 //! | `EWS_SESSION_TTL_SECONDS` | no | session lifetime, 60 s to 7 days; default 8 h |
 //! | `EWS_UPSTREAM_TIMEOUT_MS` | no | how long to wait for the API, 100 ms to 60 s; default 5 s |
+//! | `EWS_CLIENT_IP_HEADER` | no | the header that carries the client's address, set by a proxy you trust, or `none`; default `CF-Connecting-IP` on Cloudflare, none elsewhere (see [`crate::limiter`]) |
+//! | `EWS_AUDIT_RETENTION_DAYS` | no | how long the audit trail keeps an entry, 1 to 3650 days; default 90 |
+//!
+//! Besides these, the worker needs the Durable Object binding `EWS_STATE`
+//! (class `EwsEdgeState`, see `wrangler.toml`); without it sign-ins and the
+//! audit trail answer 500 naming it.
 //!
 //! Every problem is reported at once, naming the variable and what is wrong
 //! with it, never its value. Nothing is derived from a missing secret.
@@ -19,6 +25,7 @@ use core::fmt;
 
 use ews_core::{Credentials, SignMethod};
 
+use crate::limiter::ClientIp;
 use crate::session::{self, SessionKey};
 use crate::users::Users;
 
@@ -40,9 +47,17 @@ pub const FRAME_ANCESTORS: &str = "EWS_FRAME_ANCESTORS";
 pub const SESSION_TTL: &str = "EWS_SESSION_TTL_SECONDS";
 /// `EWS_UPSTREAM_TIMEOUT_MS`.
 pub const UPSTREAM_TIMEOUT: &str = "EWS_UPSTREAM_TIMEOUT_MS";
+/// `EWS_CLIENT_IP_HEADER`.
+pub const CLIENT_IP_HEADER: &str = "EWS_CLIENT_IP_HEADER";
+/// `EWS_AUDIT_RETENTION_DAYS`.
+pub const AUDIT_RETENTION: &str = "EWS_AUDIT_RETENTION_DAYS";
+/// The Durable Object namespace binding.
+pub const STATE_BINDING: &str = "EWS_STATE";
+/// The one object of the namespace the worker uses.
+pub const STATE_OBJECT: &str = "ews-edge";
 
 /// Every variable the worker reads, required ones first.
-pub const ALL: [&str; 9] = [
+pub const ALL: [&str; 11] = [
     UPSTREAM,
     ACCESS_KEY,
     SECRET_KEY,
@@ -52,12 +67,16 @@ pub const ALL: [&str; 9] = [
     FRAME_ANCESTORS,
     SESSION_TTL,
     UPSTREAM_TIMEOUT,
+    CLIENT_IP_HEADER,
+    AUDIT_RETENTION,
 ];
 
 /// `frame-ancestors` when `EWS_FRAME_ANCESTORS` is not set.
 pub const DEFAULT_FRAME_ANCESTORS: &str = "'none'";
 /// Upstream timeout when `EWS_UPSTREAM_TIMEOUT_MS` is not set.
 pub const DEFAULT_TIMEOUT_MS: u32 = 5_000;
+/// Audit retention when `EWS_AUDIT_RETENTION_DAYS` is not set.
+pub const DEFAULT_AUDIT_DAYS: u64 = 90;
 
 /// A valid configuration.
 #[derive(Debug, Clone)]
@@ -76,6 +95,10 @@ pub struct Config {
     pub session_ttl_s: u64,
     /// Upstream timeout, ms.
     pub timeout_ms: u32,
+    /// Where the client's address comes from.
+    pub client_ip: ClientIp,
+    /// How long the audit trail keeps an entry, days.
+    pub audit_days: u64,
 }
 
 /// What is wrong with one variable.
@@ -229,6 +252,18 @@ impl Config {
                 .map_err(|e| invalid(UPSTREAM_TIMEOUT, e))
                 .ok(),
         };
+        let client_ip = match optional(CLIENT_IP_HEADER) {
+            None => Some(ClientIp::Default),
+            Some(v) => ClientIp::parse(&v)
+                .map_err(|e| invalid(CLIENT_IP_HEADER, e))
+                .ok(),
+        };
+        let audit_days = match optional(AUDIT_RETENTION) {
+            None => Some(DEFAULT_AUDIT_DAYS),
+            Some(v) => number(&v, 1u64, 3650)
+                .map_err(|e| invalid(AUDIT_RETENTION, e))
+                .ok(),
+        };
         match (
             upstream,
             access_key,
@@ -239,6 +274,8 @@ impl Config {
             frame_ancestors,
             session_ttl_s,
             timeout_ms,
+            client_ip,
+            audit_days,
         ) {
             (
                 Some(upstream),
@@ -250,6 +287,8 @@ impl Config {
                 Some(frame_ancestors),
                 Some(session_ttl_s),
                 Some(timeout_ms),
+                Some(client_ip),
+                Some(audit_days),
             ) if problems.is_empty() => Ok(Config {
                 upstream,
                 credentials: Credentials::new(access_key, secret, method),
@@ -258,6 +297,8 @@ impl Config {
                 frame_ancestors,
                 session_ttl_s,
                 timeout_ms,
+                client_ip,
+                audit_days,
             }),
             _ => Err(ConfigError { problems }),
         }
@@ -305,6 +346,7 @@ mod tests {
         assert_eq!(c.frame_ancestors, "'none'");
         assert_eq!(c.session_ttl_s, session::DEFAULT_TTL_S);
         assert_eq!(c.timeout_ms, DEFAULT_TIMEOUT_MS);
+        assert_eq!((c.client_ip.clone(), c.audit_days), (ClientIp::Default, 90));
         let shown = format!("{c:?}");
         for secret in [SECRET, TOKEN, SESSION] {
             assert!(!shown.contains(secret), "Debug leaks: {shown}");
@@ -319,8 +361,12 @@ mod tests {
             (SESSION_TTL, "600"),
             (UPSTREAM_TIMEOUT, "250"),
             (UPSTREAM, "https://open-ews.cloud.tmall.com/gw"),
+            (CLIENT_IP_HEADER, "X-Real-IP"),
+            (AUDIT_RETENTION, "30"),
         ]))
         .unwrap();
+        assert_eq!(c.client_ip, ClientIp::Header("x-real-ip".into()));
+        assert_eq!(c.audit_days, 30);
         assert_eq!(c.credentials.method(), SignMethod::HmacSha1);
         assert_eq!(c.frame_ancestors, "'self' https://portal.example.com");
         assert_eq!((c.session_ttl_s, c.timeout_ms), (600, 250));
@@ -358,6 +404,8 @@ mod tests {
             (FRAME_ANCESTORS, "'self'; script-src *", "CSP sources"),
             (SESSION_TTL, "10", "60 to 604800"),
             (UPSTREAM_TIMEOUT, "lots", "100 to 60000"),
+            (CLIENT_IP_HEADER, "x real ip", "header name"),
+            (AUDIT_RETENTION, "forever", "1 to 3650"),
         ];
         for (var, value, why) in cases {
             let err = Config::from_env(env(&[(var, value)])).unwrap_err();

@@ -23,6 +23,8 @@ pub enum Value<'a> {
     Bool(bool),
     /// `null`.
     Null,
+    /// JSON text written as it is (a list or an object made elsewhere).
+    Raw(&'a str),
 }
 
 impl<'a> From<Option<&'a str>> for Value<'a> {
@@ -51,6 +53,7 @@ impl Object {
             }
             Value::Bool(b) => self.0.push_str(if b { "true" } else { "false" }),
             Value::Null => self.0.push_str("null"),
+            Value::Raw(json) => self.0.push_str(json),
         }
         self
     }

@@ -5,7 +5,9 @@
 //!
 //! - serves the console's files with strict security headers;
 //! - lets console users sign in with a token (bearer header or a login page
-//!   that sets a signed, stateless session cookie), each with a role;
+//!   that sets a signed session cookie), each with a role, with a sign-in
+//!   limiter, revocable sessions and an audit trail kept in a Durable
+//!   Object (`durable`);
 //! - proxies the six API operations — and nothing else — to the one
 //!   configured upstream, signing every request afresh with a secret key
 //!   that lives only in the worker's environment.
@@ -26,11 +28,14 @@
 
 pub mod app;
 pub mod config;
+pub mod durable;
 pub mod json;
 pub mod limiter;
 pub mod reply;
 pub mod session;
 pub mod users;
 
+#[cfg(target_arch = "wasm32")]
+pub mod sqldb;
 #[cfg(target_arch = "wasm32")]
 pub mod worker;

@@ -79,7 +79,11 @@ fn common() -> Vec<(&'static str, String)> {
             "max-age=31536000; includeSubDomains".to_owned(),
         ),
         ("X-Content-Type-Options", "nosniff".to_owned()),
-        ("Referrer-Policy", "no-referrer".to_owned()),
+        // `same-origin`, not `no-referrer`: a form posted from the worker's
+        // own page then carries its real Origin (with `no-referrer` a
+        // browser sends `Origin: null`, which the sign-in refuses), and no
+        // other origin ever gets a referrer.
+        ("Referrer-Policy", "same-origin".to_owned()),
     ]
 }
 
@@ -234,13 +238,18 @@ pub enum EdgeError {
     },
     /// The console's files could not be read.
     AssetsFailed,
+    /// The Durable Object binding is missing.
+    NoState,
+    /// The Durable Object could not be reached.
+    StateUnavailable,
 }
 
 impl EdgeError {
     /// The HTTP status.
     pub fn status(&self) -> u16 {
         match self {
-            EdgeError::Config(_) | EdgeError::NoAssets => 500,
+            EdgeError::Config(_) | EdgeError::NoAssets | EdgeError::NoState => 500,
+            EdgeError::StateUnavailable => 503,
             EdgeError::Unauthenticated { .. } | EdgeError::BadToken => 401,
             EdgeError::RateLimited { .. } => 429,
             EdgeError::RoleForbidden { .. } | EdgeError::ForeignOrigin => 403,
@@ -279,7 +288,9 @@ impl EdgeError {
             | EdgeError::NoAssets
             | EdgeError::UpstreamUnreachable
             | EdgeError::UpstreamRedirect { .. }
-            | EdgeError::AssetsFailed => ApiErrorCode::InternalError,
+            | EdgeError::AssetsFailed
+            | EdgeError::NoState
+            | EdgeError::StateUnavailable => ApiErrorCode::InternalError,
             EdgeError::NoRoute(RouteError::InvalidId(_)) | EdgeError::BodyTooLarge => {
                 ApiErrorCode::ParamError
             }
@@ -302,7 +313,7 @@ impl EdgeError {
             EdgeError::NoAssets => "the edge worker is not configured: the ASSETS binding (the console's files) is missing; add [assets] with binding = \"ASSETS\" to wrangler.toml".into(),
             EdgeError::Unauthenticated { .. } => "not signed in to the console: sign in at /edge/login, or send Authorization: Bearer <token>".into(),
             EdgeError::BadToken => "the access token is not valid: check it, or ask the console's administrator for one".into(),
-            EdgeError::RateLimited { retry_after_s } => format!("too many failed sign-ins from this address: wait {retry_after_s} s, then try again"),
+            EdgeError::RateLimited { retry_after_s } => format!("too many failed sign-ins: wait {retry_after_s} s, then try again"),
             EdgeError::RoleForbidden { user, role, op } => format!("{user} is a {role} and may only list and view; to {op} containers, sign in with an operator token"),
             EdgeError::ForeignOrigin => "refused: a change made with the session cookie must come from this console's own page (the Origin header is missing or foreign); use the console at this address".into(),
             EdgeError::NoRoute(e) => e.to_string(),
@@ -313,6 +324,8 @@ impl EdgeError {
             EdgeError::UpstreamTimeout { timeout_ms } => format!("the EWS API did not answer within {timeout_ms} ms: an action may still happen, so refresh before retrying; if it persists, the API is overloaded or down"),
             EdgeError::UpstreamRedirect { status } => format!("the EWS API answered with a redirect (HTTP {status}), which the worker does not follow: check EWS_UPSTREAM (https or http, host, path)"),
             EdgeError::AssetsFailed => "the console's files could not be read: retry in a moment; if it persists, redeploy the worker with its assets".into(),
+            EdgeError::NoState => format!("the edge worker is not configured: the Durable Object binding {} (class EwsEdgeState, SQLite storage) is missing; add it to wrangler.toml as in the repository's", crate::config::STATE_BINDING),
+            EdgeError::StateUnavailable => "the worker's shared state (its Durable Object) cannot be reached, so sign-ins and session checks wait: retry in a moment".into(),
         }
     }
 
@@ -377,6 +390,7 @@ impl EdgeError {
             404 => "Not found",
             429 => "Too many attempts",
             500 => "Not configured",
+            503 => "Unavailable",
             _ => "Error",
         };
         let inner = format!(
@@ -503,6 +517,6 @@ mod tests {
         assert!(csp.ends_with("frame-ancestors 'self'"), "{csp}");
         assert!(!csp.contains("unsafe-inline"));
         assert!(r.header("Strict-Transport-Security").is_some());
-        assert_eq!(r.header("Referrer-Policy"), Some("no-referrer"));
+        assert_eq!(r.header("Referrer-Policy"), Some("same-origin"));
     }
 }

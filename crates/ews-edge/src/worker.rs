@@ -2,9 +2,12 @@
 //! `web_sys::Response` out. Only this module knows about JavaScript.
 //!
 //! `worker.mjs` calls [`handle`] for every request with the runtime's `env`
-//! (the configuration and the `ASSETS` binding). The isolate's state (the
-//! login limiter, the upstream clock correction) lives in a thread-local:
-//! wasm in a worker isolate is single-threaded.
+//! (the configuration, the `ASSETS` binding and the Durable Object
+//! namespace `EWS_STATE`) and `ctx` (for `waitUntil`). The isolate's own
+//! state (the upstream clock correction, its copy of the revocations, the
+//! bearer tokens it saw valid) lives in a thread-local: wasm in a worker
+//! isolate is single-threaded. The Durable Object class in `worker.mjs`
+//! calls [`durable_handle`] with its SQL storage.
 
 use js_sys::{Promise, Reflect, Uint8Array};
 use wasm_bindgen::JsCast;
@@ -16,11 +19,13 @@ use web_sys::{
 };
 
 use crate::app::{
-    self, AssetError, BodyError, FetchError, Handled, Incoming, Platform, State, UpstreamReply,
-    UpstreamRequest,
+    self, AssetError, BodyError, DurableError, FetchError, Handled, Incoming, Platform, State,
+    UpstreamReply, UpstreamRequest,
 };
-use crate::config::Config;
+use crate::config::{self, Config};
+use crate::durable::{self, Request as DoRequest};
 use crate::reply::Reply;
+use crate::sqldb::SqlDb;
 
 thread_local! {
     /// One `State` per isolate, alive as long as the isolate (leaked once,
@@ -41,12 +46,57 @@ extern "C" {
 
     #[wasm_bindgen(js_namespace = console, js_name = log)]
     fn console_log(line: &str);
+
+    #[wasm_bindgen(js_namespace = crypto, js_name = getRandomValues)]
+    fn get_random_values(buf: &mut [u8]);
+
+    /// A Durable Object namespace binding.
+    type Namespace;
+    #[wasm_bindgen(method, catch, js_name = idFromName)]
+    fn id_from_name(this: &Namespace, name: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, catch)]
+    fn get(this: &Namespace, id: &JsValue) -> Result<Fetcher, JsValue>;
+
+    /// The `ctx` of a fetch handler.
+    type Context;
+    #[wasm_bindgen(method, catch, js_name = waitUntil)]
+    fn wait_until(this: &Context, promise: &Promise) -> Result<(), JsValue>;
 }
 
 struct Worker<'a> {
     request: &'a Request,
     env: &'a JsValue,
+    ctx: &'a JsValue,
     origin: String,
+}
+
+impl Worker<'_> {
+    /// The one Durable Object's stub.
+    fn state_object(&self) -> Result<Fetcher, DurableError> {
+        let ns = Reflect::get(self.env, &JsValue::from_str(config::STATE_BINDING))
+            .map_err(|_| DurableError::NoBinding)?;
+        if ns.is_undefined() || ns.is_null() {
+            return Err(DurableError::NoBinding);
+        }
+        let ns: Namespace = ns.unchecked_into();
+        let id = ns
+            .id_from_name(config::STATE_OBJECT)
+            .map_err(|_| DurableError::Failed)?;
+        ns.get(&id).map_err(|_| DurableError::Failed)
+    }
+
+    /// Sends `req` to the object: the promise of its response.
+    fn send(&self, req: &DoRequest) -> Result<Promise, DurableError> {
+        let stub = self.state_object()?;
+        let init = RequestInit::new();
+        init.set_method("POST");
+        let body = req.body();
+        init.set_body(&JsValue::from_str(&body));
+        let url = format!("https://ews-edge.state/{}", req.op());
+        let request =
+            Request::new_with_str_and_init(&url, &init).map_err(|_| DurableError::Failed)?;
+        stub.fetch(&request).map_err(|_| DurableError::Failed)
+    }
 }
 
 fn header(headers: &Headers, name: &str) -> Option<String> {
@@ -179,6 +229,46 @@ impl Platform for Worker<'_> {
         answer.dyn_into().map_err(|_| AssetError::Failed)
     }
 
+    async fn durable(&self, req: &DoRequest) -> Result<Vec<u8>, DurableError> {
+        let promise = self.send(req)?;
+        let answer = JsFuture::from(promise)
+            .await
+            .map_err(|_| DurableError::Failed)?;
+        let response: Response = answer.dyn_into().map_err(|_| DurableError::Failed)?;
+        if response.status() != 200 {
+            return Err(DurableError::Failed);
+        }
+        bytes(response.array_buffer())
+            .await
+            .map_err(|_| DurableError::Failed)
+    }
+
+    fn durable_later(&self, req: &DoRequest) {
+        let Ok(promise) = self.send(req) else {
+            console_log(
+                r#"{"event":"durable","ok":false,"note":"a background write could not be sent"}"#,
+            );
+            return;
+        };
+        // A failure is logged, never an unhandled rejection.
+        let quiet = wasm_bindgen_futures::future_to_promise(async move {
+            if JsFuture::from(promise).await.is_err() {
+                console_log(r#"{"event":"durable","ok":false,"note":"a background write failed"}"#);
+            }
+            Ok(JsValue::UNDEFINED)
+        });
+        let ctx: &Context = self.ctx.unchecked_ref();
+        if ctx.wait_until(&quiet).is_err() {
+            console_log(r#"{"event":"durable","ok":false,"note":"no waitUntil"}"#);
+        }
+    }
+
+    fn random16(&self) -> [u8; 16] {
+        let mut buf = [0u8; 16];
+        get_random_values(&mut buf);
+        buf
+    }
+
     fn asset_status(&self, asset: &Response) -> u16 {
         asset.status()
     }
@@ -240,7 +330,7 @@ fn respond_asset(
     Response::new_with_opt_readable_stream_and_init(body.as_ref(), &init)
 }
 
-fn incoming(request: &Request) -> Incoming {
+fn incoming(request: &Request, trusted_ip_header: Option<&str>) -> Incoming {
     let h = request.headers();
     Incoming {
         method: request.method().to_ascii_uppercase(),
@@ -248,23 +338,35 @@ fn incoming(request: &Request) -> Incoming {
         authorization: header(&h, "authorization"),
         cookie: header(&h, "cookie"),
         origin: header(&h, "origin"),
-        client_ip: header(&h, "cf-connecting-ip"),
+        client_ip: trusted_ip_header.and_then(|name| header(&h, name)),
         fetch_site: header(&h, "sec-fetch-site"),
         content_length: header(&h, "content-length").and_then(|v| v.trim().parse().ok()),
     }
 }
 
+/// Whether the request came through Cloudflare (it then has a `cf` object,
+/// and Cloudflare sets `CF-Connecting-IP` itself).
+fn on_cloudflare(request: &Request) -> bool {
+    Reflect::get(request, &JsValue::from_str("cf")).is_ok_and(|cf| cf.is_object())
+}
+
 /// The worker's fetch handler: `export default { fetch: (req, env, ctx) => handle(req, env, ctx) }`.
 #[wasm_bindgen]
-pub async fn handle(request: Request, env: JsValue, _ctx: JsValue) -> Result<Response, JsValue> {
-    let req = incoming(&request);
+pub async fn handle(request: Request, env: JsValue, ctx: JsValue) -> Result<Response, JsValue> {
+    let config = Config::from_env(|name| env_var(&env, name));
+    let trusted = config.as_ref().ok().and_then(|c| {
+        c.client_ip
+            .header(on_cloudflare(&request))
+            .map(str::to_owned)
+    });
+    let req = incoming(&request, trusted.as_deref());
     let (origin, _) = app::split_url(&req.url);
     let platform = Worker {
         request: &request,
         env: &env,
+        ctx: &ctx,
         origin,
     };
-    let config = Config::from_env(|name| env_var(&env, name));
     // Requests interleave only at awaits, and no borrow of the state's
     // cells is held across one.
     let state = STATE.with(|s| *s);
@@ -272,4 +374,24 @@ pub async fn handle(request: Request, env: JsValue, _ctx: JsValue) -> Result<Res
         Handled::Reply(reply) => respond(reply, &req.method),
         Handled::Asset { asset, headers } => respond_asset(asset, headers, &req.method),
     }
+}
+
+/// Creates the Durable Object's tables: its constructor calls this with
+/// `ctx.storage.sql`.
+#[wasm_bindgen]
+pub fn durable_init(sql: JsValue) {
+    SqlDb::new(sql).create();
+}
+
+/// The Durable Object's fetch handler: one message (`op`, the last path
+/// segment; `body`, JSON) against its SQL storage, at `now_ms`. Synchronous
+/// from start to end, so atomic. Answers JSON; a message that is not one
+/// of the worker's is `{"error":…}`.
+#[wasm_bindgen]
+pub fn durable_handle(sql: JsValue, op: &str, body: &[u8], now_ms: f64) -> Vec<u8> {
+    let Some(req) = DoRequest::parse(op, body) else {
+        return br#"{"error":"not a message of this worker"}"#.to_vec();
+    };
+    let db = SqlDb::new(sql);
+    durable::handle(&db, &req, now_ms.max(0.0) as u64).into_bytes()
 }

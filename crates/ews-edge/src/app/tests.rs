@@ -11,6 +11,7 @@ use ews_core::{SignMethod, clock};
 
 use super::*;
 use crate::config;
+use crate::durable::{AuditEntry, MemoryDb};
 
 const SECRET: &str = "edge-test-secret-key";
 const ACCESS: &str = "edge-test-access";
@@ -40,6 +41,29 @@ struct Fake {
     /// (path, status, content type)
     files: Vec<(&'static str, u16, Option<&'static str>)>,
     no_assets: bool,
+    /// The Durable Object, shared by every "isolate" (`State`) of a test.
+    db: MemoryDb,
+    /// Messages sent to it and waited for, by operation.
+    awaited: RefCell<Vec<&'static str>>,
+    /// Messages sent to it in the background.
+    later: RefCell<Vec<DoRequest>>,
+    /// It cannot be reached.
+    down: Cell<bool>,
+    /// There is no binding.
+    no_state: bool,
+    random: Cell<u8>,
+}
+
+impl Fake {
+    fn call_db(&self, req: &DoRequest) -> Vec<u8> {
+        // Through the wire form, as between the isolate and the object.
+        let parsed = DoRequest::parse(req.op(), req.body().as_bytes()).expect("a message");
+        durable::handle(&self.db, &parsed, self.now.get()).into_bytes()
+    }
+
+    fn awaited(&self, op: &str) -> usize {
+        self.awaited.borrow().iter().filter(|o| **o == op).count()
+    }
 }
 
 #[derive(Debug, PartialEq)]
@@ -71,6 +95,26 @@ impl Platform for Fake {
             .borrow_mut()
             .pop_front()
             .unwrap_or(Err(FetchError::Unreachable))
+    }
+    async fn durable(&self, req: &DoRequest) -> Result<Vec<u8>, DurableError> {
+        if self.no_state {
+            return Err(DurableError::NoBinding);
+        }
+        if self.down.get() {
+            return Err(DurableError::Failed);
+        }
+        self.awaited.borrow_mut().push(req.op());
+        Ok(self.call_db(req))
+    }
+    fn durable_later(&self, req: &DoRequest) {
+        if !self.no_state && !self.down.get() {
+            self.call_db(req);
+        }
+        self.later.borrow_mut().push(req.clone());
+    }
+    fn random16(&self) -> [u8; 16] {
+        self.random.set(self.random.get().wrapping_add(1));
+        [self.random.get(); 16]
     }
     async fn fetch_asset(&self, path: &str, _method: &str) -> Result<FakeAsset, AssetError> {
         if self.no_assets {
@@ -237,6 +281,7 @@ fn a_non_bearer_authorization_is_ignored() {
     let value = session::issue(
         &cfg().unwrap().session_key,
         cfg().unwrap().users.by_name("vic").unwrap(),
+        &"a".repeat(32),
         NOW,
         600,
     );
@@ -572,6 +617,7 @@ fn logins_and_sessions_fail_cleanly() {
     let old = session::issue(
         &c.session_key,
         c.users.by_name("olga").unwrap(),
+        &"b".repeat(32),
         NOW - 10_000_000,
         60,
     );
@@ -598,6 +644,7 @@ fn logins_and_sessions_fail_cleanly() {
 
 fn login_form_raw() -> Incoming {
     let mut r = req("POST", "/edge/login");
+    r.origin = Some(ORIGIN.into());
     r.client_ip = Some("192.0.2.99".into());
     r
 }
@@ -742,9 +789,11 @@ fn forms_must_come_from_our_own_pages() {
     assert!(!form_from_own_page(Some("null"), Some("cross-site"), own));
     assert!(!form_from_own_page(Some("null"), Some("same-site"), own));
     assert!(!form_from_own_page(None, Some("none"), own));
-    // Not a browser at all.
-    assert!(form_from_own_page(None, None, own));
-    assert!(form_from_own_page(Some("null"), None, own));
+    // Neither a real Origin nor Sec-Fetch-Site: refused (login CSRF from
+    // a no-referrer page of another site, on a browser without
+    // Sec-Fetch-*); a script sends its own Origin.
+    assert!(!form_from_own_page(None, None, own));
+    assert!(!form_from_own_page(Some("null"), None, own));
 
     let p = fake();
     let s = State::default();
@@ -754,6 +803,11 @@ fn forms_must_come_from_our_own_pages() {
     assert_eq!(run(&p, &s, &r).status, 403);
     r.fetch_site = Some("same-origin".into());
     assert_eq!(run(&p, &s, &r).status, 303);
+    r.fetch_site = None;
+    assert_eq!(run(&p, &s, &r).status, 403, "Origin: null alone");
+    let mut out = req("POST", "/edge/logout");
+    out.origin = Some("null".into());
+    assert_eq!(run(&p, &s, &out).status, 403);
 }
 
 #[test]
@@ -770,4 +824,326 @@ fn urls_split_into_origin_and_path() {
     assert_eq!(split_url("garbage"), (String::new(), "/"));
     assert_eq!(content_type_for("/a/b.WASM"), Some("application/wasm"));
     assert_eq!(content_type_for("/a.b/c"), None);
+}
+
+/// Signs in with `token` and returns the cookie.
+fn signed_in(p: &Fake, s: &State, token: &str) -> String {
+    let r = run(p, s, &login_form(p, token));
+    assert_eq!(r.status, 303, "{}", String::from_utf8_lossy(&r.body));
+    session_cookie(&r)
+}
+
+fn with_cookie(mut r: Incoming, cookie: &str) -> Incoming {
+    r.cookie = Some(cookie.to_owned());
+    r
+}
+
+fn audit_entries(p: &Fake) -> Vec<AuditEntry> {
+    p.later
+        .borrow()
+        .iter()
+        .filter_map(|r| match r {
+            DoRequest::Audit { entry, .. } => Some(entry.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_signed_out_session_is_refused_everywhere_within_the_bound() {
+    let p = fake();
+    let (a, b) = (State::default(), State::default()); // two isolates
+    let cookie = signed_in(&p, &a, OPERATOR);
+    let who = with_cookie(req("GET", "/edge/session"), &cookie);
+    assert_eq!(run(&p, &a, &who).status, 200);
+    assert_eq!(run(&p, &b, &who).status, 200);
+    // Sign out on isolate a, one second later.
+    p.now.set(NOW + 1_000);
+    let mut out = with_cookie(req("POST", "/edge/logout"), &cookie);
+    out.origin = Some(ORIGIN.into());
+    let r = run(&p, &a, &out);
+    assert_eq!((r.status, r.header("Location")), (303, Some("/edge/login")));
+    // Isolate a refuses it at once; isolate b once its copy is older than the bound.
+    assert_eq!(run(&p, &a, &who).status, 401);
+    p.now.set(NOW + session::REVOCATION_BOUND_MS - 1);
+    assert_eq!(run(&p, &b, &who).status, 200, "within the bound");
+    p.now.set(NOW + session::REVOCATION_BOUND_MS);
+    let r = run(&p, &b, &who);
+    assert_eq!(r.status, 401, "past the bound");
+    assert!(r.header("Set-Cookie").unwrap().contains("Max-Age=0"));
+    // A new sign-in works.
+    let again = signed_in(&p, &b, OPERATOR);
+    assert_eq!(
+        run(&p, &a, &with_cookie(req("GET", "/edge/session"), &again)).status,
+        200
+    );
+    let events: Vec<String> = audit_entries(&p).into_iter().map(|e| e.event).collect();
+    assert_eq!(events, ["login", "logout", "login"]);
+}
+
+#[test]
+fn signing_out_everywhere_ends_every_session_of_the_user() {
+    let p = fake();
+    let s = State::default();
+    let first = signed_in(&p, &s, OPERATOR);
+    p.now.set(NOW + 5);
+    let second = signed_in(&p, &s, OPERATOR);
+    let viewer = signed_in(&p, &s, VIEWER);
+    p.now.set(NOW + 10);
+    *p.body.borrow_mut() = b"scope=everywhere".to_vec();
+    let mut out = with_cookie(req("POST", "/edge/logout"), &second);
+    out.origin = Some(ORIGIN.into());
+    assert_eq!(run(&p, &s, &out).status, 303);
+    for c in [&first, &second] {
+        assert_eq!(
+            run(&p, &s, &with_cookie(req("GET", "/edge/session"), c)).status,
+            401
+        );
+    }
+    // Another user is not touched; a later sign-in of the same user works.
+    assert_eq!(
+        run(&p, &s, &with_cookie(req("GET", "/edge/session"), &viewer)).status,
+        200
+    );
+    p.now.set(NOW + 11);
+    let later = signed_in(&p, &s, OPERATOR);
+    assert_eq!(
+        run(&p, &s, &with_cookie(req("GET", "/edge/session"), &later)).status,
+        200
+    );
+    assert!(audit_entries(&p).iter().any(|e| e.event == "logout_all"));
+}
+
+#[test]
+fn the_api_hot_path_stays_off_the_durable_object() {
+    let p = fake();
+    let s = State::default();
+    let cookie = signed_in(&p, &s, VIEWER);
+    let before = p.awaited.borrow().len();
+    for i in 0..50 {
+        p.now.set(NOW + i * 100);
+        p.answers.borrow_mut().push_back(ok_envelope("[]"));
+        let r = run(
+            &p,
+            &s,
+            &with_cookie(req("GET", "/api/v1/container"), &cookie),
+        );
+        assert_eq!(r.status, 200);
+    }
+    // 50 requests over 5 s: the revocations were read once.
+    assert_eq!(p.awaited.borrow().len() - before, 1);
+    assert_eq!(p.awaited("revocations"), 1);
+    // A script's bearer token from a trusted address: reserved once, then
+    // remembered for a minute.
+    let script = |t: u64| {
+        p.now.set(NOW + t);
+        p.answers.borrow_mut().push_back(ok_envelope("[]"));
+        let mut r = bearer(req("GET", "/api/v1/container"), OPERATOR);
+        r.client_ip = Some("203.0.113.5".into());
+        run(&p, &s, &r).status
+    };
+    let reserves = p.awaited("reserve");
+    for t in 0..20 {
+        assert_eq!(script(t * 1000), 200);
+    }
+    assert_eq!(p.awaited("reserve") - reserves, 1);
+    assert_eq!(script(PROVEN_TTL_MS + 20_000), 200);
+    assert_eq!(
+        p.awaited("reserve") - reserves,
+        2,
+        "and again after the minute"
+    );
+}
+
+#[test]
+fn without_a_trusted_address_valid_tokens_always_pass() {
+    let p = fake();
+    let s = State::default();
+    let guess = |token: &str| {
+        let mut r = login_form(&p, token);
+        r.client_ip = None;
+        run(&p, &s, &r).status
+    };
+    // Wrong tokens from anywhere spend one global budget...
+    for i in 0..limiter::GLOBAL.burst - 1 {
+        assert_eq!(guess("wrong-token-0123456789"), 401, "guess {i}");
+    }
+    assert_eq!(guess("wrong-token-0123456789"), 429);
+    assert_eq!(guess("wrong-token-0123456789"), 429);
+    // ...but a valid token is never refused because of them.
+    assert_eq!(guess(OPERATOR), 303);
+    let mut b = bearer(req("GET", "/api/v1/container"), VIEWER);
+    b.client_ip = None;
+    p.answers.borrow_mut().push_back(ok_envelope("[]"));
+    assert_eq!(run(&p, &s, &b).status, 200);
+    let mut wrong = bearer(req("GET", "/api/v1/container"), "wrong-token-0123456789");
+    wrong.client_ip = None;
+    assert_eq!(run(&p, &s, &wrong).status, 429);
+    // Made-up addresses are not trusted: the worker never saw an address.
+    assert!(audit_entries(&p).iter().all(|e| e.client.is_none()));
+}
+
+#[test]
+fn the_durable_object_down_or_missing() {
+    let p = fake();
+    let s = State::default();
+    let cookie = signed_in(&p, &s, VIEWER);
+    let who = with_cookie(req("GET", "/edge/session"), &cookie);
+    assert_eq!(run(&p, &s, &who).status, 200);
+    p.down.set(true);
+    // Sign-ins wait for it (the limiter cannot be skipped).
+    let r = run(&p, &s, &login_form(&p, OPERATOR));
+    assert_eq!(r.status, 503);
+    // A session goes on with the isolate's copy for a while, then waits too.
+    p.now.set(NOW + session::REVOCATION_BOUND_MS + 1);
+    assert_eq!(run(&p, &s, &who).status, 200);
+    p.now.set(NOW + session::REVOCATION_STALE_LIMIT_MS + 1);
+    assert_eq!(run(&p, &s, &who).status, 503);
+    // Signing out says it could not end the session everywhere, and clears the cookie.
+    let mut out = with_cookie(req("POST", "/edge/logout"), &cookie);
+    out.origin = Some(ORIGIN.into());
+    let r = run(&p, &s, &out);
+    assert_eq!(r.status, 503);
+    assert!(r.header("Set-Cookie").unwrap().contains("Max-Age=0"));
+
+    let q = Fake {
+        no_state: true,
+        ..fake()
+    };
+    let r = run(&q, &State::default(), &login_form(&q, OPERATOR));
+    assert_eq!(r.status, 500);
+    assert!(String::from_utf8_lossy(&r.body).contains("EWS_STATE"));
+}
+
+#[test]
+fn actions_and_their_outcomes_reach_the_audit_trail() {
+    let p = fake();
+    let s = State::default();
+    p.answers
+        .borrow_mut()
+        .push_back(ok_envelope(r#"{"commandId":"c-77","status":"CREATED"}"#));
+    let mut start = bearer(req("POST", "/api/v1/container/2529/start"), OPERATOR);
+    start.client_ip = Some("198.51.100.9".into());
+    assert_eq!(run(&p, &s, &start).status, 200);
+    let e = audit_entries(&p).pop().unwrap();
+    assert_eq!(
+        (e.event.as_str(), e.user.as_deref(), e.role.as_deref()),
+        ("action", Some("olga"), Some("operator"))
+    );
+    assert_eq!(
+        (e.action.as_deref(), e.container, e.command_id.as_deref()),
+        (Some("start"), Some(2529), Some("c-77"))
+    );
+    assert_eq!(
+        (e.upstream_status, e.upstream_code.as_deref()),
+        (Some(200), Some("0"))
+    );
+    assert_eq!(e.client.as_deref(), Some("ip:198.51.100.9"));
+    // Following it: a running answer records nothing, the final one the outcome.
+    for body in [
+        r#"{"commandId":"c-77","status":"RUNNING"}"#,
+        r#"{"commandId":"c-77","status":"DONE","result":"200","resultMsg":"success"}"#,
+    ] {
+        p.answers.borrow_mut().push_back(ok_envelope(body));
+        let r = run(&p, &s, &bearer(req("GET", "/api/v1/command/c-77"), VIEWER));
+        assert_eq!(r.status, 200);
+    }
+    let outcomes: Vec<_> = p
+        .later
+        .borrow()
+        .iter()
+        .filter(|r| matches!(r, DoRequest::Outcome { .. }))
+        .cloned()
+        .collect();
+    assert_eq!(
+        outcomes,
+        [DoRequest::Outcome {
+            command_id: "c-77".into(),
+            outcome: "succeeded".into(),
+            message: "succeeded: success".into(),
+        }]
+    );
+    // Operators read it; viewers may not.
+    let r = run(
+        &p,
+        &s,
+        &bearer(req("GET", "/edge/audit?container=2529"), OPERATOR),
+    );
+    assert_eq!(r.status, 200);
+    let page = json(&r);
+    assert_eq!(page["entries"][0]["commandId"], "c-77");
+    assert_eq!(page["entries"][0]["outcome"], "succeeded");
+    assert_eq!(page["next"], serde_json::Value::Null);
+    let r = run(&p, &s, &bearer(req("GET", "/edge/audit"), VIEWER));
+    assert_eq!(r.status, 403);
+    let r = run(
+        &p,
+        &s,
+        &bearer(req("GET", "/edge/audit?container=abc"), OPERATOR),
+    );
+    assert_eq!(r.status, 400);
+    assert!(json(&r)["message"].as_str().unwrap().contains("container"));
+    let r = run(&p, &s, &bearer(req("GET", "/edge/audit?token=x"), OPERATOR));
+    assert_eq!(r.status, 400);
+    assert_eq!(run(&p, &s, &req("GET", "/edge/audit")).status, 401);
+    assert_eq!(
+        run(&p, &s, &bearer(req("POST", "/edge/audit"), OPERATOR)).status,
+        405
+    );
+}
+
+#[test]
+fn audit_filters_from_the_query() {
+    let f = audit_filter(
+        "https://x/edge/audit?user=olga&container=7&action=start&from=1&to=2&before=9&limit=500",
+    )
+    .unwrap();
+    assert_eq!(
+        f,
+        AuditFilter {
+            user: Some("olga".into()),
+            container: Some(7),
+            action: Some("start".into()),
+            from_ms: Some(1),
+            to_ms: Some(2),
+            before: Some(9),
+            limit: durable::MAX_PAGE,
+        }
+    );
+    assert_eq!(
+        audit_filter("https://x/edge/audit").unwrap().limit,
+        durable::DEFAULT_PAGE
+    );
+    assert_eq!(
+        audit_filter("https://x/edge/audit?user=&limit=")
+            .unwrap()
+            .user,
+        None
+    );
+    assert!(audit_filter("https://x/edge/audit?from=yesterday").is_err());
+    assert!(audit_filter("https://x/edge/audit?user=%zz").is_err());
+}
+
+#[test]
+fn command_id_tricks_never_reach_the_upstream() {
+    let p = fake();
+    let s = State::default();
+    for path in [
+        "/api/v1/command/..%2F..%2Fcontainer",
+        "/api/v1/command/%2E%2E",
+        "/api/v1/command/a%2Fb",
+        "/api/v1/command/a%252Fb",
+        "/api/v1/command/a.b",
+    ] {
+        let r = run(&p, &s, &bearer(req("GET", path), VIEWER));
+        assert_eq!(r.status, 400, "{path}");
+        assert!(
+            json(&r)["message"]
+                .as_str()
+                .unwrap()
+                .contains("A-Z, a-z, 0-9"),
+            "{path}"
+        );
+    }
+    assert!(p.sent.borrow().is_empty());
 }
