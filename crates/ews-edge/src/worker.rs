@@ -344,10 +344,16 @@ fn incoming(request: &Request, trusted_ip_header: Option<&str>) -> Incoming {
     }
 }
 
-/// Whether the request came through Cloudflare (it then has a `cf` object,
-/// and Cloudflare sets `CF-Connecting-IP` itself).
+/// Whether the request came through Cloudflare's edge, which then sets
+/// `CF-Connecting-IP` itself: its `cf` object names the data centre
+/// (`colo`). workerd may give a `cf` object too, but never a `colo` of its
+/// own.
 fn on_cloudflare(request: &Request) -> bool {
-    Reflect::get(request, &JsValue::from_str("cf")).is_ok_and(|cf| cf.is_object())
+    Reflect::get(request, &JsValue::from_str("cf"))
+        .ok()
+        .filter(JsValue::is_object)
+        .and_then(|cf| Reflect::get(&cf, &JsValue::from_str("colo")).ok())
+        .is_some_and(|colo| colo.as_string().is_some_and(|c| !c.is_empty()))
 }
 
 /// The worker's fetch handler: `export default { fetch: (req, env, ctx) => handle(req, env, ctx) }`.
