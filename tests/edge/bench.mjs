@@ -6,8 +6,15 @@
 // Latency: N sequential requests each way, interleaved (direct, worker,
 // direct, …) so both see the same machine state; the direct calls are
 // signed by this script like a client holding the secret. "command" is
-// GET /api/v1/command/{id} (following a command). Throughput: C concurrent
-// clients listing containers through the worker for S seconds.
+// GET /api/v1/command/{id} (following a command); the list is also
+// measured with a session cookie (the console's way: checked against the
+// isolate's copy of the revocations, re-read from the Durable Object every
+// 10 s) and with a bearer token from a trusted address (reserved in the
+// object once, then remembered). Sign-in: POST /edge/login (the attempt
+// reserved in the object before the token is read) against GET /edge/login
+// (no object): the difference is the object's cost per sign-in.
+// Throughput: C concurrent clients listing containers through the worker
+// for S seconds.
 
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -85,6 +92,37 @@ async function latency(path) {
 }
 const lat = { list: await latency("/api/v1/container"), command: await latency(commandPath) };
 
+// The console's way: a session cookie.
+const signIn = (ip) =>
+  fetch(`${worker.url}/edge/login`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", origin: worker.url, "cf-connecting-ip": ip },
+    body: `token=${encodeURIComponent(tokens.viewer)}`,
+  });
+const cookie = (await signIn("192.0.2.1")).headers.get("set-cookie").split(";")[0];
+async function timed(fn) {
+  for (let i = 0; i < 50; i++) await fn();
+  const xs = [];
+  for (let i = 0; i < SAMPLES; i++) {
+    const t = performance.now();
+    await fn();
+    xs.push(performance.now() - t);
+  }
+  return { p50: pct(xs, 50), p99: pct(xs, 99) };
+}
+const expect200 = async (res) => {
+  await res.arrayBuffer();
+  if (res.status !== 200 && res.status !== 303) throw new Error(`status ${res.status}`);
+};
+const sessionList = await timed(async () => expect200(await fetch(`${worker.url}/api/v1/container`, { headers: { cookie } })));
+const trustedBearer = await timed(async () =>
+  expect200(await fetch(`${worker.url}/api/v1/container`, { headers: { ...auth, "cf-connecting-ip": "192.0.2.2" } })),
+);
+let n = 0;
+const signInLat = await timed(async () => expect200(await signIn(`192.0.2.${10 + (n++ % 200)}`)));
+const loginPage = await timed(async () => expect200(await fetch(`${worker.url}/edge/login`)));
+
 // Throughput through the worker: wrk when installed (as `bench sim` uses),
 // else node's own fetch (which then limits the figure itself).
 let ok = 0;
@@ -142,6 +180,9 @@ for (const [name, r] of Object.entries(lat)) {
   const label = name === "list" ? "list (GET /api/v1/container, 32 containers)" : "command (GET /api/v1/command/{id})";
   console.log(`| ${label} | ${ms(r.direct.p50)} | ${ms(r.direct.p99)} | ${ms(r.worker.p50)} | ${ms(r.worker.p99)} | ${ms(r.worker.p50 - r.direct.p50)} | ${ms(r.worker.p99 - r.direct.p99)} |`);
 }
+console.log(`| list with a session cookie (the console) | | | ${ms(sessionList.p50)} | ${ms(sessionList.p99)} | ${ms(sessionList.p50 - lat.list.direct.p50)} | |`);
+console.log(`| list with a bearer token from a trusted address | | | ${ms(trustedBearer.p50)} | ${ms(trustedBearer.p99)} | ${ms(trustedBearer.p50 - lat.list.direct.p50)} | |`);
+console.log(`\nsign-in (POST /edge/login: the attempt reserved in the Durable Object, refund and audit in the background): p50 ${ms(signInLat.p50)}, p99 ${ms(signInLat.p99)}; the login page (GET, no object): p50 ${ms(loginPage.p50)}; the object's cost per sign-in: ${ms(signInLat.p50 - loginPage.p50)} at p50`);
 console.log(`\nthroughput through the worker: ${rps.toFixed(0)} requests/s (GET /api/v1/container with a bearer token, ${tool}), ${ok} ok, ${errors} errors`);
 console.log(`1-minute load average at the end: ${load.toFixed(2)}`);
 if (errors > 0) {

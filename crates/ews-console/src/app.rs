@@ -22,7 +22,8 @@ use crate::components::{
 use crate::i18n::M;
 use crate::list::ListQuery;
 use crate::pages::{
-    command::CommandPage, connect::ConnectPage, container::ContainerPage, list::ListPage,
+    audit::AuditPage, command::CommandPage, connect::ConnectPage, container::ContainerPage,
+    list::ListPage,
 };
 use crate::route::Route;
 use crate::shell::Shell;
@@ -240,6 +241,7 @@ pub fn console(shell: Rc<Shell>) -> impl IntoView {
             Route::List => view! { <ListPage/> }.into_any(),
             Route::Container(id) => view! { <ContainerPage id=id/> }.into_any(),
             Route::Command(id) => view! { <CommandPage id=id/> }.into_any(),
+            Route::Audit => view! { <AuditPage/> }.into_any(),
             Route::NotFound => view! {
                 <section class="card narrow" data-testid="not-found">
                     <p>{s.t(M::NotFound)}</p>

@@ -18,6 +18,11 @@ pub fn now_ms() -> u64 {
     }
 }
 
+/// The browser's offset from UTC now, minutes (UTC+8: 480).
+pub fn local_offset_min() -> i32 {
+    -(js_sys::Date::new_0().get_timezone_offset() as i32)
+}
+
 /// A monotonic time in milliseconds (for measuring durations).
 pub fn monotonic_ms() -> f64 {
     web_sys::window()

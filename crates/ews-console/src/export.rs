@@ -12,7 +12,7 @@ pub const CSV_HEADER: &str =
 
 /// One CSV field: quoted when needed; text that a spreadsheet would run as a
 /// formula (`=`, `+`, `-`, `@` first) is prefixed with `'`.
-fn field(out: &mut String, text: &str) {
+pub(crate) fn field(out: &mut String, text: &str) {
     let formula = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
     let quote = formula || text.contains([',', '"', '\n', '\r']);
     if quote {

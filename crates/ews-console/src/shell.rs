@@ -195,6 +195,14 @@ impl Shell {
         ))
     }
 
+    /// Whether the console signs out of the edge worker with its forms
+    /// (posted from this page, so with its Origin): on the page, yes; an
+    /// embedded console is part of a host page that signs in and out its
+    /// own way.
+    pub fn signs_out_here(&self) -> bool {
+        !self.is_embedded()
+    }
+
     /// Whether a click with a modifier (new tab, new window) is left to
     /// the browser: on the page, yes; embedded, the paths are not the host
     /// page's, so every click stays inside the console.

@@ -775,20 +775,80 @@ async fn audit_trail<P: Platform>(
         }
         .api();
     }
-    let filter = match audit_filter(&req.url) {
+    let (filter, csv) = match audit_filter(&req.url) {
         Ok(f) => f,
         Err(why) => return reply::envelope(400, &ApiErrorCode::ParamError, &why),
     };
     match p.durable(&DoRequest::AuditQuery(filter)).await {
+        Ok(body) if csv => Reply::new(200, "text/csv; charset=utf-8", audit_csv(&body))
+            .with_all(reply::data_headers())
+            .with(
+                "Content-Disposition",
+                "attachment; filename=\"ews-audit.csv\"".to_owned(),
+            ),
         Ok(body) => Reply::new(200, reply::JSON, body).with_all(reply::data_headers()),
         Err(e) => EdgeError::from(e).api(),
     }
 }
 
+/// The CSV columns of an audit export.
+pub const AUDIT_CSV_HEADER: &str = "seq,at,event,user,role,client,action,container,commandId,upstreamStatus,upstreamCode,error,outcome,message";
+
+/// A page of the trail (the object's JSON) as CSV: RFC 4180, CRLF, and
+/// text a spreadsheet would run as a formula prefixed with `'`.
+pub fn audit_csv(page: &[u8]) -> String {
+    use ews_core::json::Value as Json;
+    let mut out = String::from(AUDIT_CSV_HEADER);
+    out.push_str("\r\n");
+    let v = ews_core::json::parse(page).unwrap_or(Json::Null);
+    let Some(Json::Arr(items)) = v.get("entries") else {
+        return out;
+    };
+    for e in items.iter().filter_map(AuditEntry::from_json) {
+        let n = |v: Option<u64>| v.map_or_else(String::new, |n| n.to_string());
+        let t = |v: &Option<String>| v.clone().unwrap_or_default();
+        let cells = [
+            e.seq.to_string(),
+            e.at_ms.to_string(),
+            e.event.clone(),
+            t(&e.user),
+            t(&e.role),
+            t(&e.client),
+            t(&e.action),
+            n(e.container),
+            t(&e.command_id),
+            n(e.upstream_status),
+            t(&e.upstream_code),
+            t(&e.error),
+            t(&e.outcome),
+            t(&e.message),
+        ];
+        for (i, c) in cells.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            let formula = c.starts_with(['=', '+', '-', '@', '\t', '\r']);
+            let quote = formula || c.contains([',', '"', '\n', '\r']);
+            if quote {
+                out.push('"');
+            }
+            if formula {
+                out.push('\'');
+            }
+            out.push_str(&c.replace('"', "\"\""));
+            if quote {
+                out.push('"');
+            }
+        }
+        out.push_str("\r\n");
+    }
+    out
+}
+
 /// The filter of an audit query string: `user`, `container`, `action`,
 /// `from`, `to` (ms since the Unix epoch), `before` (a page's `next`),
-/// `limit` (1–200).
-pub fn audit_filter(url: &str) -> Result<AuditFilter, String> {
+/// `limit` (1–1000); and whether `format=csv` (else `json`) was asked.
+pub fn audit_filter(url: &str) -> Result<(AuditFilter, bool), String> {
     let query = url
         .split_once('?')
         .map_or("", |(_, q)| q.split('#').next().unwrap_or(""));
@@ -798,6 +858,7 @@ pub fn audit_filter(url: &str) -> Result<AuditFilter, String> {
         limit: durable::DEFAULT_PAGE,
         ..AuditFilter::default()
     };
+    let mut csv = false;
     for (name, value) in pairs {
         let value = value.trim().to_owned();
         if value.is_empty() {
@@ -816,15 +877,17 @@ pub fn audit_filter(url: &str) -> Result<AuditFilter, String> {
             "to" => f.to_ms = Some(number("to (ms since 1970)")?),
             "before" => f.before = Some(number("before")?),
             "limit" => f.limit = number("limit")?.clamp(1, durable::MAX_PAGE),
+            "format" if value == "csv" || value == "json" => csv = value == "csv",
+            "format" => return Err("format is csv or json".to_owned()),
             other => {
                 return Err(format!(
-                    "unknown filter `{}`: use user, container, action, from, to, before, limit",
+                    "unknown filter `{}`: use user, container, action, from, to, before, limit, format",
                     clip(other)
                 ));
             }
         }
     }
-    Ok(f)
+    Ok((f, csv))
 }
 
 fn clip(text: &str) -> String {

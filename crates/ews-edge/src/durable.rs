@@ -130,12 +130,12 @@ pub struct AuditFilter {
     pub to_ms: Option<u64>,
     /// Older than this entry (the previous page's `next`).
     pub before: Option<u64>,
-    /// How many at most (1–200).
+    /// How many at most (1–1000).
     pub limit: u64,
 }
 
-/// Most entries on one page.
-pub const MAX_PAGE: u64 = 200;
+/// Most entries on one page (an export is one page).
+pub const MAX_PAGE: u64 = 1000;
 /// Entries on a page unless asked.
 pub const DEFAULT_PAGE: u64 = 50;
 

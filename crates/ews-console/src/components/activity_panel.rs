@@ -5,36 +5,42 @@ use leptos::prelude::*;
 
 use crate::activity::{self, LogEntry};
 use crate::export;
-use crate::format;
+use crate::format::{self, escape_html};
 use crate::i18n::M;
 use crate::route::Route;
 use crate::stores::{CommandStore, Ui};
 
-/// One command as a list item.
-pub fn log_item(ui: Ui, t: LogEntry) -> impl IntoView + use<> {
-    let label = LogEntry::action(&t).map_or(t.action.clone(), |a| {
-        ui.t(crate::actions::action_label(a)).to_string()
-    });
-    let (class, state, text) = match &t.ended {
-        Some(e) if e.ok => ("ok", "ok", e.text.clone()),
-        Some(e) => ("bad", "failed", e.text.clone()),
-        None => (
-            "",
-            "running",
-            t.command
-                .as_ref()
-                .map_or_else(|| "…".into(), format::progress),
-        ),
-    };
-    let href = Route::Command(t.command_id.clone()).path();
-    let container = Route::Container(t.container_id).path();
-    view! {
-        <li data-testid="activity-item" data-state=state data-container=t.container_id.0>
-            <a href=href data-nav>{label}</a> " "
-            <a href=container data-nav>"#" {t.container_id.0}</a>
-            <div class=format!("small {class}")>{text}</div>
-        </li>
+/// Commands as list items' markup (the names and texts escaped), newest
+/// first: one string for the list rather than a view per item.
+pub fn log_items_html(ui: Ui, log: &[LogEntry]) -> String {
+    let mut h = String::new();
+    for t in log {
+        let label = LogEntry::action(t).map_or_else(
+            || t.action.clone(),
+            |a| ui.t(crate::actions::action_label(a)).to_string(),
+        );
+        let (class, state, text) = match &t.ended {
+            Some(e) if e.ok => ("ok", "ok", e.text.clone()),
+            Some(e) => ("bad", "failed", e.text.clone()),
+            None => (
+                "",
+                "running",
+                t.command
+                    .as_ref()
+                    .map_or_else(|| "…".into(), format::progress),
+            ),
+        };
+        let id = t.container_id.0;
+        h.push_str(&format!(
+            "<li data-testid=\"activity-item\" data-state=\"{state}\" data-container=\"{id}\">\
+             <a href=\"{}\" data-nav>{}</a> <a href=\"/containers/{id}\" data-nav>#{id}</a>\
+             <div class=\"small {class}\">{}</div></li>",
+            escape_html(&Route::Command(t.command_id.clone()).path()),
+            escape_html(&label),
+            escape_html(&text),
+        ));
     }
+    h
 }
 
 /// The panel.
@@ -49,7 +55,7 @@ pub fn ActivityPanel() -> impl IntoView {
     let clear = move |_| cmds.edit_log(|log| log.retain(|t| t.ended.is_none()));
     let recent = move || {
         cmds.log
-            .with(|log| log.iter().take(50).cloned().collect::<Vec<_>>())
+            .with(|log| log_items_html(ui, &log[..log.len().min(50)]))
     };
     view! {
         <aside class="activity" aria-labelledby="activity-title" data-testid="activity">
@@ -60,9 +66,7 @@ pub fn ActivityPanel() -> impl IntoView {
                     <button type="button" class="small" on:click=clear>{ui.t(M::ClearFinished)}</button>
                 </div>
                 {move || cmds.log.with(|a| a.is_empty()).then(|| view! { <p class="muted small">{ui.t(M::ActivityEmpty)}</p> })}
-                <ul class="activity-list">
-                    {move || recent().into_iter().map(|t| log_item(ui, t)).collect_view()}
-                </ul>
+                <ul class="activity-list" inner_html=recent></ul>
             </details>
         </aside>
     }

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::actions::{act, action_label, run_bulk};
-use crate::format;
+use crate::format::{self, escape_html};
 use crate::i18n::M;
 use crate::stores::{BulkJob, BulkState, Dialog, Stores, Ui};
 
@@ -216,35 +216,24 @@ fn bulk(s: Stores) -> impl IntoView {
     };
     view! {
         <h2 id="dialog-title">{title}</h2>
-        <ul class="bulk-list" data-testid="bulk-targets">
-            {move || items().into_iter().map(|(id, state)| {
-                let included = cmds.bulk.with_untracked(|b| b.as_ref().is_some_and(|b| b.include_unusual));
-                let (class, text) = match &state {
-                    BulkState::Unusual(status) => ("warn", lang.unusual_item(status, included)),
-                    BulkState::Waiting => ("muted", s.t(M::Pending).to_string()),
-                    BulkState::Running => ("", s.t(M::Running).to_string()),
-                    BulkState::Done(true, msg) => ("ok", msg.clone()),
-                    BulkState::Done(false, msg) => ("bad", msg.clone()),
+        <ul class="bulk-list" data-testid="bulk-targets" inner_html=move || {
+            let included = cmds.bulk.with(|b| b.as_ref().is_some_and(|b| b.include_unusual));
+            let mut h = String::new();
+            for (id, state) in items() {
+                let (class, key, text) = match &state {
+                    BulkState::Unusual(status) => ("warn", "unusual", lang.unusual_item(status, included)),
+                    BulkState::Waiting => ("muted", "waiting", s.t(M::Pending).to_string()),
+                    BulkState::Running => ("", "running", format!("{} {}", s.t(M::Running), cmds.progress(id).unwrap_or_default())),
+                    BulkState::Done(true, msg) => ("ok", "ok", msg.clone()),
+                    BulkState::Done(false, msg) => ("bad", "failed", msg.clone()),
                 };
-                let state_key = match &state {
-                    BulkState::Unusual(_) => "unusual",
-                    BulkState::Waiting => "waiting",
-                    BulkState::Running => "running",
-                    BulkState::Done(true, _) => "ok",
-                    BulkState::Done(false, _) => "failed",
-                };
-                let running = matches!(state, BulkState::Running);
-                view! {
-                    <li data-testid="bulk-item" data-id=id.0 data-state=state_key>
-                        <strong>"#" {id.0}</strong> " "
-                        <span class=class>{text}</span>
-                        {running.then(|| view! {
-                            <span class="muted"> " " {move || cmds.progress(id)}</span>
-                        })}
-                    </li>
-                }
-            }).collect_view()}
-        </ul>
+                h.push_str(&format!(
+                    "<li data-testid=\"bulk-item\" data-id=\"{id}\" data-state=\"{key}\"><strong>#{id}</strong> <span class=\"{class}\">{}</span></li>",
+                    escape_html(&text)
+                ));
+            }
+            h
+        }></ul>
         {include}
         {skipped}
         {summary}

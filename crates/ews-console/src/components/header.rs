@@ -13,6 +13,27 @@ pub fn forget(ui: Ui) {
     ui.toast(None, ui.t(M::Forgotten), None);
 }
 
+/// Edge mode's links, as markup of our own text: the audit trail (for
+/// operators) and the worker's sign-out forms (posted from this page).
+fn edge_links(ui: Ui, operator: bool, forms: bool) -> String {
+    let mut html = String::new();
+    if operator {
+        html.push_str(&format!(
+            "<a href=\"/audit\" data-nav data-testid=\"audit-link\">{}</a>",
+            ui.t(M::Audit)
+        ));
+    }
+    if forms {
+        html.push_str(&format!(
+            "<form method=\"post\" action=\"/edge/logout\" class=\"inline\"><button type=\"submit\" class=\"ghost\" data-testid=\"sign-out\">{}</button></form>\
+             <form method=\"post\" action=\"/edge/logout\" class=\"inline\"><input type=\"hidden\" name=\"scope\" value=\"everywhere\"><button type=\"submit\" class=\"ghost\" data-testid=\"sign-out-everywhere\">{}</button></form>",
+            ui.t(M::SignOut),
+            ui.t(M::SignOutEverywhere)
+        ));
+    }
+    html
+}
+
 /// The header.
 #[component]
 pub fn Header() -> impl IntoView {
@@ -39,8 +60,11 @@ pub fn Header() -> impl IntoView {
                 (true, false) => format!(" · {}", ui.t(M::RoleViewer)),
             };
             let direct = edge_user.is_none();
+            let operator = edge_user.is_some() && can_act;
+            let forms = edge_user.is_some() && ui.shell().signs_out_here();
             Some(view! {
                 <span class="who" data-testid="who">{label}{role}</span>
+                <span class="inline" inner_html=edge_links(ui, operator, forms)></span>
                 {direct.then(|| view! {
                     <button type="button" class="ghost" data-testid="disconnect" on:click=move |_| s.disconnect()>{ui.t(M::Disconnect)}</button>
                 })}

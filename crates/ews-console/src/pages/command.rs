@@ -7,42 +7,59 @@ use leptos::prelude::*;
 use crate::actions::load_command;
 use crate::api::describe;
 use crate::components::notice::error_box;
-use crate::format;
+use crate::format::{self, escape_html};
 use crate::i18n::M;
 use crate::route::Route;
 use crate::stores::{Stores, Ui};
 
-fn timeline(ui: Ui, cmd: Command) -> impl IntoView {
-    let activities = cmd.activitys.clone();
-    let empty = activities.is_empty();
-    view! {
-        <dl class="fields" data-testid="command-fields">
-            <dt>"commandId"</dt><dd>{cmd.command_id.to_string()}</dd>
-            <dt>"name"</dt><dd>{cmd.name.clone()}</dd>
-            <dt>{ui.t(M::CommandStatus)}</dt><dd data-testid="command-status">{cmd.status.as_str().to_string()}</dd>
-            <dt>{ui.t(M::Result)}</dt><dd data-testid="command-result">{format!("{} {}", cmd.result, cmd.result_msg)}</dd>
-            <dt>{ui.t(M::Created)}</dt><dd>{format::time(&cmd.create_time).to_string()}</dd>
-            <dt>"endTime"</dt><dd>{format::time(&cmd.end_time).to_string()}</dd>
-        </dl>
-        <h2>{ui.t(M::Timeline)}</h2>
-        {empty.then(|| view! { <p class="muted">{ui.t(M::NoActivities)}</p> })}
-        <ol class="timeline" data-testid="timeline">
-            {activities.into_iter().map(|a| view! {
-                <li data-testid="timeline-activity">
-                    <strong>{a.name}</strong> " " <span class="muted">{a.code}</span>
-                    <div class="muted small">{format::time(&a.create_time).to_string()} " → " {format::time(&a.end_time).to_string()}</div>
-                    <ol class="steps">
-                        {a.steps.into_iter().map(|s| view! {
-                            <li data-testid="timeline-step">
-                                {s.step_name} " " <span class="muted">{s.status}</span>
-                                {s.msg.filter(|m| !m.is_empty()).map(|m| view! { <span class="small">" · " {m}</span> })}
-                            </li>
-                        }).collect_view()}
-                    </ol>
-                </li>
-            }).collect_view()}
-        </ol>
+/// The fields and the activity/step timeline as markup: every value the
+/// server sent is escaped; one string instead of a view per step.
+fn timeline_html(ui: Ui, cmd: &Command) -> String {
+    let e = escape_html;
+    let mut h = format!(
+        "<dl class=\"fields\" data-testid=\"command-fields\"><dt>commandId</dt><dd>{}</dd><dt>name</dt><dd>{}</dd>\
+         <dt>{}</dt><dd data-testid=\"command-status\">{}</dd><dt>{}</dt><dd data-testid=\"command-result\">{} {}</dd>\
+         <dt>{}</dt><dd>{}</dd><dt>endTime</dt><dd>{}</dd></dl><h2>{}</h2>",
+        e(cmd.command_id.as_str()),
+        e(&cmd.name),
+        ui.t(M::CommandStatus),
+        e(cmd.status.as_str()),
+        ui.t(M::Result),
+        e(&cmd.result),
+        e(&cmd.result_msg),
+        ui.t(M::Created),
+        e(format::time(&cmd.create_time)),
+        e(format::time(&cmd.end_time)),
+        ui.t(M::Timeline),
+    );
+    if cmd.activitys.is_empty() {
+        h.push_str(&format!("<p class=\"muted\">{}</p>", ui.t(M::NoActivities)));
     }
+    h.push_str("<ol class=\"timeline\" data-testid=\"timeline\">");
+    for a in &cmd.activitys {
+        h.push_str(&format!(
+            "<li data-testid=\"timeline-activity\"><strong>{}</strong> <span class=\"muted\">{}</span>\
+             <div class=\"muted small\">{} → {}</div><ol class=\"steps\">",
+            e(&a.name),
+            e(&a.code),
+            e(format::time(&a.create_time)),
+            e(format::time(&a.end_time)),
+        ));
+        for st in &a.steps {
+            h.push_str(&format!(
+                "<li data-testid=\"timeline-step\">{} <span class=\"muted\">{}</span>",
+                e(&st.step_name),
+                e(&st.status)
+            ));
+            if let Some(m) = st.msg.as_deref().filter(|m| !m.is_empty()) {
+                h.push_str(&format!("<span class=\"small\"> · {}</span>", e(m)));
+            }
+            h.push_str("</li>");
+        }
+        h.push_str("</ol></li>");
+    }
+    h.push_str("</ol>");
+    h
 }
 
 /// The page.
@@ -100,7 +117,7 @@ pub fn CommandPage(
                 let (msg, detail) = describe(&e, lang);
                 error_box("command-error", None, msg, detail)
             })}
-            {move || latest().map(|c| timeline(ui, c))}
+            <div inner_html=move || latest().map(|c| timeline_html(ui, &c)).unwrap_or_default()></div>
         </section>
     }
 }

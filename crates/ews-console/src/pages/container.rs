@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::actions::refresh_container;
 use crate::api::describe;
-use crate::components::activity_panel::log_item;
+use crate::components::activity_panel::log_items_html;
 use crate::components::badge::badge;
 use crate::components::buttons::action_buttons;
 use crate::components::notice::error_box;
@@ -118,9 +118,7 @@ pub fn ContainerPage(
             {running}
             <h2>{ui.t(M::CommandHistory)}</h2>
             {move || history().is_empty().then(|| view! { <p class="muted">{ui.t(M::NoHistory)}</p> })}
-            <ul class="activity-list" data-testid="history">
-                {move || history().into_iter().map(|t| log_item(ui, t)).collect_view()}
-            </ul>
+            <ul class="activity-list" data-testid="history" inner_html=move || log_items_html(ui, &history())></ul>
         </section>
     }
 }

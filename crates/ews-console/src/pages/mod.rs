@@ -1,5 +1,6 @@
 //! Route-level views.
 
+pub mod audit;
 pub mod command;
 pub mod connect;
 pub mod container;

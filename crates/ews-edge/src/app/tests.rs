@@ -1074,6 +1074,21 @@ fn actions_and_their_outcomes_reach_the_audit_trail() {
     assert_eq!(page["entries"][0]["commandId"], "c-77");
     assert_eq!(page["entries"][0]["outcome"], "succeeded");
     assert_eq!(page["next"], serde_json::Value::Null);
+    let r = run(
+        &p,
+        &s,
+        &bearer(req("GET", "/edge/audit?format=csv"), OPERATOR),
+    );
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("Content-Type"), Some("text/csv; charset=utf-8"));
+    let csv = String::from_utf8(r.body.clone()).unwrap();
+    assert!(csv.starts_with(AUDIT_CSV_HEADER));
+    assert!(
+        csv.contains(
+            ",olga,operator,ip:198.51.100.9,start,2529,c-77,200,0,,succeeded,succeeded: success\r\n"
+        ),
+        "{csv}"
+    );
     let r = run(&p, &s, &bearer(req("GET", "/edge/audit"), VIEWER));
     assert_eq!(r.status, 403);
     let r = run(
@@ -1094,10 +1109,11 @@ fn actions_and_their_outcomes_reach_the_audit_trail() {
 
 #[test]
 fn audit_filters_from_the_query() {
-    let f = audit_filter(
-        "https://x/edge/audit?user=olga&container=7&action=start&from=1&to=2&before=9&limit=500",
+    let (f, csv) = audit_filter(
+        "https://x/edge/audit?user=olga&container=7&action=start&from=1&to=2&before=9&limit=5000&format=csv",
     )
     .unwrap();
+    assert!(csv);
     assert_eq!(
         f,
         AuditFilter {
@@ -1110,16 +1126,11 @@ fn audit_filters_from_the_query() {
             limit: durable::MAX_PAGE,
         }
     );
-    assert_eq!(
-        audit_filter("https://x/edge/audit").unwrap().limit,
-        durable::DEFAULT_PAGE
-    );
-    assert_eq!(
-        audit_filter("https://x/edge/audit?user=&limit=")
-            .unwrap()
-            .user,
-        None
-    );
+    let plain = |url: &str| audit_filter(url).unwrap();
+    assert_eq!(plain("https://x/edge/audit").0.limit, durable::DEFAULT_PAGE);
+    assert!(!plain("https://x/edge/audit?format=json").1);
+    assert_eq!(plain("https://x/edge/audit?user=&limit=").0.user, None);
+    assert!(audit_filter("https://x/edge/audit?format=xml").is_err());
     assert!(audit_filter("https://x/edge/audit?from=yesterday").is_err());
     assert!(audit_filter("https://x/edge/audit?user=%zz").is_err());
 }
