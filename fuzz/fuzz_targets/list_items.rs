@@ -17,9 +17,17 @@ fuzz_target!(|data: &[u8]| {
         let Ok(item) = std::str::from_utf8(part) else {
             continue;
         };
-        let Ok(value) = ews_core::json::parse(item.as_bytes()) else {
+        // One whole value where an array item stands (not merely a
+        // document: a leading BOM is allowed only at the very start).
+        let Ok(ews_core::json::Value::Arr(mut one)) =
+            ews_core::json::parse(format!("[{item}]").as_bytes())
+        else {
             continue;
         };
+        if one.len() != 1 {
+            continue;
+        }
+        let Some(value) = one.pop() else { continue };
         expected.push(Container::from_json(&value).ok().map(|c| c.id.0));
         expected.push(Some(1000002));
         body.push(',');
