@@ -19,8 +19,8 @@ fuzz_target!(|data: &[u8]| {
         };
         // One whole value where an array item stands (not merely a
         // document: a leading BOM is allowed only at the very start).
-        let Ok(ews_core::json::Value::Arr(mut one)) =
-            ews_core::json::parse(format!("[{item}]").as_bytes())
+        let wrapped = format!("[{item}]");
+        let Ok(ews_core::json::Value::Arr(mut one)) = ews_core::json::parse(wrapped.as_bytes())
         else {
             continue;
         };
