@@ -5,6 +5,10 @@
 //! what to do next: poll again after so many ms, or stop with an
 //! [`Outcome`](crate::Outcome). It keeps the count of transient errors in a row, the last
 //! status seen and the number of polls; it does no I/O and reads no clock.
+//! Given an [`Expect`] (what [`crate::learn::Durations`] learned of commands
+//! of the same action), it polls near the expected end instead of on the
+//! policy's backoff, and says how long the command took
+//! ([`Follower::took_ms`]) for the next one.
 //!
 //! ```
 //! use ews_core::follow::Follower;
@@ -18,6 +22,7 @@ use alloc::string::{String, ToString};
 
 use crate::command::{FollowPolicy, Next};
 use crate::error::Error;
+use crate::learn::{Expect, end_between};
 use crate::types::{Command, CommandStatus};
 
 /// One command being followed.
@@ -28,6 +33,9 @@ pub struct Follower {
     polls: u32,
     errors: u32,
     last_status: Option<CommandStatus>,
+    expect: Option<Expect>,
+    seen_ms: Option<u64>,
+    took_ms: Option<u64>,
 }
 
 impl Follower {
@@ -39,7 +47,23 @@ impl Follower {
             polls: 0,
             errors: 0,
             last_status: None,
+            expect: None,
+            seen_ms: None,
+            took_ms: None,
         }
+    }
+
+    /// Polls near the end `expect` says (learned from earlier commands of
+    /// the same action) rather than on the policy's backoff.
+    pub fn expecting(mut self, expect: Option<Expect>) -> Self {
+        self.expect = expect;
+        self
+    }
+
+    /// How long the command took from issue to its end (the middle of the
+    /// last two sightings), once it has ended with a status of its own.
+    pub fn took_ms(&self) -> Option<u64> {
+        self.took_ms
     }
 
     /// Resumes following (after a reload): `polls` already made, the last
@@ -92,7 +116,8 @@ impl Follower {
         match first {
             Some(cmd) => self.seen(now_ms, cmd),
             None if self.last_status.is_none() && self.polls == 0 => {
-                Next::PollIn(self.policy.delay_at(self.elapsed(now_ms)).max(1))
+                let elapsed = self.elapsed(now_ms);
+                Next::PollIn(self.nearer(elapsed, self.policy.delay_at(elapsed).max(1)))
             }
             None => Next::PollIn(1),
         }
@@ -101,7 +126,25 @@ impl Follower {
     fn seen(&mut self, now_ms: u64, cmd: &Command) -> Next {
         self.errors = 0;
         self.last_status = Some(cmd.status.clone());
-        self.policy.after_status(self.elapsed(now_ms), cmd)
+        let before = self.seen_ms.replace(now_ms).unwrap_or(self.started_ms);
+        let elapsed = self.elapsed(now_ms);
+        match self.policy.after_status(elapsed, cmd) {
+            Next::PollIn(delay) => Next::PollIn(self.nearer(elapsed, delay)),
+            done => {
+                self.took_ms = Some(end_between(before, now_ms).saturating_sub(self.started_ms));
+                done
+            }
+        }
+    }
+
+    /// The policy's `delay`, or the learned window's, never past the deadline.
+    fn nearer(&self, elapsed_ms: u64, delay: u64) -> u64 {
+        match self.expect.and_then(|e| e.delay_at(elapsed_ms)) {
+            Some(d) => d
+                .min(self.policy.timeout_ms.saturating_sub(elapsed_ms))
+                .max(1),
+            None => delay,
+        }
     }
 
     /// A poll brought `cmd` at local time `now_ms`.
@@ -192,6 +235,40 @@ mod tests {
             g.on_failure(600, false, "gone".into()),
             Next::Done(Outcome::Lost { .. })
         ));
+    }
+
+    #[test]
+    fn a_learned_window_polls_near_the_end_and_says_what_it_took() {
+        use crate::Action;
+        use crate::learn::{Durations, WINDOW_STEP_MS};
+        let mut d = Durations::new();
+        for ms in [5_000, 5_200, 4_900, 5_100] {
+            d.record(Action::Start, ms);
+        }
+        let mut f = Follower::new(FollowPolicy::default(), 0).expecting(d.expect(Action::Start));
+        // No early poll: the window opens at 4.9 s.
+        assert_eq!(f.start(50, Some(&cmd("CREATED", ""))), Next::PollIn(4_850));
+        assert_eq!(
+            f.on_command(4_900, &cmd("RUNNING", "")),
+            Next::PollIn(WINDOW_STEP_MS)
+        );
+        assert!(matches!(
+            f.on_command(5_800, &cmd("DONE", "200")),
+            Next::Done(_)
+        ));
+        assert_eq!(f.polls(), 2);
+        assert_eq!(f.took_ms(), Some(5_350));
+        // Past the window, the policy's backoff again.
+        let mut g = Follower::new(FollowPolicy::default(), 0).expecting(d.expect(Action::Start));
+        g.start(0, Some(&cmd("CREATED", "")));
+        assert_eq!(
+            g.on_command(9_000, &cmd("RUNNING", "")),
+            Next::PollIn(4_500)
+        );
+        // Nothing learned: the policy's quick first poll.
+        let mut h = Follower::new(FollowPolicy::default(), 0).expecting(None);
+        assert_eq!(h.start(0, Some(&cmd("CREATED", ""))), Next::PollIn(500));
+        assert_eq!(h.took_ms(), None);
     }
 
     #[test]

@@ -41,10 +41,12 @@ pub mod error;
 pub mod follow;
 pub mod id;
 pub mod json;
+pub mod learn;
 pub mod request;
 pub mod sign;
 pub mod time;
 pub mod types;
+pub mod watch;
 
 pub use action::Action;
 pub use client::{Answer, Client, Exchange, NoAnswer, Request, Verdict};
