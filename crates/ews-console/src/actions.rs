@@ -181,12 +181,19 @@ async fn follow(
     entry: LogEntry,
     first: Option<Command>,
 ) -> Option<Outcome> {
+    // Polls near the end the earlier commands of the same action say.
+    let expect = entry.action().and_then(|a| {
+        s.cmds
+            .log
+            .with_untracked(|log| activity::durations(log).expect(a))
+    });
     let mut follower = Follower::resume(
         FollowPolicy::default(),
         entry.started_ms,
         entry.polls,
         entry.command.as_ref().map(|c| c.status.clone()),
-    );
+    )
+    .expecting(expect);
     if let Some(cmd) = &first {
         record(s, &entry, cmd, follower.polls());
     }
@@ -214,7 +221,7 @@ async fn follow(
     let id = entry.container_id;
     let lang = s.ui.lang();
     let polls = follower.polls();
-    let ended = Ended::of(&outcome, lang, clock::now_ms());
+    let ended = Ended::of(&outcome, lang, clock::now_ms(), follower.took_ms());
     s.ui.shell()
         .command_finished(&entry, &outcome, &lang.outcome(&outcome));
     s.cmds.edit_log(|log| {

@@ -21,16 +21,26 @@ pub struct Ended {
     pub text: String,
     /// Local time it ended, ms.
     pub at_ms: u64,
+    /// How long it took from issue to its end (estimated between the last
+    /// two polls), when it ended with a status of its own: what the core
+    /// learns durations from.
+    pub took_ms: Option<u64>,
 }
 
 impl Ended {
     /// From the core's outcome, said in `lang`.
-    pub fn of(outcome: &Outcome, lang: crate::i18n::Lang, at_ms: u64) -> Ended {
+    pub fn of(
+        outcome: &Outcome,
+        lang: crate::i18n::Lang,
+        at_ms: u64,
+        took_ms: Option<u64>,
+    ) -> Ended {
         Ended {
             ok: outcome.is_success(),
             kind: outcome.kind().into(),
             text: lang.outcome(outcome),
             at_ms,
+            took_ms,
         }
     }
 }
@@ -101,6 +111,10 @@ impl LogEntry {
                 Some(Value::Num(n)) => n.parse().unwrap_or_default(),
                 _ => 0,
             },
+            took_ms: match e.get("tookMs") {
+                Some(Value::Num(n)) => n.parse().ok(),
+                _ => None,
+            },
         });
         Some(LogEntry {
             command_id: CommandId::new(v.get("commandId")?.as_str()?).ok()?,
@@ -135,6 +149,9 @@ impl ToJson for LogEntry {
                     .str("kind", &e.kind)
                     .str("text", &e.text)
                     .uint("atMs", e.at_ms);
+                if let Some(t) = e.took_ms {
+                    end.uint("tookMs", t);
+                }
                 end.end();
             }
             None => {
@@ -143,6 +160,27 @@ impl ToJson for LogEntry {
         }
         o.end();
     }
+}
+
+/// What the log says of how long commands take: the durations of those
+/// that succeeded, oldest first, for the core's learned schedule.
+pub fn durations(log: &[LogEntry]) -> ews_core::learn::Durations {
+    let mut d = ews_core::learn::Durations::new();
+    // The log is newest first.
+    for t in log.iter().rev() {
+        if let (
+            Some(action),
+            Some(Ended {
+                ok: true,
+                took_ms: Some(ms),
+                ..
+            }),
+        ) = (t.action(), &t.ended)
+        {
+            d.record(action, *ms);
+        }
+    }
+    d
 }
 
 /// Reads the log from session storage (anything unreadable is dropped).
@@ -248,9 +286,46 @@ mod tests {
             },
             crate::i18n::Lang::En,
             9,
+            None,
         );
         assert!(!e.ok);
         assert_eq!(e.kind, "failed");
         assert!(e.text.contains("disk full"));
+    }
+
+    #[test]
+    fn the_log_teaches_durations_of_successes_only() {
+        let cmd = |id: &str| {
+            Command::from_json(
+                &json::parse(format!(r#"{{"commandId":"{id}","status":"DONE"}}"#).as_bytes())
+                    .unwrap(),
+            )
+            .unwrap()
+        };
+        let mut log = Vec::new();
+        for (i, (ok, took)) in [(true, 5_000), (false, 9_000), (true, 5_200), (true, 4_800)]
+            .into_iter()
+            .enumerate()
+        {
+            let mut e = LogEntry::new(
+                Action::Start,
+                ContainerId(i as u64),
+                cmd(&format!("c{i}")),
+                0,
+            );
+            e.ended = Some(Ended {
+                ok,
+                kind: if ok { "succeeded" } else { "failed" }.into(),
+                text: String::new(),
+                at_ms: took,
+                took_ms: Some(took),
+            });
+            log.insert(0, e);
+        }
+        let d = durations(&log);
+        assert_eq!(d.count(Action::Start), 3);
+        assert_eq!(d.expect(Action::Start).unwrap().hi_ms, 5_200);
+        // It survives the session storage round trip.
+        assert_eq!(durations(&parse(&log.to_json())), d);
     }
 }
