@@ -50,6 +50,36 @@ async function pick(client, action, taken = new Set()) {
   return c;
 }
 
+describe("following on a learned schedule", () => {
+  let sim;
+  after(() => sim?.stop());
+
+  test("after three commands of an action, the next is polled near its end", async () => {
+    // Steps of 300 ms: a start takes 5 steps, 1.5 s.
+    sim = await startSim({ args: ["--containers", "24", "--step-ms", "300", "--fail-rate", "0"] });
+    const counting = countingFetch();
+    const client = new EwsClient({ endpoint: sim.url, ...DEMO, fetch: counting.fetch });
+    const taken = new Set();
+    const follow = async () => {
+      const c = await pick(client, "start", taken);
+      const cmd = await client.start(c.id);
+      const before = counting.stats.urls.filter((u) => u.includes("/command/")).length;
+      const outcome = await client.followCommand(cmd);
+      assert.equal(outcome.kind, "succeeded");
+      return counting.stats.urls.filter((u) => u.includes("/command/")).length - before;
+    };
+    const untaught = [];
+    for (let i = 0; i < 3; i++) untaught.push(await follow());
+    assert.equal(client.durations.start.length, 3);
+    for (const ms of client.durations.start) assert.ok(ms > 1_000 && ms < 3_000, `${ms}`);
+    // The policy alone polls at 0.5 s, 1.5 s…; learned, it waits for the window.
+    const taught = await follow();
+    assert.ok(taught <= Math.min(...untaught), `learned ${taught} reads, untaught ${untaught}`);
+    assert.equal(client.durations.start.length, 4);
+    assert.deepEqual(client.durations.stop, []);
+  });
+});
+
 describe("EwsClient against ews-sim", () => {
   let sim;
   let client;

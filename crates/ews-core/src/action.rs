@@ -110,6 +110,11 @@ impl Action {
         }
     }
 
+    /// The action of a command name the API gives (`container_start`…).
+    pub fn of_command_name(name: &str) -> Option<Action> {
+        Action::ALL.into_iter().find(|a| a.command_name() == name)
+    }
+
     /// `start`, `stop` or `delete`.
     pub fn as_str(self) -> &'static str {
         match self {

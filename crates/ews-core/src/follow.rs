@@ -60,6 +60,17 @@ impl Follower {
         self
     }
 
+    /// Sets the learned expectation later (once the command's action is
+    /// known from its name, say).
+    pub fn set_expectation(&mut self, expect: Option<Expect>) {
+        self.expect = expect;
+    }
+
+    /// Whether it follows a learned expectation.
+    pub fn has_expectation(&self) -> bool {
+        self.expect.is_some()
+    }
+
     /// How long the command took from issue to its end (the middle of the
     /// last two sightings), once it has ended with a status of its own.
     pub fn took_ms(&self) -> Option<u64> {

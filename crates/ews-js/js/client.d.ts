@@ -61,14 +61,18 @@ export declare class EwsClient {
   getCommand(commandId: string, options?: CallOptions): Promise<Command>;
   /**
    * Follows a command (its id, or the command start/stop/delete returned)
-   * until it ends, with the core's polling policy. Resolves with the outcome,
-   * `commandId` and the last command seen set; a command that could not be
-   * followed is the outcome `lost`, not a rejection.
+   * until it ends, with the core's polling policy — near the expected end
+   * once this client has seen three commands of the same action succeed.
+   * Resolves with the outcome, `commandId` and the last command seen set; a
+   * command that could not be followed is the outcome `lost`, not a
+   * rejection.
    */
   followCommand(
     command: string | Command,
     options?: FollowOptions,
   ): Promise<Outcome & { commandId: string; command: Command | null }>;
+  /** What this client learned of how long its commands took, ms, per action (the last 16 each). */
+  readonly durations: { start: number[]; stop: number[]; delete: number[] };
   /** `EwsClient(endpoint, accessKey …, HMAC-MD5)`. */
   toString(): string;
   /** `{endpoint, accessKey, signMethod}`. */

@@ -21,6 +21,7 @@ use std::rc::Rc;
 
 use ews_core::client::Exchange;
 use ews_core::follow::Follower;
+use ews_core::learn::Durations;
 
 use crate::call::{Account, Answered, decode_json};
 use crate::follow::{PolicyInit, command_from_json};
@@ -642,6 +643,9 @@ pub fn default_follow_policy() -> Result<JsValue, JsValue> {
 #[wasm_bindgen]
 pub struct CommandFollower {
     inner: Follower,
+    /// The client's learned durations, when made by `ClientCore.follower`.
+    learned: Option<Rc<RefCell<Durations>>>,
+    action: Option<Action>,
 }
 
 #[wasm_bindgen]
@@ -655,6 +659,8 @@ impl CommandFollower {
         let policy = policy_arg(&policy)?;
         Ok(CommandFollower {
             inner: Follower::new(policy, 0),
+            learned: None,
+            action: None,
         })
     }
 
@@ -682,9 +688,15 @@ impl CommandFollower {
     ) -> Result<JsValue, JsValue> {
         let elapsed = ms_arg("elapsedMs", elapsed_ms)?;
         let command = command_arg(&command)?;
-        to_js(&NextInfo::from_next(
-            &self.inner.on_command(elapsed, &command),
-        ))
+        self.learn_action(&command);
+        let next = self.inner.on_command(elapsed, &command);
+        if let (ews_core::Next::Done(o), Some(took), Some(learned), Some(action)) =
+            (&next, self.inner.took_ms(), &self.learned, self.action)
+            && o.is_success()
+        {
+            learned.borrow_mut().record(action, took);
+        }
+        to_js(&NextInfo::from_next(&next))
     }
 
     /// The decision after a poll failed at `elapsedMs`. An `EwsError` counts
@@ -701,6 +713,22 @@ impl CommandFollower {
         to_js(&NextInfo::from_next(
             &self.inner.on_failure(elapsed, transient, reason),
         ))
+    }
+}
+
+impl CommandFollower {
+    /// Once the command's action is known (from its name), polls near the
+    /// end the client's earlier commands of that action say.
+    fn learn_action(&mut self, command: &Command) {
+        if self.action.is_some() {
+            return;
+        }
+        self.action = Action::of_command_name(&command.name);
+        if let (Some(learned), Some(action)) = (&self.learned, self.action)
+            && !self.inner.has_expectation()
+        {
+            self.inner.set_expectation(learned.borrow().expect(action));
+        }
     }
 }
 
@@ -727,6 +755,9 @@ fn failure_of(error: &JsValue) -> (bool, String) {
 #[wasm_bindgen]
 pub struct ClientCore {
     account: Rc<RefCell<Account>>,
+    /// How long this client's commands took, per action (the core's
+    /// learned schedule for the next ones).
+    learned: Rc<RefCell<Durations>>,
 }
 
 #[wasm_bindgen]
@@ -746,6 +777,7 @@ impl ClientCore {
         }
         Ok(ClientCore {
             account: Rc::new(RefCell::new(account)),
+            learned: Rc::new(RefCell::new(Durations::new())),
         })
     }
 
@@ -775,6 +807,34 @@ impl ClientCore {
     #[wasm_bindgen(getter, js_name = correctionMs)]
     pub fn correction_ms(&self) -> f64 {
         self.account.borrow().correction_ms() as f64
+    }
+
+    /// A follower for one of this client's commands: polls on the policy
+    /// until the client has seen three commands of the same action end,
+    /// then near the end they say (and learns from this one).
+    pub fn follower(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "Partial<FollowPolicy> | null")]
+        policy: JsValue,
+    ) -> Result<CommandFollower, JsValue> {
+        let policy = policy_arg(&policy)?;
+        Ok(CommandFollower {
+            inner: Follower::new(policy, 0),
+            learned: Some(Rc::clone(&self.learned)),
+            action: None,
+        })
+    }
+
+    /// What this client has learned of how long commands take:
+    /// `{start: ms[], stop: ms[], delete: ms[]}`.
+    #[wasm_bindgen(
+        getter,
+        unchecked_return_type = "{ start: number[]; stop: number[]; delete: number[] }"
+    )]
+    pub fn durations(&self) -> Result<JsValue, JsValue> {
+        let mut text = String::new();
+        self.learned.borrow().write_json(&mut text);
+        js_sys::JSON::parse(&text)
     }
 
     /// Begins `operation` on `id` at local time `nowMs`: the call, whose
