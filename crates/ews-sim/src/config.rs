@@ -57,6 +57,8 @@ pub struct Config {
     pub step_ms: u64,
     /// Share of commands that fail.
     pub fail_rate: f64,
+    /// Each command's step length varies within `1 ± step_jitter`.
+    pub step_jitter: f64,
     /// A passing state moves on by itself within this, ms.
     pub settle_ms: u64,
     /// Containers seeded stuck in a passing state.
@@ -86,6 +88,7 @@ impl Default for Config {
             static_dir: None,
             step_ms: DEFAULT_STEP_MS,
             fail_rate: DEFAULT_FAIL_RATE,
+            step_jitter: 0.0,
             settle_ms: DEFAULT_SETTLE_MS,
             stuck: 0,
             quirks: 0.0,
@@ -109,6 +112,7 @@ impl fmt::Debug for Config {
             .field("static_dir", &self.static_dir)
             .field("step_ms", &self.step_ms)
             .field("fail_rate", &self.fail_rate)
+            .field("step_jitter", &self.step_jitter)
             .field("settle_ms", &self.settle_ms)
             .field("stuck", &self.stuck)
             .field("quirks", &self.quirks)
@@ -161,6 +165,9 @@ options:
                          unknown paths without a file extension get index.html
   --step-ms N            one command step, ms [800]; a start takes 5 steps,
                          a stop or delete 4 (tests use 20-50)
+  --step-jitter P        each command's steps last step-ms times a seeded
+                         factor within 1 +- P, so durations vary as on a real
+                         service [0]
   --fail-rate P          share of commands that fail (STARTFAILED, RUNFAILED,
                          STOPFAILED, delete refused, PUBLISH_FAILED), and of
                          passing states that end badly by themselves [0.05]
@@ -286,6 +293,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Parsed, String> {
                 }
             }
             "--fail-rate" => cfg.fail_rate = share(&flag, &take()?)?,
+            "--step-jitter" => cfg.step_jitter = share(&flag, &take()?)?,
             "--settle-ms" => {
                 cfg.settle_ms = number(&flag, &take()?)?;
                 if cfg.settle_ms == 0 {
@@ -369,6 +377,8 @@ mod tests {
             "0",
             "--settle-ms",
             "3600000",
+            "--step-jitter",
+            "0.1",
             "--stuck",
             "3",
             "--quirks=0.25",
@@ -409,6 +419,7 @@ mod tests {
         assert_eq!(cfg.static_dir, Some(PathBuf::from("dist")));
         assert_eq!(cfg.fail_rate, 0.0);
         assert_eq!((cfg.settle_ms, cfg.stuck, cfg.quirks), (3_600_000, 3, 0.25));
+        assert_eq!(cfg.step_jitter, 0.1);
         assert_eq!(
             cfg.cors,
             CorsOrigins::List(vec!["http://a.test".into(), "http://b.test".into()])
@@ -473,6 +484,7 @@ mod tests {
             "--static",
             "--step-ms",
             "--fail-rate",
+            "--step-jitter",
             "--settle-ms",
             "--stuck",
             "--quirks",

@@ -100,6 +100,7 @@ impl App {
             fail_rate: config.fail_rate,
             settle_ms: config.settle_ms,
             stuck: config.stuck,
+            step_jitter: config.step_jitter,
         };
         Shared {
             sim: Sim::new(options, now_ms, config.faults.clock_skew_ms),

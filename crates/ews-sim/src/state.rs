@@ -45,6 +45,9 @@ pub struct SimOptions {
     /// Containers seeded stuck in a passing state (STARTING, STOPPING,
     /// ALLOCATING in turn), long ago; they never move on by themselves.
     pub stuck: usize,
+    /// Each command's steps last `step_ms` times a seeded factor within
+    /// `1 ± step_jitter` (0: every command takes the same time).
+    pub step_jitter: f64,
 }
 
 impl Default for SimOptions {
@@ -57,6 +60,7 @@ impl Default for SimOptions {
             fail_rate: crate::config::DEFAULT_FAIL_RATE,
             settle_ms: crate::config::DEFAULT_SETTLE_MS,
             stuck: 0,
+            step_jitter: 0.0,
         }
     }
 }
@@ -393,6 +397,9 @@ impl Sim {
         self.seq += 1;
         let mut rng = Rng::derive(self.options.seed, 0xC0_4D00_0000 + self.seq);
         let uuid = rng.uuid();
+        // Drawn whatever the jitter, so the stream does not depend on it.
+        let factor = 1.0 + self.options.step_jitter * (2.0 * rng.unit() - 1.0);
+        let jittered = ((self.options.step_ms as f64 * factor).round() as u64).max(1);
         let outcome = match self.forced.remove(&id) {
             Some(forced) => forced,
             None => choose_outcome(&mut rng, action, self.options.fail_rate, hang),
@@ -418,7 +425,7 @@ impl Sim {
                 command,
                 container: id,
                 created_ms: now_ms,
-                step_ms: self.options.step_ms,
+                step_ms: jittered,
                 events: plan::plan(action, outcome, &subject),
                 next: 0,
                 previous_status,
@@ -601,6 +608,7 @@ mod tests {
                 // Long enough that nothing moves on by itself in these tests.
                 settle_ms: 1_000_000 * STEP,
                 stuck: 0,
+                step_jitter: 0.0,
             },
             T0,
             0,
@@ -830,6 +838,7 @@ mod tests {
                 fail_rate,
                 settle_ms: 1_000,
                 stuck,
+                step_jitter: 0.0,
             },
             T0,
             0,
@@ -895,6 +904,60 @@ mod tests {
             s.act(Action::Delete, allocating, T0 + 10_000, 0.0),
             Err(ActError::NotAllowed { .. })
         ));
+    }
+
+    #[test]
+    fn jitter_varies_durations_seeded() {
+        let run = |jitter: f64| {
+            let mut s = Sim::new(
+                SimOptions {
+                    seed: 5,
+                    containers: 60,
+                    step_ms: 1_000,
+                    fail_rate: 0.0,
+                    settle_ms: u64::MAX / 4,
+                    stuck: 0,
+                    step_jitter: jitter,
+                },
+                T0,
+                0,
+            );
+            let ids: Vec<ContainerId> = s
+                .containers()
+                .filter(|c| c.status == ContainerStatus::Stopped)
+                .map(|c| c.id)
+                .take(8)
+                .collect();
+            let cmds: Vec<String> = ids
+                .iter()
+                .map(|id| {
+                    s.act(Action::Start, *id, T0, 0.0)
+                        .unwrap()
+                        .command_id
+                        .to_string()
+                })
+                .collect();
+            // When each one ended, to the step.
+            let mut ends = vec![0u64; cmds.len()];
+            for t in (0..8_000).step_by(10) {
+                s.advance(T0 + t);
+                for (i, c) in cmds.iter().enumerate() {
+                    if ends[i] == 0 && s.command(c).unwrap().is_final() {
+                        ends[i] = t;
+                    }
+                }
+            }
+            ends
+        };
+        let flat = run(0.0);
+        assert!(flat.iter().all(|t| *t == 5_000), "{flat:?}");
+        let jittered = run(0.2);
+        assert!(
+            jittered.iter().all(|t| (4_000..=6_000).contains(t)),
+            "{jittered:?}"
+        );
+        assert!(jittered.iter().any(|t| *t != 5_000), "{jittered:?}");
+        assert_eq!(jittered, run(0.2), "seeded");
     }
 
     #[test]
