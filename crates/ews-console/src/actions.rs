@@ -9,6 +9,7 @@ use std::rc::Rc;
 
 use ews_core::command::{FollowPolicy, Next, Outcome};
 use ews_core::follow::Follower;
+use ews_core::watch::Watch;
 use ews_core::{Action, ApiErrorCode, Command, CommandId, ContainerId, Error};
 use leptos::prelude::*;
 
@@ -43,7 +44,12 @@ pub async fn refresh_now(s: Stores) {
     s.list.refreshing.set(false);
     s.list.last_attempt.set_value(clock::now_ms());
     match result {
-        Ok(list) => s.list.apply(list),
+        Ok(list) => {
+            if s.cmds.watch.with_value(Watch::is_active) {
+                watch_list(s, &api, &list.containers);
+            }
+            s.list.apply(list);
+        }
         Err(e) => failed(s, e),
     }
 }
@@ -97,17 +103,44 @@ pub async fn act_and_follow(
             reason: "not connected".into(),
         });
     };
+    let generation = s.conn.current();
+    let Some((entry, cmd)) = issue(s, &api, action, id, toast).await? else {
+        return Ok(Outcome::Lost {
+            reason: "a command is already running for this container".into(),
+        });
+    };
+    let href = crate::route::Route::Command(entry.command_id.clone()).path();
+    let outcome = follow(s, api, generation, entry, Some(cmd)).await;
+    if let (true, Some(o)) = (toast, &outcome) {
+        s.ui.toast(
+            Some(o.is_success()),
+            format!("{} {id}: {}", verb(s, action), s.ui.lang().outcome(o)),
+            Some(href),
+        );
+    }
+    Ok(outcome.unwrap_or(Outcome::Lost {
+        reason: "disconnected".into(),
+    }))
+}
+
+/// Sends `action` for `id`: claims the row (`Ok(None)` when a command
+/// already runs for it), logs the accepted command; a refusal is reported
+/// (a toast with `toast`) and the row re-read.
+async fn issue(
+    s: Stores,
+    api: &Api,
+    action: Action,
+    id: ContainerId,
+    toast: bool,
+) -> Result<Option<(LogEntry, Command)>, Error> {
     let op = RowOp {
         action,
         progress: "…".into(),
         command_id: None,
     };
     if !s.cmds.claim(id, op) {
-        return Ok(Outcome::Lost {
-            reason: "a command is already running for this container".into(),
-        });
+        return Ok(None);
     }
-    let generation = s.conn.current();
     let cmd = match api.act(action, id).await {
         Ok(cmd) => cmd,
         Err(e) => {
@@ -121,24 +154,13 @@ pub async fn act_and_follow(
                     None,
                 );
             }
-            refresh_container(s, &api, id).await;
+            refresh_container(s, api, id).await;
             return Err(e);
         }
     };
     let entry = LogEntry::new(action, id, cmd.clone(), clock::now_ms());
-    let href = crate::route::Route::Command(entry.command_id.clone()).path();
     s.cmds.edit_log(|log| activity::push(log, entry.clone()));
-    let outcome = follow(s, api, generation, entry, Some(cmd)).await;
-    if let (true, Some(o)) = (toast, &outcome) {
-        s.ui.toast(
-            Some(o.is_success()),
-            format!("{} {id}: {}", verb(s, action), s.ui.lang().outcome(o)),
-            Some(href),
-        );
-    }
-    Ok(outcome.unwrap_or(Outcome::Lost {
-        reason: "disconnected".into(),
-    }))
+    Ok(Some((entry, cmd)))
 }
 
 fn verb(s: Stores, action: Action) -> &'static str {
@@ -218,26 +240,43 @@ async fn follow(
     if s.conn.current() != generation {
         return None;
     }
+    ended(
+        s,
+        &entry.command_id,
+        &outcome,
+        follower.polls(),
+        follower.took_ms(),
+    );
     let id = entry.container_id;
+    if !(entry.action() == Some(Action::Delete) && outcome.is_success()) {
+        refresh_container(s, &api, id).await;
+    }
+    Some(outcome)
+}
+
+/// A command ended: the embedding page is told, the log says how, a
+/// delete that worked takes its row away, and the row is free again.
+fn ended(s: Stores, command_id: &CommandId, outcome: &Outcome, polls: u32, took: Option<u64>) {
     let lang = s.ui.lang();
-    let polls = follower.polls();
-    let ended = Ended::of(&outcome, lang, clock::now_ms(), follower.took_ms());
+    let done = Ended::of(outcome, lang, clock::now_ms(), took);
+    let entry = s
+        .cmds
+        .log
+        .with_untracked(|log| log.iter().find(|t| t.command_id == *command_id).cloned());
+    let Some(entry) = entry else { return };
     s.ui.shell()
-        .command_finished(&entry, &outcome, &lang.outcome(&outcome));
+        .command_finished(&entry, outcome, &lang.outcome(outcome));
     s.cmds.edit_log(|log| {
-        if let Some(t) = log.iter_mut().find(|t| t.command_id == entry.command_id) {
-            t.ended = Some(ended);
+        if let Some(t) = log.iter_mut().find(|t| t.command_id == *command_id) {
+            t.ended = Some(done);
             t.polls = polls;
         }
     });
     if entry.action() == Some(Action::Delete) && outcome.is_success() {
         // Gone: no need to ask (and be answered 404).
-        s.list.put(id, None);
-    } else {
-        refresh_container(s, &api, id).await;
+        s.list.put(entry.container_id, None);
     }
-    s.cmds.release(id);
-    Some(outcome)
+    s.cmds.release(entry.container_id);
 }
 
 /// Resumes following the log's unfinished commands (after a reload).
@@ -323,8 +362,10 @@ pub fn open_bulk(s: Stores, action: Action) {
     s.ui.dialog.set(Some(Dialog::Bulk));
 }
 
-/// Runs the confirmed bulk job, [`BULK_CONCURRENCY`] commands at a time,
-/// recording each item's result; one toast sums it up.
+/// Runs the confirmed bulk job: sends the commands, [`BULK_CONCURRENCY`]
+/// at a time, and follows them all through the list read every tick (the
+/// core's [`Watch`]: about ticks + N reads, not ticks × N), recording each
+/// item's result; one toast sums it up.
 pub fn run_bulk(s: Stores) {
     let Some(job) = s.cmds.bulk.get_untracked() else {
         return;
@@ -332,6 +373,7 @@ pub fn run_bulk(s: Stores) {
     if job.started {
         return;
     }
+    let Some(api) = s.conn.api() else { return };
     s.cmds.bulk.update(|b| {
         if let Some(b) = b {
             b.started = true;
@@ -344,51 +386,100 @@ pub fn run_bulk(s: Stores) {
             }
         }
     });
-    let Some(job) = s.cmds.bulk.get_untracked() else {
-        return;
-    };
     let action = job.action;
-    let queue: Rc<RefCell<VecDeque<ContainerId>>> = Rc::new(RefCell::new(
-        job.items
-            .iter()
-            .filter(|(_, state)| *state == BulkState::Waiting)
-            .map(|(id, _)| *id)
-            .collect(),
-    ));
-    let set = move |id: ContainerId, state: BulkState| {
-        s.cmds.bulk.update(|b| {
-            if let Some(item) = b
-                .as_mut()
-                .and_then(|b| b.items.iter_mut().find(|(i, _)| *i == id))
-            {
-                item.1 = state;
-            }
-        });
-    };
+    let queue: Rc<RefCell<VecDeque<ContainerId>>> =
+        Rc::new(RefCell::new(s.cmds.bulk.with_untracked(|b| {
+            b.iter()
+                .flat_map(|b| b.items.iter())
+                .filter(|(_, state)| *state == BulkState::Waiting)
+                .map(|(id, _)| *id)
+                .collect()
+        })));
     let n = queue.borrow().len();
     for _ in 0..BULK_CONCURRENCY.min(n) {
-        let queue = Rc::clone(&queue);
+        let (queue, api) = (Rc::clone(&queue), Rc::clone(&api));
         s.ui.spawn(async move {
             loop {
                 let next = queue.borrow_mut().pop_front();
                 let Some(id) = next else { break };
-                set(id, BulkState::Running);
-                let state = match act_and_follow(s, action, id, false).await {
-                    Ok(o) => BulkState::Done(o.is_success(), s.ui.lang().outcome(&o)),
-                    Err(e) => BulkState::Done(false, describe(&e, s.ui.lang()).0),
-                };
-                set(id, state);
-                let done = s
-                    .cmds
-                    .bulk
-                    .with_untracked(|b| b.as_ref().map(|b| (b.finished(), b.tally())));
-                if let Some((true, (ok, bad))) = done {
-                    s.ui.toast(
-                        Some(bad == 0),
-                        format!("{}: {}", verb(s, action), s.ui.lang().bulk_summary(ok, bad)),
-                        None,
-                    );
+                bulk_item(s, id, BulkState::Running);
+                let from = s
+                    .list
+                    .data
+                    .with_untracked(|d| d.get(id).map(|r| r.c.status.clone()))
+                    .unwrap_or(ews_core::ContainerStatus::Unknown(String::new()));
+                match issue(s, &api, action, id, false).await {
+                    Ok(Some((entry, _))) => s.cmds.watch.update_value(|w| {
+                        w.add(id, entry.command_id, action, from, entry.started_ms)
+                    }),
+                    Ok(None) => bulk_item(
+                        s,
+                        id,
+                        BulkState::Done(
+                            false,
+                            "a command is already running for this container".into(),
+                        ),
+                    ),
+                    Err(e) => bulk_item(s, id, BulkState::Done(false, describe(&e, s.ui.lang()).0)),
                 }
+            }
+        });
+    }
+}
+
+/// Sets a bulk item's state; when the job is finished, one toast sums it up.
+fn bulk_item(s: Stores, id: ContainerId, state: BulkState) {
+    let mut summary = None;
+    s.cmds.bulk.update(|b| {
+        let Some(b) = b else { return };
+        if let Some(item) = b.items.iter_mut().find(|(i, _)| *i == id) {
+            item.1 = state;
+            if b.finished() {
+                summary = Some((b.action, b.tally()));
+            }
+        }
+    });
+    if let Some((action, (ok, bad))) = summary {
+        s.ui.toast(
+            Some(bad == 0),
+            format!("{}: {}", verb(s, action), s.ui.lang().bulk_summary(ok, bad)),
+            None,
+        );
+    }
+}
+
+/// A list read while commands are watched: each container that settled has
+/// its command read once, to confirm how it ended.
+fn watch_list(s: Stores, api: &Rc<Api>, containers: &[ews_core::Container]) {
+    let confirm = s
+        .cmds
+        .watch
+        .try_update_value(|w| w.on_list(clock::now_ms(), containers));
+    for command_id in confirm.unwrap_or_default() {
+        let api = Rc::clone(api);
+        s.ui.spawn(async move {
+            let now = || clock::now_ms();
+            let done = match api.command(&command_id).await {
+                Ok(cmd) => s
+                    .cmds
+                    .watch
+                    .try_update_value(|w| w.on_command(now(), &cmd))
+                    .flatten(),
+                Err(e) => s
+                    .cmds
+                    .watch
+                    .try_update_value(|w| {
+                        w.on_command_failure(&command_id, e.is_transient(), e.to_string())
+                    })
+                    .flatten(),
+            };
+            if let Some((container, outcome)) = done {
+                ended(s, &command_id, &outcome, 1, None);
+                bulk_item(
+                    s,
+                    container,
+                    BulkState::Done(outcome.is_success(), s.ui.lang().outcome(&outcome)),
+                );
             }
         });
     }

@@ -116,11 +116,19 @@ fn tick(s: Stores) {
     }
     let secs = u64::from(s.list.refresh_secs.get_untracked());
     let connected = matches!(s.conn.state.get_untracked(), ConnState::Connected { .. });
+    // While commands are followed through the list, it is read every
+    // watch tick (hidden or not); that read is the auto-refresh too.
+    let watching = s.cmds.watch.with_value(ews_core::watch::Watch::is_active);
+    let every = match (watching, secs) {
+        (true, 0) => ews_core::watch::TICK_MS,
+        (true, _) => (secs * 1000).min(ews_core::watch::TICK_MS),
+        (false, _) => secs * 1000,
+    };
     if connected
-        && secs > 0
-        && !hidden
+        && every > 0
+        && (watching || !hidden)
         && !s.list.refreshing.get_untracked()
-        && now.saturating_sub(s.list.last_attempt.get_value()) >= secs * 1000
+        && now.saturating_sub(s.list.last_attempt.get_value()) >= every
     {
         crate::actions::refresh(s);
     }

@@ -80,6 +80,21 @@ pub fn escape_html(text: &str) -> String {
     out
 }
 
+/// `<option>`s of a select as markup (values and labels escaped): one
+/// string instead of a view per option.
+pub fn options_html<'a>(options: impl IntoIterator<Item = (&'a str, &'a str, bool)>) -> String {
+    let mut h = String::new();
+    for (value, label, selected) in options {
+        h.push_str(&format!(
+            "<option value=\"{}\"{}>{}</option>",
+            escape_html(value),
+            if selected { " selected" } else { "" },
+            escape_html(label)
+        ));
+    }
+    h
+}
+
 /// A server time as given, or "—" when unset.
 pub fn time(t: &ApiTime) -> &str {
     if t.is_set() { t.raw() } else { NONE }

@@ -698,6 +698,9 @@ async fn bulk_start_reports_every_item_and_the_failure() {
     assert_eq!(failed.get_attribute("data-id").as_deref(), Some("1019"));
     assert!(failed.text_content().unwrap().contains("disk full"));
     assert_eq!(q_all("[data-testid=bulk-item][data-state=ok]").len(), 2);
+    // Followed through the list: one confirming read per command, not a
+    // poll loop each.
+    assert_eq!(fake::count("GET /api/v1/command/"), 3);
     click("[data-testid=close]");
 }
 
@@ -931,6 +934,7 @@ async fn a_reload_resumes_following_unfinished_commands() {
             ews_core::Action::Start,
             0,
             false,
+            js_sys::Date::now() as u64,
         ));
         storage.set_item("ews.activity", &tracked).unwrap();
     })

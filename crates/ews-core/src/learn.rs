@@ -94,8 +94,13 @@ impl Durations {
         if v.len() < MIN_SAMPLES {
             return None;
         }
-        let mut sorted = v.clone();
-        sorted.sort_unstable();
+        // At most SAMPLES: an insertion sort, not the library's (whose
+        // generic code would cost the wasm builds more than it saves).
+        let mut sorted: Vec<u64> = Vec::with_capacity(v.len());
+        for &ms in v {
+            let at = sorted.iter().position(|x| *x > ms).unwrap_or(sorted.len());
+            sorted.insert(at, ms);
+        }
         let n = sorted.len();
         Some(Expect {
             lo_ms: sorted[n / 10],

@@ -30,14 +30,14 @@ pub const TICK_MS: u64 = 2_000;
 pub const UNCHANGED_GRACE_MS: u64 = 6_000;
 
 /// Where one watched command stands.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Watching {
     /// Waiting for the list to show it settled.
     Waiting,
     /// Its command must be read once (the list says it settled).
     Confirm,
-    /// It ended.
-    Done(Outcome),
+    /// It ended (its outcome went to the driver).
+    Done,
 }
 
 /// One watched command.
@@ -121,7 +121,7 @@ impl Watch {
     pub fn is_active(&self) -> bool {
         self.items
             .iter()
-            .any(|w| !matches!(w.state, Watching::Done(_)))
+            .any(|w| !matches!(w.state, Watching::Done))
     }
 
     /// Reads made: (lists, commands).
@@ -142,7 +142,7 @@ impl Watch {
         self.list_reads = self.list_reads.saturating_add(1);
         let mut read = Vec::new();
         for w in &mut self.items {
-            if w.state != Watching::Waiting {
+            if !matches!(w.state, Watching::Waiting) {
                 continue;
             }
             let elapsed = now_ms.saturating_sub(w.started_ms);
@@ -171,7 +171,7 @@ impl Watch {
         let w = self
             .items
             .iter_mut()
-            .find(|w| w.command == cmd.command_id && w.state == Watching::Confirm)?;
+            .find(|w| w.command == cmd.command_id && matches!(w.state, Watching::Confirm))?;
         w.reads = w.reads.saturating_add(1);
         let elapsed = now_ms.saturating_sub(w.started_ms);
         let outcome = match Outcome::of(cmd) {
@@ -188,7 +188,7 @@ impl Watch {
                 return None;
             }
         };
-        w.state = Watching::Done(outcome.clone());
+        w.state = Watching::Done;
         Some((w.container, outcome))
     }
 
@@ -204,15 +204,14 @@ impl Watch {
         let w = self
             .items
             .iter_mut()
-            .find(|w| w.command == *command && w.state == Watching::Confirm)?;
+            .find(|w| w.command == *command && matches!(w.state, Watching::Confirm))?;
         w.reads = w.reads.saturating_add(1);
         if transient && w.reads < self.policy.max_consecutive_errors {
             w.state = Watching::Waiting;
             return None;
         }
-        let outcome = Outcome::Lost { reason };
-        w.state = Watching::Done(outcome.clone());
-        Some((w.container, outcome))
+        w.state = Watching::Done;
+        Some((w.container, Outcome::Lost { reason }))
     }
 }
 

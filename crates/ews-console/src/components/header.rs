@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::format::options_html;
 use crate::i18n::{Lang, M};
 use crate::storage::{self, keys};
 use crate::stores::{ConnState, Stores, Theme, Ui};
@@ -82,15 +83,13 @@ pub fn Header() -> impl IntoView {
             {who}
             <label class="inline">
                 <span class="sr-only">{ui.t(M::Language)}</span>
-                <select data-testid="lang" on:change=on_lang aria-label=ui.t(M::Language)>
-                    {Lang::ALL.into_iter().map(|l| view! { <option value=l.tag() selected=l == lang>{l.name()}</option> }).collect_view()}
-                </select>
+                <select data-testid="lang" on:change=on_lang aria-label=ui.t(M::Language)
+                    inner_html=options_html(Lang::ALL.map(|l| (l.tag(), l.name(), l == lang)))></select>
             </label>
             <label class="inline">
                 <span class="sr-only">{ui.t(M::Theme)}</span>
-                <select data-testid="theme" on:change=on_theme aria-label=ui.t(M::Theme)>
-                    {Theme::ALL.into_iter().map(|t| view! { <option value=t.as_str() selected=t == ui.theme.get_untracked()>{ui.t(t.label())}</option> }).collect_view()}
-                </select>
+                <select data-testid="theme" on:change=on_theme aria-label=ui.t(M::Theme)
+                    inner_html=options_html(Theme::ALL.map(|t| (t.as_str(), ui.t(t.label()), t == ui.theme.get_untracked())))></select>
             </label>
         </header>
     }

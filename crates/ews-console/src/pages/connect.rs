@@ -257,9 +257,8 @@ pub fn ConnectPage() -> impl IntoView {
                 </label>
                 <label>
                     {s.t(M::SignMethod)}
-                    <select data-testid="sign-method" node_ref=method>
-                        {SignMethod::ALL.map(|m| view! { <option value=m.as_str() selected=m == stored_method>{m.label()}</option> }).into_iter().collect_view()}
-                    </select>
+                    <select data-testid="sign-method" node_ref=method
+                        inner_html=crate::format::options_html(SignMethod::ALL.map(|m| (m.as_str(), m.label(), m == stored_method)))></select>
                 </label>
                 <label class="check">
                     <input type="checkbox" data-testid="remember" prop:checked=move || remember.get()

@@ -10,7 +10,7 @@ use crate::components::badge::status_class;
 use crate::components::notice::error_box;
 use crate::components::table::ContainerTable;
 use crate::export;
-use crate::format::escape_html;
+use crate::format::{escape_html, options_html};
 use crate::i18n::{Lang, M};
 use crate::list::{Group, ListQuery, status_keys};
 use crate::storage::keys;
@@ -168,23 +168,22 @@ fn toolbar(s: Stores) -> impl IntoView {
             </label>
             <label class="inline">
                 <span class="muted">{ui.t(M::GroupBy)}</span>
-                <select data-testid="group" on:change=on_group prop:value=move || list.query.with(|q| q.group.as_str().to_string())>
-                    {Group::ALL.map(|g| {
+                <select data-testid="group" on:change=on_group
+                    inner_html=options_html(Group::ALL.map(|g| {
                         let label = match g { Group::None => M::GroupNone, Group::Node => M::Node, Group::Host => M::Host };
-                        view! { <option value=g.as_str() selected=g == group_now>{ui.t(label)}</option> }
-                    }).into_iter().collect_view()}
-                </select>
+                        (g.as_str(), ui.t(label), g == group_now)
+                    }))
+                    prop:value=move || list.query.with(|q| q.group.as_str().to_string())></select>
             </label>
             <button type="button" data-testid="refresh" on:click=move |_| refresh(s)
                 disabled=move || list.refreshing.get()>{ui.t(M::Refresh)}</button>
             <label class="inline">
                 <span class="muted">{ui.t(M::AutoRefresh)}</span>
-                <select data-testid="auto-refresh" on:change=on_refresh_secs>
-                    {REFRESH_CHOICES.map(|n| {
-                        let label = if n == 0 { ui.t(M::Off).to_string() } else { format!("{n} s") };
-                        view! { <option value=n.to_string() selected=n == secs_now>{label}</option> }
-                    }).into_iter().collect_view()}
-                </select>
+                <select data-testid="auto-refresh" on:change=on_refresh_secs
+                    inner_html={
+                        let labels = REFRESH_CHOICES.map(|n| (n.to_string(), if n == 0 { ui.t(M::Off).to_string() } else { format!("{n} s") }));
+                        options_html(labels.iter().zip(REFRESH_CHOICES).map(|((v, l), n)| (v.as_str(), l.as_str(), n == secs_now)))
+                    }></select>
             </label>
             <span class="muted small" data-testid="updated" aria-live="off">{updated}</span>
             <div class="spacer"></div>

@@ -99,6 +99,8 @@ pub struct CommandStore {
     pub log: RwSignal<Vec<LogEntry>>,
     /// The bulk job.
     pub bulk: RwSignal<Option<BulkJob>>,
+    /// The commands followed through the list (the bulk job's).
+    pub watch: StoredValue<ews_core::watch::Watch>,
     shell: StoredValue<Rc<Shell>, LocalStorage>,
 }
 
@@ -109,6 +111,9 @@ impl CommandStore {
             ops: RwSignal::new(HashMap::default()),
             log: RwSignal::new(shell.load_activity()),
             bulk: RwSignal::new(None),
+            watch: StoredValue::new(ews_core::watch::Watch::new(
+                ews_core::FollowPolicy::default(),
+            )),
             shell: StoredValue::new_local(shell),
         }
     }

@@ -9,7 +9,7 @@ use std::cell::RefCell;
 use ews_core::json::ToJson;
 use ews_core::request::{Operation, parse_query};
 use ews_core::sign::{DEFAULT_WINDOW_MS, VerifyInput, verify};
-use ews_core::{Action, Command, CommandId, Container, ContainerId, ContainerStatus, SignMethod};
+use ews_core::{Action, Command, Container, ContainerId, ContainerStatus, SignMethod};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
@@ -28,8 +28,8 @@ pub(crate) struct Canned {
 #[derive(Default)]
 pub(crate) struct State {
     pub(crate) containers: Vec<Container>,
-    /// Command, container, action, polls so far, fails.
-    pub(crate) commands: Vec<(Command, ContainerId, Action, u32, bool)>,
+    /// Command, container, action, polls so far, fails, created (ms).
+    pub(crate) commands: Vec<(Command, ContainerId, Action, u32, bool, u64)>,
     /// The server's clock minus the browser's, ms.
     pub(crate) skew_ms: i64,
     /// Every request: `METHOD path`.
@@ -197,6 +197,11 @@ fn api(s: &mut State, method: &str, path: &str, query: &str, auth: Option<&str>)
         return (401, error("1004", &format!("SignError: {e}")));
     }
     let find = |s: &State, id: ContainerId| s.containers.iter().position(|c| c.id == id);
+    // Commands move on by themselves too (a phase every 2 s), as the
+    // service's do, whether anyone polls them or not.
+    for k in 0..s.commands.len() {
+        advance(s, k, false);
+    }
     match op {
         Operation::ListContainers if s.extra_items.is_empty() => (200, envelope(&s.containers)),
         Operation::ListContainers => {
@@ -250,21 +255,29 @@ fn api(s: &mut State, method: &str, path: &str, query: &str, auth: Option<&str>)
             let cmd = command(&body);
             let fails = s.fail_next.contains(&id);
             s.fail_next.retain(|x| *x != id);
-            s.commands.push((cmd.clone(), id, action, 0, fails));
+            s.commands
+                .push((cmd.clone(), id, action, 0, fails, now_ms()));
             (200, envelope(&cmd))
         }
-        Operation::GetCommand(id) => advance(s, &id),
+        Operation::GetCommand(id) => match s.commands.iter().position(|c| c.0.command_id == id) {
+            Some(k) => advance(s, k, true),
+            None => (404, error("1005", "ResourceNotExist")),
+        },
     }
 }
 
-/// One poll moves a command one phase: CREATED → RUNNING (with an activity)
-/// → DONE, and the container to its end state.
-fn advance(s: &mut State, id: &CommandId) -> (u16, String) {
-    let Some(k) = s.commands.iter().position(|c| c.0.command_id == *id) else {
-        return (404, error("1005", "ResourceNotExist"));
-    };
-    let (cmd, container, action, polls, fails) = &mut s.commands[k];
-    *polls += 1;
+/// One poll moves a command one phase — CREATED → RUNNING (with an
+/// activity) → DONE, and the container to its end state — and so do 2 s
+/// without one (`poll`: this is a poll of the command).
+fn advance(s: &mut State, k: usize, poll: bool) -> (u16, String) {
+    let (cmd, container, action, polls, fails, created) = &mut s.commands[k];
+    if poll {
+        *polls += 1;
+    }
+    let phase = (*polls).max(((now_ms() - *created) / 2_000) as u32);
+    if phase == 0 || (!poll && cmd.is_final()) {
+        return (200, envelope(&*cmd));
+    }
     let (container, action, fails) = (*container, *action, *fails);
     let step = |status: &str| {
         format!(
@@ -272,7 +285,7 @@ fn advance(s: &mut State, id: &CommandId) -> (u16, String) {
             cmd.command_id
         )
     };
-    let json = match *polls {
+    let json = match phase {
         1 => format!(
             r#"{{"commandId":"{}","name":"x","status":"RUNNING","activitys":{}}}"#,
             cmd.command_id,
