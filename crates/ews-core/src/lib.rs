@@ -43,6 +43,7 @@ pub mod id;
 pub mod json;
 pub mod learn;
 pub mod request;
+pub mod rollout;
 pub mod sign;
 pub mod time;
 pub mod types;

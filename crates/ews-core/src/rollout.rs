@@ -1,0 +1,471 @@
+//! Rolling operations: start, stop or restart many containers in batches,
+//! stopping at the first failure.
+//!
+//! A [`Rollout`] is the plan and where it stands; it does no I/O and reads
+//! no clock. The driver asks [`Rollout::next`] what to do at a moment —
+//! act on a batch, wait, or nothing more — performs each container's
+//! operation (for a restart: stop, see it STOPPED, then start), and reports
+//! each one's end with [`Rollout::on_result`]. A batch is done when each of
+//! its containers reached the target state (RUNNING for start and restart,
+//! STOPPED for stop) or failed; a container the driver could not see reach
+//! it within [`Plan::container_timeout_ms`] counts as failed. The rollout
+//! halts once more than [`Plan::tolerance`] containers have failed (0: at
+//! the first), and can be paused, resumed and cancelled: cancelling never
+//! starts another container, and every container says where it stands
+//! ([`Progress`]), so none is left half way without saying which.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::id::ContainerId;
+
+/// What a rollout does to each container.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RollOp {
+    /// Start (target: RUNNING).
+    Start,
+    /// Stop (target: STOPPED).
+    Stop,
+    /// Stop, see it STOPPED, then start (target: RUNNING).
+    Restart,
+}
+
+impl RollOp {
+    /// `start`, `stop` or `restart`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RollOp::Start => "start",
+            RollOp::Stop => "stop",
+            RollOp::Restart => "restart",
+        }
+    }
+
+    /// Parses `start`, `stop` or `restart`.
+    pub fn parse(text: &str) -> Option<RollOp> {
+        [RollOp::Start, RollOp::Stop, RollOp::Restart]
+            .into_iter()
+            .find(|o| o.as_str() == text)
+    }
+}
+
+/// How big a batch is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BatchSize {
+    /// This many containers (at least 1).
+    Count(usize),
+    /// This share of the targets, percent (1–100), rounded up.
+    Percent(u8),
+}
+
+/// What to do, to which containers, how.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    /// The operation.
+    pub op: RollOp,
+    /// The containers, in order.
+    pub targets: Vec<ContainerId>,
+    /// Batch size.
+    pub batch: BatchSize,
+    /// A pause between batches, ms.
+    pub pause_ms: u64,
+    /// Failures allowed before the rollout halts (0: halt at the first).
+    pub tolerance: usize,
+    /// A container not seen in its target state after this long failed, ms.
+    pub container_timeout_ms: u64,
+}
+
+impl Plan {
+    /// The batches, in order.
+    pub fn batches(&self) -> Vec<Vec<ContainerId>> {
+        let n = self.targets.len();
+        let size = match self.batch {
+            BatchSize::Count(c) => c.max(1),
+            BatchSize::Percent(p) => (n * usize::from(p.clamp(1, 100))).div_ceil(100).max(1),
+        };
+        self.targets
+            .chunks(size)
+            .map(<[ContainerId]>::to_vec)
+            .collect()
+    }
+}
+
+/// Where one container stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Progress {
+    /// Not reached yet.
+    Pending,
+    /// Being worked on since (local ms).
+    Running {
+        /// When it began.
+        since_ms: u64,
+    },
+    /// Reached the target state.
+    Succeeded {
+        /// How long it took, ms.
+        took_ms: u64,
+    },
+    /// Did not (the reason, for the user).
+    Failed {
+        /// What went wrong.
+        reason: String,
+    },
+    /// Never started: the rollout halted or was cancelled first.
+    NotStarted,
+}
+
+/// Where the rollout stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum State {
+    /// Working (or waiting between batches).
+    Running,
+    /// Paused by the user: the running batch finishes, no new one starts.
+    Paused,
+    /// Stopped: too many failures.
+    Halted,
+    /// Stopped by the user.
+    Cancelled,
+    /// Every batch done.
+    Done,
+}
+
+/// What the driver should do now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// Begin the operation on these containers now.
+    Act(Vec<ContainerId>),
+    /// Ask again after this many ms (a batch is running, or a pause).
+    Wait(u64),
+    /// Nothing more: the rollout is paused, halted, cancelled or done.
+    Idle,
+}
+
+/// A rolling operation in progress.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rollout {
+    plan: Plan,
+    batches: Vec<Vec<ContainerId>>,
+    progress: Vec<(ContainerId, Progress)>,
+    /// The batch running or last run (index into `batches`).
+    batch: Option<usize>,
+    /// No batch starts before this (the pause after the last one), ms.
+    not_before_ms: u64,
+    state: State,
+    /// When each finished batch began and ended, ms.
+    batch_times: Vec<(u64, u64)>,
+    batch_began_ms: u64,
+    /// When the last container result came, ms.
+    last_result_ms: u64,
+}
+
+/// How often the driver is asked to look again while a batch runs, ms.
+pub const LOOK_MS: u64 = 1_000;
+
+impl Rollout {
+    /// A rollout of `plan`, not begun.
+    pub fn new(plan: Plan) -> Rollout {
+        let batches = plan.batches();
+        let progress = plan
+            .targets
+            .iter()
+            .map(|id| (*id, Progress::Pending))
+            .collect();
+        Rollout {
+            plan,
+            batches,
+            progress,
+            batch: None,
+            not_before_ms: 0,
+            state: State::Running,
+            batch_times: Vec::new(),
+            batch_began_ms: 0,
+            last_result_ms: 0,
+        }
+    }
+
+    /// The plan.
+    pub fn plan(&self) -> &Plan {
+        &self.plan
+    }
+
+    /// Every container and where it stands, in order.
+    pub fn progress(&self) -> &[(ContainerId, Progress)] {
+        &self.progress
+    }
+
+    /// Where the rollout stands.
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// The batch running or last run (from 0), and how many there are.
+    pub fn batch(&self) -> (Option<usize>, usize) {
+        (self.batch, self.batches.len())
+    }
+
+    fn at(&mut self, id: ContainerId) -> Option<&mut Progress> {
+        self.progress
+            .iter_mut()
+            .find(|(i, _)| *i == id)
+            .map(|(_, p)| p)
+    }
+
+    fn failures(&self) -> usize {
+        self.progress
+            .iter()
+            .filter(|(_, p)| matches!(p, Progress::Failed { .. }))
+            .count()
+    }
+
+    fn batch_open(&self) -> bool {
+        self.batch.is_some_and(|b| {
+            self.batches[b].iter().any(|id| {
+                self.progress
+                    .iter()
+                    .any(|(i, p)| i == id && matches!(p, Progress::Running { .. }))
+            })
+        })
+    }
+
+    fn leave_the_rest(&mut self) {
+        for (_, p) in &mut self.progress {
+            if *p == Progress::Pending {
+                *p = Progress::NotStarted;
+            }
+        }
+    }
+
+    /// What to do at local `now_ms`.
+    pub fn next(&mut self, now_ms: u64) -> Step {
+        // Containers past their time fail.
+        let timeout = self.plan.container_timeout_ms;
+        for (_, p) in &mut self.progress {
+            if let Progress::Running { since_ms } = p
+                && now_ms.saturating_sub(*since_ms) >= timeout
+            {
+                *p = Progress::Failed {
+                    reason: alloc::format!("not in its target state after {} s", timeout / 1000),
+                };
+            }
+        }
+        if self.failures() > self.plan.tolerance && self.state == State::Running {
+            self.state = State::Halted;
+            self.leave_the_rest();
+        }
+        if self.batch_open() {
+            return Step::Wait(LOOK_MS);
+        }
+        if let Some(b) = self.batch
+            && self.batch_times.len() <= b
+        {
+            // The batch finished with its last result: note its time, and
+            // the pause runs from then.
+            let end = self.last_result_ms.clamp(self.batch_began_ms, now_ms);
+            self.batch_times.push((self.batch_began_ms, end));
+            self.not_before_ms = end + self.plan.pause_ms;
+        }
+        match self.state {
+            State::Running => {}
+            _ => return Step::Idle,
+        }
+        let next = self.batch.map_or(0, |b| b + 1);
+        if next >= self.batches.len() {
+            self.state = State::Done;
+            return Step::Idle;
+        }
+        if now_ms < self.not_before_ms {
+            return Step::Wait(self.not_before_ms - now_ms);
+        }
+        self.batch = Some(next);
+        self.batch_began_ms = now_ms;
+        let ids = self.batches[next].clone();
+        for id in &ids {
+            if let Some(p) = self.at(*id) {
+                *p = Progress::Running { since_ms: now_ms };
+            }
+        }
+        Step::Act(ids)
+    }
+
+    /// Container `id` reached its target state (`ok`), or did not
+    /// (`reason`), at local `now_ms`.
+    pub fn on_result(&mut self, now_ms: u64, id: ContainerId, result: Result<(), String>) {
+        let Some(p) = self.at(id) else { return };
+        let Progress::Running { since_ms } = *p else {
+            return;
+        };
+        *p = match result {
+            Ok(()) => Progress::Succeeded {
+                took_ms: now_ms.saturating_sub(since_ms),
+            },
+            Err(reason) => Progress::Failed { reason },
+        };
+        self.last_result_ms = now_ms;
+    }
+
+    /// Pauses: the running batch finishes, no other starts.
+    pub fn pause(&mut self) {
+        if self.state == State::Running {
+            self.state = State::Paused;
+        }
+    }
+
+    /// Resumes a paused rollout.
+    pub fn resume(&mut self) {
+        if self.state == State::Paused {
+            self.state = State::Running;
+        }
+    }
+
+    /// Cancels: no other container starts; those running finish (and say
+    /// how), the others are [`Progress::NotStarted`].
+    pub fn cancel(&mut self) {
+        if matches!(self.state, State::Running | State::Paused) {
+            self.state = State::Cancelled;
+            self.leave_the_rest();
+        }
+    }
+
+    /// An estimate of the time left at `now_ms`, from the batches seen so
+    /// far (their mean duration) and the pauses; `None` before one ended.
+    pub fn eta_ms(&self, now_ms: u64) -> Option<u64> {
+        if self.state != State::Running && self.state != State::Paused {
+            return Some(0);
+        }
+        let n = self.batch_times.len() as u64;
+        if n == 0 {
+            return None;
+        }
+        let mean = self
+            .batch_times
+            .iter()
+            .map(|(a, b)| b.saturating_sub(*a))
+            .sum::<u64>()
+            / n;
+        let left = (self.batches.len() as u64).saturating_sub(n);
+        let running = if self.batch_open() {
+            mean.saturating_sub(now_ms.saturating_sub(self.batch_began_ms))
+        } else {
+            0
+        };
+        let not_begun = if self.batch_open() {
+            left.saturating_sub(1)
+        } else {
+            left
+        };
+        Some(running + not_begun * (mean + self.plan.pause_ms))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec;
+
+    fn plan(n: u64, batch: BatchSize, tolerance: usize) -> Plan {
+        Plan {
+            op: RollOp::Restart,
+            targets: (1..=n).map(ContainerId).collect(),
+            batch,
+            pause_ms: 1_000,
+            tolerance,
+            container_timeout_ms: 60_000,
+        }
+    }
+
+    fn ids(v: &[u64]) -> Vec<ContainerId> {
+        v.iter().copied().map(ContainerId).collect()
+    }
+
+    #[test]
+    fn batches_by_count_or_share() {
+        assert_eq!(
+            plan(5, BatchSize::Count(2), 0).batches(),
+            vec![ids(&[1, 2]), ids(&[3, 4]), ids(&[5])]
+        );
+        assert_eq!(plan(50, BatchSize::Percent(10), 0).batches().len(), 10);
+        assert_eq!(plan(3, BatchSize::Percent(1), 0).batches().len(), 3);
+        assert_eq!(plan(3, BatchSize::Count(0), 0).batches().len(), 3);
+        assert!(plan(0, BatchSize::Count(5), 0).batches().is_empty());
+    }
+
+    #[test]
+    fn batch_after_batch_with_a_pause_and_an_estimate() {
+        let mut r = Rollout::new(plan(4, BatchSize::Count(2), 0));
+        assert_eq!(r.next(0), Step::Act(ids(&[1, 2])));
+        assert_eq!(r.next(500), Step::Wait(LOOK_MS));
+        r.on_result(4_000, ContainerId(1), Ok(()));
+        assert_eq!(r.next(4_000), Step::Wait(LOOK_MS), "2 still runs");
+        r.on_result(5_000, ContainerId(2), Ok(()));
+        assert_eq!(r.next(5_000), Step::Wait(1_000), "the pause");
+        assert_eq!(
+            r.eta_ms(5_000),
+            Some(6_000),
+            "one batch of 5 s and a pause left"
+        );
+        assert_eq!(r.next(6_000), Step::Act(ids(&[3, 4])));
+        r.on_result(9_000, ContainerId(3), Ok(()));
+        r.on_result(9_000, ContainerId(4), Ok(()));
+        assert_eq!(r.next(9_000), Step::Idle);
+        assert_eq!(r.state(), &State::Done);
+        assert!(
+            r.progress()
+                .iter()
+                .all(|(_, p)| matches!(p, Progress::Succeeded { .. }))
+        );
+    }
+
+    #[test]
+    fn halts_at_the_first_failure_and_says_where_each_stands() {
+        let mut r = Rollout::new(plan(6, BatchSize::Count(2), 0));
+        r.next(0);
+        r.on_result(1_000, ContainerId(1), Err("stop failed: disk full".into()));
+        // The batch's other container still finishes.
+        assert_eq!(r.next(1_000), Step::Wait(LOOK_MS));
+        r.on_result(2_000, ContainerId(2), Ok(()));
+        assert_eq!(r.next(2_000), Step::Idle);
+        assert_eq!(r.state(), &State::Halted);
+        let p: Vec<&Progress> = r.progress().iter().map(|(_, p)| p).collect();
+        assert!(matches!(p[0], Progress::Failed { .. }));
+        assert!(matches!(p[1], Progress::Succeeded { .. }));
+        assert!(p[2..].iter().all(|p| **p == Progress::NotStarted));
+        // A tolerance of one goes on past one failure.
+        let mut t = Rollout::new(plan(4, BatchSize::Count(1), 1));
+        t.next(0);
+        t.on_result(1, ContainerId(1), Err("x".into()));
+        assert_eq!(t.next(1_001), Step::Act(ids(&[2])));
+    }
+
+    #[test]
+    fn a_container_that_never_gets_there_fails_after_its_time() {
+        let mut r = Rollout::new(plan(2, BatchSize::Count(1), 0));
+        r.next(0);
+        assert_eq!(r.next(59_999), Step::Wait(LOOK_MS));
+        assert_eq!(r.next(60_000), Step::Idle);
+        assert_eq!(r.state(), &State::Halted);
+        assert!(
+            matches!(&r.progress()[0].1, Progress::Failed { reason } if reason.contains("60 s"))
+        );
+    }
+
+    #[test]
+    fn pause_resume_and_cancel() {
+        let mut r = Rollout::new(plan(4, BatchSize::Count(1), 0));
+        r.next(0);
+        r.pause();
+        r.on_result(1_000, ContainerId(1), Ok(()));
+        assert_eq!(r.next(5_000), Step::Idle, "paused: no new batch");
+        r.resume();
+        assert_eq!(r.next(5_000), Step::Act(ids(&[2])));
+        r.cancel();
+        r.on_result(6_000, ContainerId(2), Ok(()));
+        assert_eq!(r.next(9_000), Step::Idle);
+        assert_eq!(r.state(), &State::Cancelled);
+        let p: Vec<&Progress> = r.progress().iter().map(|(_, p)| p).collect();
+        assert!(
+            matches!(p[1], Progress::Succeeded { .. }),
+            "the running one finished"
+        );
+        assert!(p[2..].iter().all(|p| **p == Progress::NotStarted));
+        assert_eq!(RollOp::parse("restart"), Some(RollOp::Restart));
+    }
+}
