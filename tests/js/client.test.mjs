@@ -404,3 +404,86 @@ describe("faults and failures", () => {
     }
   });
 });
+
+describe("fleet operations", () => {
+  let sim;
+  let client;
+  const taken = new Set();
+  before(async () => {
+    sim = await startSim({ args: ["--containers", "40", "--step-ms", "30", "--fail-rate", "0", "--admin"] });
+    client = new EwsClient({ endpoint: sim.url, ...DEMO });
+  });
+  after(() => sim?.stop());
+
+  const admin = (path, method = "POST") => fetch(`${sim.url}/__admin${path}`, { method });
+
+  test("restart: stop, seen STOPPED, then start", async () => {
+    const c = await pick(client, "stop", taken);
+    const steps = [];
+    const r = await client.restart(c.id, { policy: FAST, onUpdate: (step) => steps.push(step) });
+    assert.equal(r.ok, true, r.message);
+    assert.equal(r.stop.kind, "succeeded");
+    assert.equal(r.start.kind, "succeeded");
+    assert.ok(steps.includes("stop") && steps.includes("start"));
+    assert.equal((await client.getContainer(c.id)).status, "RUNNING");
+  });
+
+  test("restart: a stop that fails leaves the container alone", async () => {
+    const c = await pick(client, "stop", taken);
+    await admin(`/containers/${c.id}/fail-next?mode=fail`);
+    const r = await client.restart(c.id, { policy: FAST });
+    assert.equal(r.ok, false);
+    assert.equal(r.start, null, "never started");
+    assert.match(r.message, /left as it is/);
+    assert.equal((await client.getContainer(c.id)).status, "STOPFAILED");
+  });
+
+  test("followMany: N commands for about ticks + N reads", async () => {
+    const counting = countingFetch();
+    const many = new EwsClient({ endpoint: sim.url, ...DEMO, fetch: counting.fetch });
+    const commands = [];
+    for (let i = 0; i < 6; i++) {
+      const c = await pick(many, "start", taken);
+      const cmd = await many.start(c.id);
+      commands.push({ containerId: c.id, commandId: cmd.commandId, action: "start", from: c.status });
+    }
+    const before = { commands: counting.stats.urls.filter((u) => u.includes("/command/")).length, lists: counting.stats.urls.filter((u) => /\/container\?/.test(u)).length };
+    const seen = [];
+    const outcomes = await many.followMany(commands, { onOutcome: (o) => seen.push(o.containerId) });
+    assert.deepEqual(outcomes.map((o) => o.kind), Array(6).fill("succeeded"));
+    assert.deepEqual(outcomes.map((o) => o.containerId), commands.map((c) => c.containerId));
+    assert.equal(seen.length, 6);
+    const reads = counting.stats.urls.filter((u) => u.includes("/command/")).length - before.commands;
+    const lists = counting.stats.urls.filter((u) => /\/container\?/.test(u)).length - before.lists;
+    assert.equal(reads, 6, "one confirming read per command");
+    assert.ok(lists <= 3, `${lists} list reads`);
+  });
+
+  test("rollout: batches halt at the first failure and say where each container stands", async () => {
+    const ids = [];
+    for (let i = 0; i < 6; i++) ids.push((await pick(client, "stop", taken)).id);
+    // The third container's stop fails: its batch finishes, no other starts.
+    await admin(`/containers/${ids[2]}/fail-next?mode=fail`);
+    const seen = [];
+    const p = await client.rollout(ids, { op: "restart", batch: 2, policy: FAST, onProgress: (x) => seen.push(x.state) });
+    assert.equal(p.state, "halted");
+    const steps = p.containers.map((c) => c.step);
+    assert.deepEqual(steps, ["succeeded", "succeeded", "failed", "succeeded", "not_started", "not_started"]);
+    assert.match(p.containers[2].reason, /left as it is/);
+    assert.ok(seen.includes("running"));
+    for (const id of ids.slice(4)) assert.notEqual((await client.getContainer(id)).status, "STOPPING");
+    // Cancelled by a signal: nothing after the running batch.
+    const more = [];
+    for (let i = 0; i < 4; i++) more.push((await pick(client, "start", taken)).id);
+    const ctl = new AbortController();
+    const cancelled = await client.rollout(more, {
+      op: "start", batch: 1, policy: FAST,
+      onProgress: (x) => { if (x.containers[0].step === "succeeded") ctl.abort(); },
+      signal: ctl.signal,
+    });
+    assert.equal(cancelled.state, "cancelled");
+    assert.equal(cancelled.containers[0].step, "succeeded");
+    assert.ok(cancelled.containers.slice(2).every((c) => c.step === "not_started"));
+    assert.throws(() => new (Object.getPrototypeOf(client).constructor)({}), TypeError);
+  });
+});

@@ -157,6 +157,26 @@ pub struct Rollout {
     last_result_ms: u64,
 }
 
+/// A restart's rule: its start may be sent only once its stop succeeded
+/// and the container is seen STOPPED. `Err` says why not — a failed stop
+/// leaves the container alone (it is never started behind the user's back).
+pub fn restart_may_start(
+    stop: &crate::command::Outcome,
+    status: &crate::types::ContainerStatus,
+) -> Result<(), String> {
+    if !stop.is_success() {
+        return Err(String::from(
+            "the stop did not work, so the container was left as it is (not started again)",
+        ));
+    }
+    if *status != crate::types::ContainerStatus::Stopped {
+        return Err(alloc::format!(
+            "the stop succeeded but the container is {status}, not STOPPED; it was not started again"
+        ));
+    }
+    Ok(())
+}
+
 /// How often the driver is asked to look again while a batch runs, ms.
 pub const LOOK_MS: u64 = 1_000;
 
@@ -374,6 +394,30 @@ mod tests {
 
     fn ids(v: &[u64]) -> Vec<ContainerId> {
         v.iter().copied().map(ContainerId).collect()
+    }
+
+    #[test]
+    fn a_restart_starts_only_after_a_stop_seen_stopped() {
+        use crate::command::Outcome;
+        use crate::types::ContainerStatus as S;
+        let ok = Outcome::Succeeded {
+            message: String::new(),
+        };
+        assert_eq!(restart_may_start(&ok, &S::Stopped), Ok(()));
+        assert!(
+            restart_may_start(&ok, &S::Stopping)
+                .unwrap_err()
+                .contains("STOPPING")
+        );
+        let failed = Outcome::Failed {
+            result: "500".into(),
+            message: "busy".into(),
+        };
+        assert!(
+            restart_may_start(&failed, &S::Stopped)
+                .unwrap_err()
+                .contains("left as it is")
+        );
     }
 
     #[test]

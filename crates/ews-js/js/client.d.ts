@@ -1,4 +1,4 @@
-import type { Command, Container, ContainerList, FollowPolicy, Outcome } from "./ews_js.js";
+import type { Action, Command, Container, ContainerList, ContainerStatus, FollowPolicy, Outcome, RolloutPlan, RolloutProgress } from "./ews_js.js";
 
 /** Options of `new EwsClient(…)`. */
 export interface EwsClientOptions {
@@ -71,6 +71,31 @@ export declare class EwsClient {
     command: string | Command,
     options?: FollowOptions,
   ): Promise<Outcome & { commandId: string; command: Command | null }>;
+  /**
+   * Restarts a container: stop, follow it, see it STOPPED, then start and
+   * follow that. A stop that did not work leaves the container alone.
+   */
+  restart(
+    id: number | string,
+    options?: { signal?: AbortSignal; policy?: Partial<FollowPolicy>; onUpdate?: (step: "stop" | "start", command: Command) => void },
+  ): Promise<{ ok: boolean; stop: Outcome; start: Outcome | null; message: string }>;
+  /**
+   * Follows many commands through the container list (read every 2 s; each
+   * command read once, when its container settled): about ticks + N reads.
+   */
+  followMany(
+    commands: Array<{ containerId: number; commandId: string; action: Action; from?: ContainerStatus }>,
+    options?: { signal?: AbortSignal; onOutcome?: (r: Outcome & { containerId: number; commandId: string }) => void },
+  ): Promise<Array<Outcome & { containerId: number; commandId: string }>>;
+  /**
+   * A rolling start, stop or restart in batches that halts at the first
+   * failure (or past `tolerance`); `signal` cancels. Resolves with where
+   * every container stands.
+   */
+  rollout(
+    ids: number[],
+    plan: Omit<RolloutPlan, "targets"> & { onProgress?: (p: RolloutProgress) => void; signal?: AbortSignal; policy?: Partial<FollowPolicy> },
+  ): Promise<RolloutProgress>;
   /** What this client learned of how long its commands took, ms, per action (the last 16 each). */
   readonly durations: { start: number[]; stop: number[]; delete: number[] };
   /** `EwsClient(endpoint, accessKey …, HMAC-MD5)`. */

@@ -6,7 +6,7 @@
 // a command again and when it has ended. No protocol logic lives here: only
 // fetch, timers and cancellation.
 
-import { ClientCore } from "./ews_js.js";
+import { ClientCore, CommandWatch, RolloutRun, restartMayStart } from "./ews_js.js";
 import { EwsError } from "./errors.js";
 import { assertReady } from "./runtime.js";
 
@@ -188,6 +188,156 @@ export class EwsClient {
       return { ...next.outcome, commandId: String(commandId), command: last };
     } finally {
       follower.free();
+    }
+  }
+
+  /**
+   * Restarts container `id`: stop, follow it to its end, see the container
+   * STOPPED, then start and follow that. A stop that did not work leaves
+   * the container alone. Resolves with `{ok, stop, start, message}` (`start`
+   * is null when it was not sent); never rejects for an API failure.
+   *
+   * @param {number | string} id
+   * @param {{signal?: AbortSignal, policy?: object, onUpdate?: (step: "stop" | "start", command: object) => void}} [options]
+   */
+  async restart(id, options) {
+    const { signal, policy, onUpdate } = options ?? {};
+    const step = async (name) => {
+      let command;
+      try {
+        command = await this[name](id, { signal });
+      } catch (e) {
+        if (signal?.aborted) throw signal.reason;
+        return { kind: e.kind === "api" ? "failed" : "lost", succeeded: false, failed: true, message: e.message };
+      }
+      return this.followCommand(command, { signal, policy, onUpdate: (c) => onUpdate?.(name, c) });
+    };
+    const stop = await step("stop");
+    let why = stop.succeeded ? null : restartMayStart(stop, "");
+    if (stop.succeeded) {
+      // Seen STOPPED before starting (the service may lag its command).
+      for (let i = 0; i < 5; i++) {
+        const c = await this.getContainer(id, { signal }).catch(() => null);
+        why = restartMayStart(stop, c?.status ?? "");
+        if (!why) break;
+        await sleep(1000, signal);
+      }
+    }
+    if (why) return { ok: false, stop, start: null, message: why };
+    const start = await step("start");
+    return { ok: start.succeeded, stop, start, message: start.message };
+  }
+
+  /**
+   * Follows many commands at once through the container list: the list is
+   * read every 2 s and each command once, when its container settled —
+   * about ticks + N reads instead of ticks × N. `commands` are
+   * `{containerId, commandId, action, from?}` (`from`: the container's
+   * state before the action). Resolves with one outcome per command, in
+   * order; `onOutcome` hears each as it ends.
+   *
+   * @param {Array<{containerId: number, commandId: string, action: "start" | "stop" | "delete", from?: string}>} commands
+   * @param {{signal?: AbortSignal, onOutcome?: (r: object) => void}} [options]
+   */
+  async followMany(commands, options) {
+    const { signal, onOutcome } = options ?? {};
+    const watch = new CommandWatch();
+    try {
+      const order = new Map();
+      for (const [i, c] of commands.entries()) {
+        watch.add(c, this.#now());
+        order.set(Number(c.containerId), i);
+      }
+      const results = new Array(commands.length);
+      const ended = (r) => {
+        if (!r) return;
+        const i = order.get(r.containerId);
+        results[i] = { ...r.outcome, containerId: r.containerId, commandId: String(commands[i].commandId) };
+        onOutcome?.(results[i]);
+      };
+      while (watch.active) {
+        await sleep(watch.tickMs, signal);
+        let list;
+        try {
+          list = await this.listContainers({ signal });
+        } catch (e) {
+          if (signal?.aborted) throw signal.reason;
+          continue;
+        }
+        for (const commandId of watch.onList(Array.from(list), this.#now())) {
+          try {
+            ended(watch.onCommand(await this.getCommand(commandId, { signal }), this.#now()));
+          } catch (e) {
+            if (signal?.aborted) throw signal.reason;
+            ended(watch.onFailure(commandId, e));
+          }
+        }
+      }
+      return results;
+    } finally {
+      watch.free();
+    }
+  }
+
+  /**
+   * A rolling operation: `start`, `stop` or `restart` the containers `ids`
+   * in batches (`batch`: a count, or a share such as "25%"), with
+   * `pauseMs` between batches, halting once more than `tolerance` (default
+   * 0) containers failed. A container counts as done when it reached its
+   * target state (RUNNING, or STOPPED for stop) within
+   * `containerTimeoutMs`. `onProgress` hears where every container stands;
+   * `signal` cancels (no other container starts; the running ones finish
+   * and say how). Resolves with the last progress.
+   *
+   * @param {Array<number>} ids
+   * @param {{op: "start" | "stop" | "restart", batch?: number | string, pauseMs?: number, tolerance?: number, containerTimeoutMs?: number, onProgress?: (p: object) => void, signal?: AbortSignal, policy?: object}} plan
+   */
+  async rollout(ids, plan) {
+    const { op, batch, pauseMs, tolerance, containerTimeoutMs, onProgress, signal, policy } = plan ?? {};
+    const run = new RolloutRun({ op, targets: Array.from(ids), batch, pauseMs, tolerance, containerTimeoutMs });
+    const target = op === "stop" ? "STOPPED" : "RUNNING";
+    const running = new Set();
+    const one = async (id) => {
+      try {
+        let outcome;
+        if (op === "restart") {
+          const r = await this.restart(id, { policy });
+          outcome = r.ok ? null : r.message;
+        } else {
+          const r = await this.followCommand(await this[op](id), { policy });
+          outcome = r.succeeded ? null : r.message;
+        }
+        if (outcome === null) {
+          const c = await this.getContainer(id).catch(() => null);
+          if (c?.status !== target) outcome = `the command succeeded but the container is ${c?.status ?? "unknown"}, not ${target}`;
+        }
+        run.onResult(this.#now(), id, outcome ?? undefined);
+      } catch (e) {
+        run.onResult(this.#now(), id, e?.message ?? String(e));
+      } finally {
+        running.delete(id);
+      }
+    };
+    const onAbort = () => run.cancel();
+    signal?.addEventListener("abort", onAbort, { once: true });
+    try {
+      for (;;) {
+        const step = run.next(this.#now());
+        onProgress?.(run.progress(this.#now()));
+        if (step.act) {
+          for (const id of step.act) {
+            running.add(id);
+            one(id);
+          }
+          continue;
+        }
+        if (step.idle && running.size === 0) break;
+        await new Promise((r) => setTimeout(r, Math.min(step.waitMs ?? 200, 1000)));
+      }
+      return run.progress(this.#now());
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
+      run.free();
     }
   }
 

@@ -13,6 +13,9 @@ export {
   outcomeOf,
   defaultFollowPolicy,
   CommandFollower,
+  CommandWatch,
+  RolloutRun,
+  restartMayStart,
   ClientCore,
   Call,
 } from "./ews_js.js";
@@ -29,6 +32,8 @@ export type {
   Next,
   OperationName,
   Outcome,
+  RolloutPlan,
+  RolloutProgress,
   Answered,
   SignedRequest,
   SignMethodName,

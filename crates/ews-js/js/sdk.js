@@ -18,6 +18,9 @@ export {
   outcomeOf,
   defaultFollowPolicy,
   CommandFollower,
+  CommandWatch,
+  RolloutRun,
+  restartMayStart,
   ClientCore,
   Call,
 } from "./ews_js.js";

@@ -100,6 +100,39 @@ export interface SkippedItem {
 /** Every container that could be read; `skipped` accounts for each item that could not (one odd item never hides the others). */
 export type ContainerList = Container[] & { skipped: SkippedItem[] };
 
+/** A rolling operation's plan. */
+export interface RolloutPlan {
+  op: "start" | "stop" | "restart";
+  /** The containers, in order. */
+  targets: number[];
+  /** Containers per batch: a count, or a share of the targets such as "25%" (default 1). */
+  batch?: number | string;
+  /** A pause between batches, ms (default 0). */
+  pauseMs?: number;
+  /** Failures allowed before the rollout halts (default 0: at the first). */
+  tolerance?: number;
+  /** A container not seen in its target state after this long failed, ms (default 5 min). */
+  containerTimeoutMs?: number;
+}
+
+/** Where a rolling operation stands. */
+export interface RolloutProgress {
+  op: "start" | "stop" | "restart";
+  state: "running" | "paused" | "halted" | "cancelled" | "done";
+  /** The batch running or last run, from 0 (null before the first). */
+  batch: number | null;
+  batches: number;
+  /** Time left, from the batches seen so far (null before one ended). */
+  etaMs: number | null;
+  containers: Array<{
+    id: number;
+    step: "pending" | "running" | "succeeded" | "failed" | "not_started";
+    sinceMs?: number;
+    tookMs?: number;
+    reason?: string;
+  }>;
+}
+
 /** One step of an activity. */
 export interface Step {
   stepName: string;
@@ -935,4 +968,221 @@ impl Call {
                 .no_answer(&self.exchange, timed_out, cause),
         )
     }
+}
+
+// ---------------------------------------------------------------- fleets
+
+/// Many commands followed through the container list (the core's `Watch`):
+/// read the list every `tickMs`, hand it to `onList`, read once each command
+/// it returns, hand that to `onCommand`.
+#[wasm_bindgen]
+pub struct CommandWatch {
+    inner: ews_core::watch::Watch,
+}
+
+#[wasm_bindgen]
+impl CommandWatch {
+    /// An empty watch.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> CommandWatch {
+        CommandWatch {
+            inner: crate::fleet::new_watch(),
+        }
+    }
+
+    /// The list is read this often while commands are watched, ms.
+    #[wasm_bindgen(getter, js_name = tickMs)]
+    pub fn tick_ms(&self) -> f64 {
+        ews_core::watch::TICK_MS as f64
+    }
+
+    /// Watches `{containerId, commandId, action, from}` (`from`: the
+    /// container's state before the action), issued at `nowMs`.
+    pub fn add(
+        &mut self,
+        #[wasm_bindgen(
+            unchecked_param_type = "{ containerId: number; commandId: string; action: Action; from?: ContainerStatus }"
+        )]
+        item: JsValue,
+        #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
+    ) -> Result<(), JsValue> {
+        let json = stringify(&item)?.unwrap_or_default();
+        crate::fleet::watch_add(&mut self.inner, &json, ms_arg("nowMs", now_ms)?)
+            .map_err(|e| type_error(&e))
+    }
+
+    /// Whether any watched command has not ended.
+    #[wasm_bindgen(getter)]
+    pub fn active(&self) -> bool {
+        self.inner.is_active()
+    }
+
+    /// A list read at `nowMs`: the command ids to read once now.
+    #[wasm_bindgen(js_name = onList, unchecked_return_type = "string[]")]
+    pub fn on_list(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Container[]")] containers: JsValue,
+        #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
+    ) -> Result<JsValue, JsValue> {
+        let json = stringify(&containers)?.unwrap_or_default();
+        js_sys::JSON::parse(&crate::fleet::watch_list(
+            &mut self.inner,
+            &json,
+            ms_arg("nowMs", now_ms)?,
+        ))
+    }
+
+    /// The confirming read of a command: `{containerId, outcome}` when it
+    /// ended, else `undefined` (it is watched again).
+    #[wasm_bindgen(js_name = onCommand, unchecked_return_type = "{ containerId: number; outcome: Outcome } | undefined")]
+    pub fn on_command(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Command")] command: JsValue,
+        #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
+    ) -> Result<JsValue, JsValue> {
+        let command = command_arg(&command)?;
+        match self.inner.on_command(ms_arg("nowMs", now_ms)?, &command) {
+            Some((id, outcome)) => ended_json(id, &outcome),
+            None => Ok(JsValue::UNDEFINED),
+        }
+    }
+
+    /// The confirming read of `commandId` failed with `error` (an
+    /// `EwsError`'s `transient` decides whether it is tried again).
+    #[wasm_bindgen(js_name = onFailure, unchecked_return_type = "{ containerId: number; outcome: Outcome } | undefined")]
+    pub fn on_failure(
+        &mut self,
+        #[wasm_bindgen(js_name = commandId)] command_id: &str,
+        #[wasm_bindgen(unchecked_param_type = "unknown")] error: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let (transient, reason) = failure_of(&error);
+        let Ok(id) = ews_core::CommandId::new(command_id) else {
+            return Ok(JsValue::UNDEFINED);
+        };
+        match self.inner.on_command_failure(&id, transient, reason) {
+            Some((c, outcome)) => ended_json(c, &outcome),
+            None => Ok(JsValue::UNDEFINED),
+        }
+    }
+
+    /// Reads so far: `{lists, commands}`.
+    #[wasm_bindgen(getter, unchecked_return_type = "{ lists: number; commands: number }")]
+    pub fn reads(&self) -> Result<JsValue, JsValue> {
+        let (lists, commands) = self.inner.reads();
+        js_sys::JSON::parse(&format!(r#"{{"lists":{lists},"commands":{commands}}}"#))
+    }
+}
+
+impl Default for CommandWatch {
+    fn default() -> Self {
+        CommandWatch::new()
+    }
+}
+
+fn ended_json(id: ews_core::ContainerId, outcome: &Outcome) -> Result<JsValue, JsValue> {
+    let mut text = String::new();
+    let mut o = ews_core::json::Obj::new(&mut text);
+    o.uint("containerId", id.0);
+    OutcomeInfo::from_outcome(outcome).write_json(o.key("outcome"));
+    o.end();
+    js_sys::JSON::parse(&text)
+}
+
+/// A rolling operation (the core's `Rollout`): ask `next(nowMs)` what to do,
+/// report each container's end with `onResult`.
+#[wasm_bindgen]
+pub struct RolloutRun {
+    inner: ews_core::rollout::Rollout,
+}
+
+#[wasm_bindgen]
+impl RolloutRun {
+    /// From `{op, targets, batch?, pauseMs?, tolerance?, containerTimeoutMs?}`;
+    /// `batch` is a count or a share such as `"25%"`. Throws a `TypeError`
+    /// saying what is wrong.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "RolloutPlan")] plan: JsValue,
+    ) -> Result<RolloutRun, JsValue> {
+        let json = stringify(&plan)?.unwrap_or_default();
+        crate::fleet::rollout(&json)
+            .map(|inner| RolloutRun { inner })
+            .map_err(|e| type_error(&e))
+    }
+
+    /// What to do at `nowMs`: `{act: ids}`, `{waitMs}` or `{idle: true}`.
+    #[wasm_bindgen(unchecked_return_type = "{ act?: number[]; waitMs?: number; idle?: boolean }")]
+    pub fn next(
+        &mut self,
+        #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
+    ) -> Result<JsValue, JsValue> {
+        let step = self.inner.next(ms_arg("nowMs", now_ms)?);
+        js_sys::JSON::parse(&crate::fleet::step_json(&step))
+    }
+
+    /// Container `id` reached its target state (`reason` undefined) or did
+    /// not (`reason` says why), at `nowMs`.
+    #[wasm_bindgen(js_name = onResult)]
+    pub fn on_result(
+        &mut self,
+        #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
+        id: f64,
+        reason: Option<String>,
+    ) -> Result<(), JsValue> {
+        let id = ews_core::ContainerId(ms_arg("id", id)?);
+        self.inner
+            .on_result(ms_arg("nowMs", now_ms)?, id, reason.map_or(Ok(()), Err));
+        Ok(())
+    }
+
+    /// Pauses (the running batch finishes; no new one starts).
+    pub fn pause(&mut self) {
+        self.inner.pause();
+    }
+
+    /// Resumes.
+    pub fn resume(&mut self) {
+        self.inner.resume();
+    }
+
+    /// Cancels: no other container starts.
+    pub fn cancel(&mut self) {
+        self.inner.cancel();
+    }
+
+    /// Where it stands at `nowMs`: `{op, state, batch, batches, etaMs, containers}`.
+    #[wasm_bindgen(unchecked_return_type = "RolloutProgress")]
+    pub fn progress(
+        &self,
+        #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
+    ) -> Result<JsValue, JsValue> {
+        js_sys::JSON::parse(&crate::fleet::progress_json(
+            &self.inner,
+            ms_arg("nowMs", now_ms)?,
+        ))
+    }
+}
+
+/// A restart's rule: `undefined` when its start may be sent (the stop's
+/// outcome succeeded and the container is seen STOPPED), else why not.
+#[wasm_bindgen(js_name = restartMayStart)]
+pub fn restart_may_start(
+    #[wasm_bindgen(unchecked_param_type = "Outcome")] stop: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ContainerStatus")] status: &str,
+) -> Option<String> {
+    let ok = Reflect::get(&stop, &JsValue::from_str("succeeded"))
+        .ok()
+        .and_then(|k| k.as_bool())
+        .unwrap_or(false);
+    let outcome = if ok {
+        Outcome::Succeeded {
+            message: String::new(),
+        }
+    } else {
+        Outcome::Failed {
+            result: String::new(),
+            message: String::new(),
+        }
+    };
+    ews_core::rollout::restart_may_start(&outcome, &ContainerStatus::parse(status)).err()
 }

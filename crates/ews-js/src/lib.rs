@@ -38,6 +38,7 @@
 
 pub mod bindings;
 pub mod call;
+pub mod fleet;
 pub mod follow;
 pub mod info;
 pub mod operation;
