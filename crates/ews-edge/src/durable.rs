@@ -6,7 +6,7 @@
 //! else (session cookies, roles, signing) stays stateless in the isolates.
 //!
 //! This module is the object's logic, over a [`Db`] (the SQL tables in the
-//! wasm build, [`crate::sqldb`]; a map in the unit tests), and the messages
+//! wasm build, `sqldb`; a map in the unit tests), and the messages
 //! isolates send it ([`Request`]). A Durable Object runs one request at a
 //! time and its SQLite calls are synchronous, so each [`handle`] — a read
 //! and a write of a bucket, say — is atomic: parallel sign-ins cannot both
