@@ -59,8 +59,9 @@ export async function launch() {
  * A page that records console errors, page errors and failed requests.
  * `expect(re)` allows matching failures (by URL or text) for this page.
  */
-export async function watchedPage(browser, { viewport = { width: 1440, height: 900 }, colorScheme = 'light', locale = 'en-US' } = {}) {
-  const context = await browser.newContext({ viewport, colorScheme, locale });
+export async function watchedPage(browser, { viewport = { width: 1440, height: 900 }, colorScheme = 'light', locale = 'en-US', ...device } = {}) {
+  // `device`: more context options, e.g. { isMobile: true, hasTouch: true }.
+  const context = await browser.newContext({ viewport, colorScheme, locale, ...device });
   const page = await context.newPage();
   // Nothing is expected to fail unless a test says so (the console sends no
   // edge probe outside the edge worker, so not even a 404).
