@@ -418,6 +418,7 @@ messages! {
     Result => "Result", "结果";
     CommandStatus => "Command status", "命令状态";
     Language => "Language", "语言";
+    Menu => "Menu", "菜单";
     Theme => "Theme", "主题";
     ThemeSystem => "System", "跟随系统";
     ThemeLight => "Light", "浅色";

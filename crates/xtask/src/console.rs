@@ -367,10 +367,11 @@ pub(crate) fn bench(args: &[String]) -> Result {
 
 #[cfg(test)]
 mod tests {
-    use crate::util::{WASM_OPT_FEATURES, root};
+    use crate::util::{WASM_OPT_FEATURES, WASM_OPT_PASSES, root};
 
     /// Trunk's wasm-opt (index.html) and ours (the embedded console, the
-    /// SDK, the worker) enable the same wasm features.
+    /// SDK, the worker) enable the same wasm features and run the same
+    /// passes.
     #[test]
     fn index_html_wasm_opt_features_match() {
         let html = std::fs::read_to_string(root().join("index.html")).expect("index.html");
@@ -379,9 +380,11 @@ mod tests {
             .nth(1)
             .and_then(|rest| rest.split('"').next())
             .expect("data-wasm-opt-params in index.html");
-        assert_eq!(
-            params.split_whitespace().collect::<Vec<_>>(),
-            WASM_OPT_FEATURES
-        );
+        let ours: Vec<&str> = WASM_OPT_FEATURES
+            .iter()
+            .chain(WASM_OPT_PASSES)
+            .copied()
+            .collect();
+        assert_eq!(params.split_whitespace().collect::<Vec<_>>(), ours);
     }
 }

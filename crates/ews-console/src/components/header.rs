@@ -80,6 +80,13 @@ pub fn Header() -> impl IntoView {
         <header class="top">
             <a class="brand" href="/" data-nav>{ui.t(M::AppName)}</a>
             <div class="spacer"></div>
+            // On a narrow screen the rest folds into a menu: a checkbox and
+            // its label open it without any script (wide: both hidden).
+            <input type="checkbox" id="ews-menu" class="menu-toggle" data-testid="menu"/>
+            <label for="ews-menu" class="menu-button" title=ui.t(M::Menu)>
+                <span aria-hidden="true">"☰"</span><span class="sr-only">{ui.t(M::Menu)}</span>
+            </label>
+            <div class="menu">
             {who}
             <label class="inline">
                 <span class="sr-only">{ui.t(M::Language)}</span>
@@ -91,6 +98,7 @@ pub fn Header() -> impl IntoView {
                 <select data-testid="theme" on:change=on_theme aria-label=ui.t(M::Theme)
                     inner_html=options_html(Theme::ALL.map(|t| (t.as_str(), ui.t(t.label()), t == ui.theme.get_untracked())))></select>
             </label>
+            </div>
         </header>
     }
 }

@@ -21,8 +21,11 @@ use crate::list::{Group, Item, Row, status_key, visible_range};
 use crate::route::Route;
 use crate::stores::Stores;
 
-/// Height of one table line, px (the stylesheet sets the same).
+/// Height of one table line, px (the stylesheet's `--row`).
 pub const ROW_HEIGHT: i32 = 44;
+/// Below this width of the table's scroller (px) each container is a card
+/// of three lines instead of one line (`@container rows` in the stylesheet).
+pub const CARDS_BELOW: i32 = 560;
 /// Lines rendered beyond each edge of the viewport.
 pub const OVERSCAN: usize = 10;
 /// Number of columns.
@@ -162,6 +165,17 @@ fn row_view(s: Stores, row: Arc<Row>) -> impl IntoView {
     }
 }
 
+/// The height of one row as the stylesheet lays it out: a line, or on a
+/// scroller narrower than [`CARDS_BELOW`] a card of three lines (the
+/// stylesheet's `@container rows` query says the same).
+fn line_height(wrap: &web_sys::Element) -> i32 {
+    if wrap.client_width() < CARDS_BELOW {
+        3 * ROW_HEIGHT
+    } else {
+        ROW_HEIGHT
+    }
+}
+
 fn group_view(s: Stores, group: Group, key: Option<i64>, count: usize) -> impl IntoView {
     let label = match (group, key) {
         (Group::Host, Some(k)) => format!("{} {k}", s.t(M::Host)),
@@ -228,11 +242,16 @@ pub fn ContainerTable() -> impl IntoView {
     let wrap = NodeRef::<html::Div>::new();
     let scroll_top = RwSignal::new(list.scroll.get_value());
     let viewport = RwSignal::new(900);
+    let row_height = RwSignal::new(ROW_HEIGHT);
     let measure = move || {
         if let Some(w) = wrap.get_untracked() {
             let h = w.client_height();
             if h > 0 && h != viewport.get_untracked() {
                 viewport.set(h);
+            }
+            let r = line_height(&w);
+            if r != row_height.get_untracked() {
+                row_height.set(r);
             }
         }
     };
@@ -242,6 +261,7 @@ pub fn ContainerTable() -> impl IntoView {
             if h > 0 {
                 viewport.set(h);
             }
+            row_height.set(line_height(&w));
             w.set_scroll_top(scroll_top.get_untracked());
         }
     });
@@ -253,7 +273,7 @@ pub fn ContainerTable() -> impl IntoView {
         visible_range(
             scroll_top.get(),
             viewport.get(),
-            ROW_HEIGHT,
+            row_height.get(),
             len.get(),
             OVERSCAN,
         )
@@ -267,7 +287,12 @@ pub fn ContainerTable() -> impl IntoView {
                 .unwrap_or_default()
         })
     });
-    let px = |lines: usize| format!("{}px", lines.saturating_mul(ROW_HEIGHT as usize));
+    let px = move |lines: usize| {
+        format!(
+            "{}px",
+            lines.saturating_mul(row_height.get().max(1) as usize)
+        )
+    };
     let top = move || px(range.get().0);
     let bottom = move || px(len.get().saturating_sub(range.get().1));
     let on_scroll = move |_| {
