@@ -1,6 +1,6 @@
-//! The writes and the loops: refreshing the list, starting, stopping and
-//! deleting (one or many), and following each command with the core's
-//! [`Follower`] until it ends. Pages call these; only [`crate::api`]
+//! The writes and the loops: refreshing the list, starting, stopping,
+//! restarting and deleting (one or many), and following each command with
+//! the core's [`Follower`] until it ends. Pages call these; only [`crate::api`]
 //! fetches, and every protocol decision is the core's.
 
 use std::cell::RefCell;
@@ -9,6 +9,7 @@ use std::rc::Rc;
 
 use ews_core::command::{FollowPolicy, Next, Outcome};
 use ews_core::follow::Follower;
+use ews_core::rollout::{Restart, RestartNext};
 use ews_core::watch::Watch;
 use ews_core::{Action, ApiErrorCode, Command, CommandId, ContainerId, Error};
 use leptos::prelude::*;
@@ -22,6 +23,91 @@ use crate::stores::{BulkJob, BulkState, ConnState, Dialog, RowOp, Stores};
 
 /// How many commands a bulk action runs at once.
 pub const BULK_CONCURRENCY: usize = 4;
+
+/// What a user can ask of a container, in button order: the API's three
+/// actions and a restart (`true`: a stop, then a start, as the core's
+/// [`Restart`] says).
+pub const OPS: [(Action, bool); 4] = [
+    (Action::Start, false),
+    (Action::Stop, false),
+    (Action::Stop, true),
+    (Action::Delete, false),
+];
+
+/// The label of an action, or of a restart.
+pub fn op_label(action: Action, restart: bool) -> M {
+    if restart {
+        M::Restart
+    } else {
+        action_label(action)
+    }
+}
+
+/// The `data-testid` suffix of an action or a restart.
+pub fn op_key(action: Action, restart: bool) -> &'static str {
+    if restart { "restart" } else { action.as_str() }
+}
+
+/// Restarts one container (see [`restart_and_follow`]); one toast says how
+/// it ended.
+pub fn restart(s: Stores, id: ContainerId) {
+    s.ui.spawn(async move {
+        let _ = restart_and_follow(s, id, true).await;
+    });
+}
+
+/// A restart as one operation: the stop is sent and followed; the core's
+/// [`Restart`] then has the container read until it is seen STOPPED (or
+/// gives up), and only then is the start sent and followed. Both commands
+/// are in the activity log with their timelines; a stop that did not work
+/// leaves the container alone, and says so. Returns whether it worked and
+/// what to say.
+pub async fn restart_and_follow(s: Stores, id: ContainerId, toast: bool) -> (bool, String) {
+    let lang = s.ui.lang();
+    let latest = move || {
+        s.cmds.log.with_untracked(|log| {
+            log.iter()
+                .find(|t| t.container_id == id)
+                .map(|t| crate::route::Route::Command(t.command_id.clone()).path())
+        })
+    };
+    let say = move |ok: bool, text: String, href: Option<String>| {
+        if toast {
+            s.ui.toast(Some(ok), format!("{} {id}: {text}", s.t(M::Restart)), href);
+        }
+        (ok, text)
+    };
+    let stop = match act_and_follow(s, Action::Stop, id, false).await {
+        Ok(outcome) => outcome,
+        Err(e) => return say(false, describe(&e, lang).0, None),
+    };
+    let (mut steps, mut next) = Restart::after_stop(stop);
+    loop {
+        match next {
+            RestartNext::Look { in_ms } => {
+                let Some(api) = s.conn.api() else {
+                    return say(false, lang.outcome(steps.stop()), latest());
+                };
+                if in_ms > 0 {
+                    api.life().sleep(in_ms).await;
+                }
+                refresh_container(s, &api, id).await;
+                let status = s
+                    .list
+                    .data
+                    .with_untracked(|d| d.get(id).map(|r| r.c.status.clone()));
+                next = steps.on_status(status.as_ref());
+            }
+            RestartNext::Start => {
+                return match act_and_follow(s, Action::Start, id, false).await {
+                    Ok(o) => say(o.is_success(), lang.outcome(&o), latest()),
+                    Err(e) => say(false, describe(&e, lang).0, None),
+                };
+            }
+            RestartNext::LeaveAlone(why) => return say(false, lang.left_alone(&why), latest()),
+        }
+    }
+}
 
 /// Refreshes the list now (unless a refresh is already in flight).
 pub fn refresh(s: Stores) {
@@ -335,11 +421,12 @@ pub async fn load_command(s: Stores, id: &CommandId) -> Result<Command, Error> {
 /// Opens the bulk confirmation for the selected containers: the ones whose
 /// state usually takes the action, the others apart (the user may include
 /// them), and the ones busy with a command of this console.
-pub fn open_bulk(s: Stores, action: Action) {
+pub fn open_bulk(s: Stores, action: Action, restart: bool) {
     let selected = s.list.selected.get_untracked();
     let job = s.list.view.with_untracked(|v| {
         let mut job = BulkJob {
             action,
+            restart,
             items: Vec::new(),
             include_unusual: false,
             skipped: Vec::new(),
@@ -386,7 +473,7 @@ pub fn run_bulk(s: Stores) {
             }
         }
     });
-    let action = job.action;
+    let (action, restart) = (job.action, job.restart);
     let queue: Rc<RefCell<VecDeque<ContainerId>>> =
         Rc::new(RefCell::new(s.cmds.bulk.with_untracked(|b| {
             b.iter()
@@ -403,6 +490,13 @@ pub fn run_bulk(s: Stores) {
                 let next = queue.borrow_mut().pop_front();
                 let Some(id) = next else { break };
                 bulk_item(s, id, BulkState::Running);
+                if restart {
+                    // Two commands and a look between: each followed on its
+                    // own, four containers at a time.
+                    let (ok, text) = restart_and_follow(s, id, false).await;
+                    bulk_item(s, id, BulkState::Done(ok, text));
+                    continue;
+                }
                 let from = s
                     .list
                     .data
@@ -435,14 +529,14 @@ fn bulk_item(s: Stores, id: ContainerId, state: BulkState) {
         if let Some(item) = b.items.iter_mut().find(|(i, _)| *i == id) {
             item.1 = state;
             if b.finished() {
-                summary = Some((b.action, b.tally()));
+                summary = Some((op_label(b.action, b.restart), b.tally()));
             }
         }
     });
-    if let Some((action, (ok, bad))) = summary {
+    if let Some((label, (ok, bad))) = summary {
         s.ui.toast(
             Some(bad == 0),
-            format!("{}: {}", verb(s, action), s.ui.lang().bulk_summary(ok, bad)),
+            format!("{}: {}", s.t(label), s.ui.lang().bulk_summary(ok, bad)),
             None,
         );
     }

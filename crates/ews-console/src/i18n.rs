@@ -259,6 +259,18 @@ impl Lang {
         }
     }
 
+    /// Why a restart did not start the container again.
+    pub fn left_alone(self, why: &ews_core::rollout::LeftAlone) -> String {
+        use ews_core::rollout::LeftAlone;
+        match (self, why) {
+            (Lang::En, _) => why.to_string(),
+            (Lang::Zh, LeftAlone::StopFailed) => "停止未成功，容器保持原样（未重新启动）".into(),
+            (Lang::Zh, LeftAlone::NotStopped(status)) => {
+                format!("停止成功，但容器处于 {status}，不是 STOPPED；未重新启动")
+            }
+        }
+    }
+
     /// "Stop anyway".
     pub fn anyway(self, action: M) -> String {
         let verb = action.text(self);
@@ -372,6 +384,7 @@ messages! {
     RefreshFailed => "Refresh failed; showing the last good data.", "刷新失败，显示上次成功获取的数据。";
     Start => "Start", "启动";
     Stop => "Stop", "停止";
+    Restart => "Restart", "重启";
     Delete => "Delete", "删除";
     Cancel => "Cancel", "取消";
     Close => "Close", "关闭";

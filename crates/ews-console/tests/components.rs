@@ -437,6 +437,74 @@ async fn start_shows_progress_then_running_and_a_toast() {
 }
 
 #[wasm_bindgen_test]
+async fn restart_stops_sees_stopped_then_starts_as_one_operation() {
+    let _m = connected(12, "/").await;
+    // 1003 is RUNNING: restart is a usual action there, and runs at once.
+    let restart = format!("{} [data-testid=action-restart]", row(1003));
+    assert_eq!(attr(&restart, "data-usual").as_deref(), Some("true"));
+    // Not usual on a STOPPED container (it is started, not restarted).
+    assert_eq!(
+        attr(
+            &format!("{} [data-testid=action-restart]", row(1008)),
+            "data-usual"
+        )
+        .as_deref(),
+        Some("false")
+    );
+    click(&restart);
+    until("the restart's toast", || {
+        q("[data-testid=toast][data-kind=ok]").is_some()
+    })
+    .await;
+    let toast = text("[data-testid=toast][data-kind=ok]");
+    assert!(
+        toast.contains("Restart 1003") && toast.contains("succeeded"),
+        "{toast}"
+    );
+    assert_eq!(attr(&row(1003), "data-status").as_deref(), Some("RUNNING"));
+    // One stop, then one start, in that order, with the container read
+    // between them; both commands are in the activity log.
+    let log = fake::with(|s| s.log.clone());
+    let stop = log
+        .iter()
+        .position(|l| l == "POST /api/v1/container/1003/stop");
+    let start = log
+        .iter()
+        .position(|l| l == "POST /api/v1/container/1003/start");
+    assert!(
+        matches!((stop, start), (Some(a), Some(b)) if a < b),
+        "{log:?}"
+    );
+    assert_eq!(fake::count("POST /api/v1/container/1003/stop"), 1);
+    assert_eq!(fake::count("POST /api/v1/container/1003/start"), 1);
+    let items: Vec<String> = q_all("[data-testid=activity-item][data-container=\"1003\"]")
+        .iter()
+        .filter_map(|e| e.text_content())
+        .collect();
+    assert_eq!(items.len(), 2, "{items:?}");
+    assert!(items.iter().all(|i| i.contains("succeeded")), "{items:?}");
+}
+
+#[wasm_bindgen_test]
+async fn a_restart_whose_stop_fails_leaves_the_container_alone_and_says_so() {
+    let _m = connected(12, "/").await;
+    fake::with(|s| s.fail_next.push(ews_core::ContainerId(1003)));
+    click(&format!("{} [data-testid=action-restart]", row(1003)));
+    until("the restart's toast", || {
+        q("[data-testid=toast][data-kind=bad]").is_some()
+    })
+    .await;
+    let toast = text("[data-testid=toast][data-kind=bad]");
+    assert!(toast.contains("Restart 1003"), "{toast}");
+    assert!(toast.contains("not started again"), "{toast}");
+    assert_eq!(
+        attr(&row(1003), "data-status").as_deref(),
+        Some("STOPFAILED")
+    );
+    assert_eq!(fake::count("POST /api/v1/container/1003/start"), 0);
+}
+
+#[wasm_bindgen_test]
 async fn delete_asks_first_naming_the_container_and_escape_cancels() {
     let _m = connected(12, "/").await;
     let delete = format!("{} [data-testid=action-delete]", row(1008));

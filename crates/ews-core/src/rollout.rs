@@ -164,17 +164,123 @@ pub fn restart_may_start(
     stop: &crate::command::Outcome,
     status: &crate::types::ContainerStatus,
 ) -> Result<(), String> {
-    if !stop.is_success() {
-        return Err(String::from(
-            "the stop did not work, so the container was left as it is (not started again)",
-        ));
+    match LeftAlone::check(stop, status) {
+        None => Ok(()),
+        Some(why) => Err(alloc::format!("{why}")),
     }
-    if *status != crate::types::ContainerStatus::Stopped {
-        return Err(alloc::format!(
-            "the stop succeeded but the container is {status}, not STOPPED; it was not started again"
-        ));
+}
+
+/// Why a restart did not send its start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LeftAlone {
+    /// The stop did not work (failed, refused, lost or timed out).
+    StopFailed,
+    /// The stop worked, but the container was still not seen STOPPED
+    /// after [`Restart::LOOKS`] looks; it was in this state.
+    NotStopped(crate::types::ContainerStatus),
+}
+
+impl LeftAlone {
+    /// `None` when the start may be sent.
+    fn check(
+        stop: &crate::command::Outcome,
+        status: &crate::types::ContainerStatus,
+    ) -> Option<LeftAlone> {
+        if !stop.is_success() {
+            Some(LeftAlone::StopFailed)
+        } else if *status != crate::types::ContainerStatus::Stopped {
+            Some(LeftAlone::NotStopped(status.clone()))
+        } else {
+            None
+        }
     }
-    Ok(())
+}
+
+impl core::fmt::Display for LeftAlone {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            LeftAlone::StopFailed => f.write_str(
+                "the stop did not work, so the container was left as it is (not started again)",
+            ),
+            LeftAlone::NotStopped(status) => write!(
+                f,
+                "the stop succeeded but the container is {status}, not STOPPED; it was not started again"
+            ),
+        }
+    }
+}
+
+/// What a restart's driver does next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RestartNext {
+    /// Read the container after this many ms and report its state with
+    /// [`Restart::on_status`].
+    Look {
+        /// Delay before the read, ms.
+        in_ms: u64,
+    },
+    /// Send the start (and follow it like any command).
+    Start,
+    /// Do not start: the container is left as it is, for this reason.
+    LeaveAlone(LeftAlone),
+}
+
+/// One restart, step by step, for every driver (the console, the SDK, a
+/// rollout): send the stop and follow it; [`Restart::after_stop`] says
+/// whether to look at the container; while the answer is
+/// [`RestartNext::Look`], read it and report its state
+/// ([`Restart::on_status`]); then [`RestartNext::Start`] or
+/// [`RestartNext::LeaveAlone`]. A stop can succeed a moment before the
+/// service's list says STOPPED, so the container gets up to
+/// [`Restart::LOOKS`] looks, [`Restart::LOOK_EVERY_MS`] apart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Restart {
+    stop: crate::command::Outcome,
+    looks: u32,
+}
+
+impl Restart {
+    /// Looks at the container before giving up on seeing it STOPPED.
+    pub const LOOKS: u32 = 5;
+    /// Time between two looks, ms.
+    pub const LOOK_EVERY_MS: u64 = 1_000;
+
+    /// The stop ended as `stop`: look at once, or leave the container alone.
+    pub fn after_stop(stop: crate::command::Outcome) -> (Restart, RestartNext) {
+        let next = if stop.is_success() {
+            RestartNext::Look { in_ms: 0 }
+        } else {
+            RestartNext::LeaveAlone(LeftAlone::StopFailed)
+        };
+        (Restart { stop, looks: 0 }, next)
+    }
+
+    /// The container was seen in `status` (`None`: it could not be read).
+    pub fn on_status(&mut self, status: Option<&crate::types::ContainerStatus>) -> RestartNext {
+        self.looks = self.looks.saturating_add(1);
+        let unknown = crate::types::ContainerStatus::Unknown(String::new());
+        let seen = status.unwrap_or(&unknown);
+        match LeftAlone::check(&self.stop, seen) {
+            None => RestartNext::Start,
+            Some(_) if self.looks < Self::LOOKS => RestartNext::Look {
+                in_ms: Self::LOOK_EVERY_MS,
+            },
+            Some(why) => RestartNext::LeaveAlone(why),
+        }
+    }
+
+    /// How the stop ended.
+    pub fn stop(&self) -> &crate::command::Outcome {
+        &self.stop
+    }
+
+    /// Whether a restart is a usual thing to ask of a container in
+    /// `status` (`stuck` there or not): wherever its stop is (advice, like
+    /// [`crate::Action::usual_when`]; a stopped container is started, not
+    /// restarted).
+    pub fn usual_when(status: &crate::types::ContainerStatus, stuck: bool) -> bool {
+        crate::Action::Stop.usual_when(status, stuck)
+    }
 }
 
 /// How often the driver is asked to look again while a batch runs, ms.
@@ -418,6 +524,40 @@ mod tests {
                 .unwrap_err()
                 .contains("left as it is")
         );
+    }
+
+    #[test]
+    fn a_restart_looks_until_stopped_then_starts_or_leaves_it_alone() {
+        use crate::command::Outcome;
+        use crate::types::ContainerStatus as S;
+        let ok = Outcome::Succeeded {
+            message: String::new(),
+        };
+        // Seen STOPPED on the second look: start.
+        let (mut r, next) = Restart::after_stop(ok.clone());
+        assert_eq!(next, RestartNext::Look { in_ms: 0 });
+        assert_eq!(
+            r.on_status(Some(&S::Stopping)),
+            RestartNext::Look {
+                in_ms: Restart::LOOK_EVERY_MS
+            }
+        );
+        assert_eq!(r.on_status(Some(&S::Stopped)), RestartNext::Start);
+        // Never seen STOPPED (or not readable): left alone after LOOKS looks.
+        let (mut r, _) = Restart::after_stop(ok);
+        for _ in 1..Restart::LOOKS {
+            assert!(matches!(r.on_status(None), RestartNext::Look { .. }));
+        }
+        assert_eq!(
+            r.on_status(Some(&S::Running)),
+            RestartNext::LeaveAlone(LeftAlone::NotStopped(S::Running))
+        );
+        // A failed stop: never looked at, never started.
+        let (r, next) = Restart::after_stop(Outcome::PublishFailed {
+            message: "no".into(),
+        });
+        assert_eq!(next, RestartNext::LeaveAlone(LeftAlone::StopFailed));
+        assert!(!r.stop().is_success());
     }
 
     #[test]

@@ -6,7 +6,7 @@
 // a command again and when it has ended. No protocol logic lives here: only
 // fetch, timers and cancellation.
 
-import { ClientCore, CommandWatch, RolloutRun, restartMayStart } from "./ews_js.js";
+import { ClientCore, CommandWatch, RestartSteps, RolloutRun } from "./ews_js.js";
 import { EwsError } from "./errors.js";
 import { assertReady } from "./runtime.js";
 
@@ -213,17 +213,20 @@ export class EwsClient {
       return this.followCommand(command, { signal, policy, onUpdate: (c) => onUpdate?.(name, c) });
     };
     const stop = await step("stop");
-    let why = stop.succeeded ? null : restartMayStart(stop, "");
-    if (stop.succeeded) {
-      // Seen STOPPED before starting (the service may lag its command).
-      for (let i = 0; i < 5; i++) {
+    // The core decides: look until the container is seen STOPPED (the
+    // service may lag its command), then start — or leave it alone.
+    const steps = new RestartSteps(stop);
+    let next = steps.next();
+    try {
+      while (next.look !== undefined) {
+        if (next.look > 0) await sleep(next.look, signal);
         const c = await this.getContainer(id, { signal }).catch(() => null);
-        why = restartMayStart(stop, c?.status ?? "");
-        if (!why) break;
-        await sleep(1000, signal);
+        next = steps.onStatus(c?.status ?? null);
       }
+    } finally {
+      steps.free();
     }
-    if (why) return { ok: false, stop, start: null, message: why };
+    if (next.leaveAlone) return { ok: false, stop, start: null, message: next.leaveAlone };
     const start = await step("start");
     return { ok: start.succeeded, stop, start, message: start.message };
   }

@@ -1163,18 +1163,14 @@ impl RolloutRun {
     }
 }
 
-/// A restart's rule: `undefined` when its start may be sent (the stop's
-/// outcome succeeded and the container is seen STOPPED), else why not.
-#[wasm_bindgen(js_name = restartMayStart)]
-pub fn restart_may_start(
-    #[wasm_bindgen(unchecked_param_type = "Outcome")] stop: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "ContainerStatus")] status: &str,
-) -> Option<String> {
-    let ok = Reflect::get(&stop, &JsValue::from_str("succeeded"))
+/// The success or failure of an `Outcome` object as the core's `Outcome`
+/// (only whether it succeeded matters to a restart).
+fn stop_outcome(stop: &JsValue) -> Outcome {
+    let ok = Reflect::get(stop, &JsValue::from_str("succeeded"))
         .ok()
         .and_then(|k| k.as_bool())
         .unwrap_or(false);
-    let outcome = if ok {
+    if ok {
         Outcome::Succeeded {
             message: String::new(),
         }
@@ -1183,6 +1179,61 @@ pub fn restart_may_start(
             result: String::new(),
             message: String::new(),
         }
+    }
+}
+
+/// A restart's rule: `undefined` when its start may be sent (the stop's
+/// outcome succeeded and the container is seen STOPPED), else why not.
+#[wasm_bindgen(js_name = restartMayStart)]
+pub fn restart_may_start(
+    #[wasm_bindgen(unchecked_param_type = "Outcome")] stop: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ContainerStatus")] status: &str,
+) -> Option<String> {
+    ews_core::rollout::restart_may_start(&stop_outcome(&stop), &ContainerStatus::parse(status))
+        .err()
+}
+
+/// One restart's steps after its stop, as the core's `Restart` decides
+/// them: `next()` and `onStatus()` answer `{look: ms}` (read the container
+/// after `ms` and report its state), `{start: true}` or `{leaveAlone: why}`.
+#[wasm_bindgen]
+pub struct RestartSteps {
+    inner: ews_core::rollout::Restart,
+    next: ews_core::rollout::RestartNext,
+}
+
+fn restart_next_js(next: &ews_core::rollout::RestartNext) -> JsValue {
+    use ews_core::rollout::RestartNext;
+    let o = Object::new();
+    let (key, value) = match next {
+        RestartNext::Look { in_ms } => ("look", JsValue::from_f64(*in_ms as f64)),
+        RestartNext::Start => ("start", JsValue::TRUE),
+        RestartNext::LeaveAlone(why) => ("leaveAlone", JsValue::from_str(&why.to_string())),
     };
-    ews_core::rollout::restart_may_start(&outcome, &ContainerStatus::parse(status)).err()
+    let _ = Reflect::set(&o, &JsValue::from_str(key), &value);
+    o.into()
+}
+
+#[wasm_bindgen]
+impl RestartSteps {
+    /// After the stop ended as `stop` (an `Outcome`).
+    #[wasm_bindgen(constructor)]
+    pub fn new(#[wasm_bindgen(unchecked_param_type = "Outcome")] stop: JsValue) -> RestartSteps {
+        let (inner, next) = ews_core::rollout::Restart::after_stop(stop_outcome(&stop));
+        RestartSteps { inner, next }
+    }
+
+    /// The step to take now.
+    pub fn next(&self) -> JsValue {
+        restart_next_js(&self.next)
+    }
+
+    /// The container was seen in `status` (`null`: it could not be read);
+    /// returns the next step.
+    #[wasm_bindgen(js_name = onStatus)]
+    pub fn on_status(&mut self, status: Option<String>) -> JsValue {
+        let status = status.as_deref().map(ContainerStatus::parse);
+        self.next = self.inner.on_status(status.as_ref());
+        restart_next_js(&self.next)
+    }
 }

@@ -10,7 +10,7 @@ use leptos::html;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::actions::{act, action_label, run_bulk};
+use crate::actions::{act, op_label, restart, run_bulk};
 use crate::format::{self, escape_html};
 use crate::i18n::M;
 use crate::stores::{BulkJob, BulkState, Dialog, Stores, Ui};
@@ -103,7 +103,11 @@ fn Modal(dialog: Dialog) -> impl IntoView {
         _ => {}
     };
     let body = match dialog {
-        Dialog::Confirm { action, id } => confirm(s, action, id).into_any(),
+        Dialog::Confirm {
+            action,
+            restart,
+            id,
+        } => confirm(s, action, restart, id).into_any(),
         Dialog::Bulk => bulk(s).into_any(),
     };
     view! {
@@ -119,9 +123,9 @@ fn Modal(dialog: Dialog) -> impl IntoView {
     }
 }
 
-fn confirm(s: Stores, action: Action, id: ContainerId) -> impl IntoView {
+fn confirm(s: Stores, action: Action, again: bool, id: ContainerId) -> impl IntoView {
     let lang = s.ui.lang();
-    let m = action_label(action);
+    let m = op_label(action, again);
     let (facts, unusual) = s.list.data.with_untracked(|d| {
         d.get(id).map_or((None, None), |r| {
             let facts = format!(
@@ -152,7 +156,11 @@ fn confirm(s: Stores, action: Action, id: ContainerId) -> impl IntoView {
             <button type="button" class=if action == Action::Delete { "danger" } else { "primary" }
                 data-testid="confirm" on:click=move |_| {
                     close(s);
-                    act(s, action, id);
+                    if again {
+                        restart(s, id);
+                    } else {
+                        act(s, action, id);
+                    }
                 }>{confirm_label}</button>
         </div>
     }
@@ -165,7 +173,7 @@ fn bulk(s: Stores) -> impl IntoView {
         return view! { <p>{s.t(M::BulkTitle)}</p> }.into_any();
     };
     let action = job.action;
-    let m = action_label(action);
+    let m = op_label(action, job.restart);
     let count = move || cmds.bulk.with(|b| b.as_ref().map_or(0, BulkJob::targets));
     let title = move || lang.bulk_question(m, count());
     let skipped = (!job.skipped.is_empty()).then(|| {

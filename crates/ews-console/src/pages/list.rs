@@ -5,7 +5,7 @@ use ews_core::{Action, ContainerStatus};
 use leptos::html;
 use leptos::prelude::*;
 
-use crate::actions::{action_label, open_bulk, refresh};
+use crate::actions::{OPS, op_key, op_label, open_bulk, refresh};
 use crate::components::badge::status_class;
 use crate::components::notice::error_box;
 use crate::components::table::ContainerTable;
@@ -199,11 +199,11 @@ fn bulk_bar(s: Stores) -> impl IntoView {
     move || {
         let n = list.selected.with(|s| s.len());
         (n > 0 && s.can_act()).then(|| {
-            let buttons = Action::ALL.map(|a| {
+            let buttons = OPS.map(|(a, again)| {
                 let class = if a == Action::Delete { "small danger" } else { "small" };
                 view! {
-                    <button type="button" class=class data-testid=format!("bulk-{a}") on:click=move |_| open_bulk(s, a)>
-                        {s.t(action_label(a))} " (" {n} ")"
+                    <button type="button" class=class data-testid=format!("bulk-{}", op_key(a, again)) on:click=move |_| open_bulk(s, a, again)>
+                        {s.t(op_label(a, again))} " (" {n} ")"
                     </button>
                 }
             });

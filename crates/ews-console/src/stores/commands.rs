@@ -41,6 +41,8 @@ pub enum BulkState {
 pub struct BulkJob {
     /// What to do.
     pub action: Action,
+    /// A restart of each (`action` is then its first step, the stop).
+    pub restart: bool,
     /// Every selected container that is not busy, with its progress; the
     /// ones whose state does not usually take the action are listed too
     /// (never silently dropped), and run only if the user includes them.

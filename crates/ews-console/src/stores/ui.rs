@@ -77,6 +77,8 @@ pub enum Dialog {
     Confirm {
         /// What to do.
         action: ews_core::Action,
+        /// A restart (`action` is then its first step, the stop).
+        restart: bool,
         /// To which container.
         id: ContainerId,
     },

@@ -1,0 +1,117 @@
+// Restart: stop, seen STOPPED, then start — from a row, from the container
+// page and in bulk — against ews-sim with slowed commands (--step-ms 400).
+// The order of the requests is observed on the wire, and ews-sim's admin
+// `fail-next` makes a stop fail: the container is then left alone.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { launch, screenshot, startSim, watchedPage } from './lib/harness.mjs';
+import { ConnectForm, ContainerList } from './lib/pages.mjs';
+
+let sim;
+let browser;
+let w;
+let list;
+/** `POST /api/v1/container/{id}/{action}` requests, in order, as "id action". */
+const acts = [];
+
+before(async () => {
+  sim = await startSim(['--step-ms', '400', '--containers', '40']);
+  browser = await launch();
+  w = await watchedPage(browser);
+  list = new ContainerList(w.page);
+  w.page.on('request', (r) => {
+    const m = /\/api\/v1\/container\/(\d+)\/(start|stop)$/.exec(new URL(r.url()).pathname);
+    if (m && r.method() === 'POST') acts.push(`${m[1]} ${m[2]}`);
+  });
+  await w.page.goto(sim.url + '/');
+  await new ConnectForm(w.page).connect();
+  await list.waitForRows();
+});
+after(async () => {
+  await w?.close();
+  await browser?.close();
+  await sim?.stop();
+});
+
+const toastFor = (id) => w.page.locator('[data-testid=toast]', { hasText: `Restart ${id}:` });
+
+test('restart a RUNNING container: stop, STOPPED, then start, as one operation', async () => {
+  const id = await list.firstIdWithStatus('RUNNING');
+  assert.equal(await list.action(id, 'restart').getAttribute('data-usual'), 'true');
+  const seen = [];
+  const watching = (async () => {
+    // The container's states, observed from outside (the simulator's admin API).
+    for (let i = 0; i < 200; i++) {
+      const s = (await sim.container(id)).status;
+      if (seen[seen.length - 1] !== s) seen.push(s);
+      if (s === 'RUNNING' && seen.includes('STOPPED')) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  })();
+  await list.action(id, 'restart').click();
+  const toast = toastFor(id);
+  await toast.waitFor({ timeout: 30000 });
+  await watching;
+  assert.match(await toast.textContent(), /succeeded/);
+  assert.equal(await toast.getAttribute('data-kind'), 'ok');
+  assert.deepEqual(acts.filter((a) => a.startsWith(`${id} `)), [`${id} stop`, `${id} start`]);
+  const stopped = seen.indexOf('STOPPED');
+  assert.ok(stopped > 0 && seen.indexOf('RUNNING', stopped) > stopped, `states seen: ${seen.join(' → ')}`);
+  // Both commands, with their timelines, in the activity panel.
+  const items = w.page.locator(`[data-testid=activity-item][data-container="${id}"]`);
+  assert.equal(await items.count(), 2);
+  assert.deepEqual(await items.evaluateAll((l) => l.map((i) => i.dataset.state)), ['ok', 'ok']);
+  await screenshot(w.page, 'e2e-restart');
+  w.assertClean();
+});
+
+test('a restart whose stop fails leaves the container alone and says so', async () => {
+  const running = await w.page.locator('[data-testid=row][data-status=RUNNING]').evaluateAll((rows) => rows.map((r) => Number(r.dataset.id)));
+  const id = running.find((x) => !acts.some((a) => a.startsWith(`${x} `)));
+  assert.ok(id, 'a RUNNING container not acted on yet');
+  await sim.failNext(id, 'fail');
+  await list.action(id, 'restart').click();
+  const toast = toastFor(id);
+  await toast.waitFor({ timeout: 30000 });
+  assert.equal(await toast.getAttribute('data-kind'), 'bad');
+  assert.match(await toast.textContent(), /not started again/);
+  assert.deepEqual(acts.filter((a) => a.startsWith(`${id} `)), [`${id} stop`], 'no start was sent');
+  assert.equal((await sim.container(id)).status, 'STOPFAILED');
+  w.assertClean();
+});
+
+test('restart from the container page', async () => {
+  const running = await w.page.locator('[data-testid=row][data-status=RUNNING]').evaluateAll((rows) => rows.map((r) => Number(r.dataset.id)));
+  const id = running.find((x) => !acts.some((a) => a.startsWith(`${x} `)));
+  await list.search.fill(`#${id}`);
+  await list.row(id).getByTestId('row-link').click();
+  await w.page.getByTestId('fields').waitFor();
+  await w.page.getByTestId('action-restart').click();
+  const toast = toastFor(id);
+  await toast.waitFor({ timeout: 30000 });
+  assert.match(await toast.textContent(), /succeeded/);
+  assert.deepEqual(acts.filter((a) => a.startsWith(`${id} `)), [`${id} stop`, `${id} start`]);
+  await w.page.goBack();
+  await list.search.fill('');
+  w.assertClean();
+});
+
+test('bulk restart: every target stopped, seen STOPPED and started, each reported', async () => {
+  await list.filter('RUNNING');
+  await w.page.waitForFunction(() => [...document.querySelectorAll('[data-testid=row]')].every((r) => r.dataset.status === 'RUNNING'));
+  const ids = (await list.ids()).filter((x) => !acts.some((a) => a.startsWith(`${x} `))).slice(0, 3);
+  for (const id of ids) await list.select(id);
+  await w.page.waitForFunction(() => document.querySelector('[data-testid=selected-count]')?.textContent.includes('3'));
+  await list.bulk('restart');
+  const targets = await w.page.getByTestId('bulk-item').evaluateAll((items) => items.map((i) => Number(i.dataset.id)));
+  assert.deepEqual(targets, ids);
+  await w.page.getByTestId('confirm').click();
+  await w.page.waitForFunction(() => document.querySelector('[data-testid=bulk-summary]')?.textContent.includes('3 succeeded'), null, { timeout: 40000 });
+  await w.page.getByTestId('close').click();
+  for (const id of ids) {
+    assert.deepEqual(acts.filter((a) => a.startsWith(`${id} `)), [`${id} stop`, `${id} start`], `#${id}`);
+    assert.equal((await sim.container(id)).status, 'RUNNING');
+  }
+  w.assertClean();
+});
