@@ -335,7 +335,9 @@ async fn follow(
     );
     let id = entry.container_id;
     if !(entry.action() == Some(Action::Delete) && outcome.is_success()) {
-        refresh_container(s, &api, id).await;
+        // The row is re-read in the background: the outcome is known now
+        // and is said at once, not one more round trip later.
+        s.ui.spawn(async move { refresh_container(s, &api, id).await });
     }
     Some(outcome)
 }

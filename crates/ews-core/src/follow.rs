@@ -22,7 +22,7 @@ use alloc::string::{String, ToString};
 
 use crate::command::{FollowPolicy, Next};
 use crate::error::Error;
-use crate::learn::{Expect, end_between};
+use crate::learn::{Expect, WINDOW_STEP_MS, end_between};
 use crate::types::{Command, CommandStatus};
 
 /// One command being followed.
@@ -71,8 +71,10 @@ impl Follower {
         self.expect.is_some()
     }
 
-    /// How long the command took from issue to its end (the middle of the
-    /// last two sightings), once it has ended with a status of its own.
+    /// How long the command took from issue to its end, once it has ended
+    /// with a status of its own: the middle of the last two sightings, or,
+    /// following an expectation with more than two window steps between
+    /// them, half a step before the last one.
     pub fn took_ms(&self) -> Option<u64> {
         self.took_ms
     }
@@ -142,7 +144,15 @@ impl Follower {
         match self.policy.after_status(elapsed, cmd) {
             Next::PollIn(delay) => Next::PollIn(self.nearer(elapsed, delay)),
             done => {
-                self.took_ms = Some(end_between(before, now_ms).saturating_sub(self.started_ms));
+                let mut end = end_between(before, now_ms);
+                // Following an expectation, the first read often comes long
+                // after the one before (or the issue): the end was most
+                // likely near it, not half way (which would teach the
+                // schedule to look ever earlier).
+                if self.expect.is_some() && now_ms.saturating_sub(before) > 2 * WINDOW_STEP_MS {
+                    end = now_ms - WINDOW_STEP_MS / 2;
+                }
+                self.took_ms = Some(end.saturating_sub(self.started_ms));
                 done
             }
         }
@@ -257,18 +267,28 @@ mod tests {
             d.record(Action::Start, ms);
         }
         let mut f = Follower::new(FollowPolicy::default(), 0).expecting(d.expect(Action::Start));
-        // No early poll: the window opens at 4.9 s.
-        assert_eq!(f.start(50, Some(&cmd("CREATED", ""))), Next::PollIn(4_850));
+        // No early poll: the first one at the median, 5.1 s.
+        assert_eq!(f.start(50, Some(&cmd("CREATED", ""))), Next::PollIn(5_050));
         assert_eq!(
-            f.on_command(4_900, &cmd("RUNNING", "")),
+            f.on_command(5_100, &cmd("RUNNING", "")),
             Next::PollIn(WINDOW_STEP_MS)
         );
         assert!(matches!(
-            f.on_command(5_800, &cmd("DONE", "200")),
+            f.on_command(5_700, &cmd("DONE", "200")),
             Next::Done(_)
         ));
         assert_eq!(f.polls(), 2);
-        assert_eq!(f.took_ms(), Some(5_350));
+        // Between two close reads: the middle.
+        assert_eq!(f.took_ms(), Some(5_400));
+        // Done at the first read, 5 s after the issue: just before it, not
+        // half way.
+        let mut e = Follower::new(FollowPolicy::default(), 0).expecting(d.expect(Action::Start));
+        e.start(0, Some(&cmd("CREATED", "")));
+        assert!(matches!(
+            e.on_command(5_100, &cmd("DONE", "200")),
+            Next::Done(_)
+        ));
+        assert_eq!(e.took_ms(), Some(5_100 - WINDOW_STEP_MS / 2));
         // Past the window, the policy's backoff again.
         let mut g = Follower::new(FollowPolicy::default(), 0).expecting(d.expect(Action::Start));
         g.start(0, Some(&cmd("CREATED", "")));

@@ -145,9 +145,9 @@ export class EwsClient {
    * poll after 500 ms, then backing off to every 5 s, giving up after 10
    * minutes; transient failures are retried, five in a row end it). Once
    * this client has seen three commands of the same action succeed, it
-   * polls near the end they say instead (progress at most every 6 s, then
-   * every 900 ms around the expected end): the outcome shows soon after
-   * the command ends, for fewer reads. `durations` shows what it learned.
+   * polls near the end they say instead (progress at most every 6 s, the
+   * first read at their median duration, then every 600 ms to the late
+   * end): the outcome shows soon after the command ends, for fewer reads. `durations` shows what it learned.
    * `command` is a command id, or the command start/stop/delete returned.
    * Resolves with the outcome (never rejects for an API failure: a lost
    * command is the outcome `lost`); rejects with the signal's reason when

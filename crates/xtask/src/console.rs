@@ -142,7 +142,10 @@ pub(crate) fn build_embed() -> Result {
         .arg("--out-dir")
         .arg(&stage)
         .arg(&wasm))?;
-    wasm_opt(&stage.join(format!("{EMBED_GLUE}_bg.wasm")))?;
+    wasm_opt(
+        &stage.join(format!("{EMBED_GLUE}_bg.wasm")),
+        crate::util::WASM_OPT_PASSES,
+    )?;
     let out = root().join("dist").join(EMBED_DIR);
     if out.exists() {
         std::fs::remove_dir_all(&out)?;

@@ -86,7 +86,7 @@ pub(crate) fn build_worker() -> Result {
         .arg(&out)
         .arg(&wasm))?;
     let bg = out.join("ews_edge_bg.wasm");
-    wasm_opt(&bg)?;
+    wasm_opt(&bg, &[])?;
     std::fs::copy(
         root().join("crates/ews-edge/worker.mjs"),
         out.join("worker.mjs"),

@@ -64,7 +64,7 @@ pub(crate) fn build() -> Result<PathBuf> {
         .args(["--target", "web", "--out-name", "ews_js", "--out-dir"])
         .arg(&out)
         .arg(&wasm))?;
-    wasm_opt(&out.join(WASM))?;
+    wasm_opt(&out.join(WASM), crate::util::WASM_OPT_PASSES)?;
     copy_sources(&out)?;
     print_sizes(&out)?;
     Ok(out)

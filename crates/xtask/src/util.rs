@@ -87,14 +87,16 @@ pub(crate) const WASM_OPT_FEATURES: &[&str] = &[
 
 /// Passes after the first `-Oz`: flattening the code and rebuilding its
 /// control flow (`--rereloop`), then `-Oz` twice more, leaves binaryen more
-/// to merge: −1,450 B gzip -9 on the page console's wasm (BENCHMARKS.md);
-/// about 10 s more per build. `index.html` passes the same to Trunk.
+/// to merge: −1,450 B gzip -9 on the page console's wasm, −1,335 on the
+/// embedded one, −85 on the SDK's, but +109 on the worker's, which goes
+/// without (BENCHMARKS.md); about 10 s more per build. `index.html` passes
+/// the same to Trunk.
 pub(crate) const WASM_OPT_PASSES: &[&str] = &["--flatten", "--rereloop", "-Oz", "-Oz"];
 
-/// `wasm-opt -Oz` in place with binaryen's wasm-opt (npm, version 132),
-/// when installed; never Debian's (see docs/TOOLCHAIN.md). Returns whether
-/// it ran.
-pub(crate) fn wasm_opt(wasm: &Path) -> Result<bool> {
+/// `wasm-opt -Oz` and then `passes` (e.g. [`WASM_OPT_PASSES`]) in place
+/// with binaryen's wasm-opt (npm, version 132), when installed; never
+/// Debian's (see docs/TOOLCHAIN.md). Returns whether it ran.
+pub(crate) fn wasm_opt(wasm: &Path, passes: &[&str]) -> Result<bool> {
     let bin = root().join("tests/node_modules/.bin/wasm-opt");
     if !bin.exists() {
         eprintln!(
@@ -107,7 +109,7 @@ pub(crate) fn wasm_opt(wasm: &Path) -> Result<bool> {
     sh(Command::new(&bin)
         .arg("-Oz")
         .args(WASM_OPT_FEATURES)
-        .args(WASM_OPT_PASSES)
+        .args(passes)
         .arg(wasm)
         .arg("-o")
         .arg(wasm))?;
