@@ -200,6 +200,20 @@ describe("the audit trail", () => {
       const mine = await (await call(first, `/edge/audit?action=start&container=${target.id}&limit=1`, { cookie })).json();
       assert.equal(mine.entries.length, 1);
       assert.equal(mine.entries[0].commandId, commandId);
+      // The same trail as the worker's own page, for people: filtered by
+      // the form's fields, in the browser's language.
+      const page = await call(first, `/audit?action=start&container=${target.id}`, { cookie, headers: { "accept-language": "zh-CN,zh;q=0.9" } });
+      assert.equal(page.status, 200);
+      assert.match(page.headers.get("content-type"), /^text\/html/);
+      const html = await page.text();
+      assert.ok(html.includes("审计记录"), "in Chinese");
+      assert.equal((html.match(/data-testid="audit-row"/g) || []).length, 1);
+      assert.ok(html.includes(`href="/commands/${commandId}"`));
+      assert.ok(html.includes(`format=csv`));
+      assert.equal((await call(first, "/audit", { cookie: viewer })).status, 403);
+      const anonymous = await call(first, "/audit");
+      assert.equal(anonymous.status, 303);
+      assert.equal(anonymous.headers.get("location"), "/edge/login");
       await first.stop({ keepState: true });
 
       // A new worker process on the same storage: the trail is still there.

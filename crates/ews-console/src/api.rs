@@ -161,28 +161,6 @@ impl Api {
             .await
     }
 
-    /// `GET /edge/audit?{query}` (edge mode, operators): a page of the
-    /// worker's audit trail, or what went wrong in words.
-    pub async fn audit(
-        &self,
-        query: &str,
-    ) -> Result<(Vec<crate::audit::Entry>, Option<u64>), String> {
-        let url = format!("{}/edge/audit?{query}", self.base);
-        let raw = fetch(&self.life, "GET", &url, None, true)
-            .await
-            .map_err(|e| match e {
-                NoAnswer::TimedOut => "the worker did not answer in time".to_string(),
-                NoAnswer::Unreachable => "the worker could not be reached".to_string(),
-            })?;
-        match crate::audit::page(&raw.body) {
-            Some(page) if raw.status == 200 => Ok(page),
-            _ => Err(json::parse(&raw.body)
-                .ok()
-                .and_then(|v| v.get("message").and_then(Value::as_str).map(String::from))
-                .unwrap_or_else(|| format!("HTTP {}", raw.status))),
-        }
-    }
-
     /// One call, driven as the core says.
     async fn call<T>(
         &self,

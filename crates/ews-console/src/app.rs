@@ -22,8 +22,7 @@ use crate::components::{
 use crate::i18n::M;
 use crate::list::ListQuery;
 use crate::pages::{
-    audit::AuditPage, command::CommandPage, connect::ConnectPage, container::ContainerPage,
-    list::ListPage,
+    command::CommandPage, connect::ConnectPage, container::ContainerPage, list::ListPage,
 };
 use crate::route::Route;
 use crate::shell::Shell;
@@ -249,7 +248,6 @@ pub fn console(shell: Rc<Shell>) -> impl IntoView {
             Route::List => view! { <ListPage/> }.into_any(),
             Route::Container(id) => view! { <ContainerPage id=id/> }.into_any(),
             Route::Command(id) => view! { <CommandPage id=id/> }.into_any(),
-            Route::Audit => view! { <AuditPage/> }.into_any(),
             Route::NotFound => view! {
                 <section class="card narrow" data-testid="not-found">
                     <p>{s.t(M::NotFound)}</p>

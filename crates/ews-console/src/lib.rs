@@ -29,7 +29,6 @@ pub mod actions;
 pub mod activity;
 pub mod api;
 pub mod app;
-pub mod audit;
 pub mod clock;
 pub mod columns;
 pub mod components;

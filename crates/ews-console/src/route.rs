@@ -16,8 +16,6 @@ pub enum Route {
     Container(ContainerId),
     /// `/commands/{id}`: one command's activity/step timeline.
     Command(CommandId),
-    /// `/audit`: the edge worker's audit trail (edge mode, operators).
-    Audit,
     /// Anything else.
     NotFound,
 }
@@ -28,9 +26,6 @@ impl Route {
         let path = path.trim_end_matches('/');
         if path.is_empty() || path == "/index.html" {
             return Route::List;
-        }
-        if path == "/audit" {
-            return Route::Audit;
         }
         let mut parts = path.trim_start_matches('/').splitn(2, '/');
         match (parts.next(), parts.next()) {
@@ -50,7 +45,6 @@ impl Route {
             Route::List | Route::NotFound => "/".into(),
             Route::Container(id) => format!("/containers/{id}"),
             Route::Command(id) => format!("/commands/{}", percent_encode(id.as_str())),
-            Route::Audit => "/audit".into(),
         }
     }
 }
@@ -98,7 +92,7 @@ mod tests {
 
     #[test]
     fn paths_round_trip() {
-        for r in [Route::List, Route::Container(ContainerId(7)), Route::Audit] {
+        for r in [Route::List, Route::Container(ContainerId(7))] {
             assert_eq!(Route::parse(&r.path()), r);
         }
     }

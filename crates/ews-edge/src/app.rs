@@ -61,6 +61,8 @@ pub struct Incoming {
     pub fetch_site: Option<String>,
     /// `Content-Length`, when given and numeric.
     pub content_length: Option<u64>,
+    /// `Accept-Language` (the audit page's language when none is asked).
+    pub accept_language: Option<String>,
 }
 
 impl fmt::Debug for Incoming {
@@ -277,6 +279,7 @@ enum Route {
     LoginCss,
     Logout,
     Audit,
+    AuditPage,
     EdgeOther,
     Asset,
 }
@@ -294,6 +297,8 @@ fn route_of(path: &str) -> Route {
         Route::Logout
     } else if path == "/edge/audit" {
         Route::Audit
+    } else if path == "/audit" {
+        Route::AuditPage
     } else if path == "/edge" || path.starts_with("/edge/") {
         Route::EdgeOther
     } else {
@@ -556,6 +561,10 @@ pub async fn handle<P: Platform>(
         Route::Logout => EdgeError::MethodNotAllowed { allowed: "POST" }.page(fa),
         Route::Audit if method == "GET" => audit_trail(p, state, &cfg, req, path).await,
         Route::Audit => EdgeError::MethodNotAllowed { allowed: "GET" }.api(),
+        Route::AuditPage if method == "GET" || method == "HEAD" => {
+            audit_page(p, state, &cfg, req).await
+        }
+        Route::AuditPage => EdgeError::MethodNotAllowed { allowed: "GET" }.page(fa),
         Route::EdgeOther => EdgeError::NotFound.api(),
         Route::Asset => return asset(p, &cfg, method, path).await,
     };
@@ -789,6 +798,55 @@ async fn audit_trail<P: Platform>(
         Ok(body) => Reply::new(200, reply::JSON, body).with_all(reply::data_headers()),
         Err(e) => EdgeError::from(e).api(),
     }
+}
+
+/// `GET /audit`: the audit trail as a page, for operators ([`audit_page`](crate::audit_page)).
+/// Not signed in: to the sign-in page.
+async fn audit_page<P: Platform>(p: &P, state: &State, cfg: &Config, req: &Incoming) -> Reply {
+    use crate::audit_page::{Lang, PageQuery, entries, render};
+    let fa = cfg.frame_ancestors.as_str();
+    let who = match authenticate(p, cfg, state, req).await {
+        Ok(who) => who,
+        Err(EdgeError::Unauthenticated { .. }) => {
+            return Reply::new(303, reply::HTML, String::new())
+                .with("Location", "/edge/login".to_owned())
+                .with("Cache-Control", "no-store");
+        }
+        Err(e) => return e.page(fa),
+    };
+    if who.user.role() != crate::users::Role::Operator {
+        return EdgeError::RoleForbidden {
+            user: who.user.name().to_owned(),
+            role: who.user.role(),
+            op: "audit",
+        }
+        .page(fa);
+    }
+    let q = PageQuery::parse(&req.url);
+    let lang = Lang::pick(q.lang.as_deref(), req.accept_language.as_deref());
+    let html = match q.filter(durable::DEFAULT_PAGE) {
+        Err(field) => {
+            let why = match lang {
+                Lang::En => format!(
+                    "The filter's {field} cannot be read: a container is a number, a day is YYYY-MM-DD."
+                ),
+                Lang::Zh => {
+                    format!("无法读取筛选条件 {field}：容器是数字，日期格式为 YYYY-MM-DD。")
+                }
+            };
+            render(&q, lang, None, Some(&why))
+        }
+        Ok(filter) => match p.durable(&DoRequest::AuditQuery(filter)).await {
+            Ok(body) => {
+                let (list, next) = entries(&body);
+                render(&q, lang, Some((&list, next)), None)
+            }
+            Err(e) => return EdgeError::from(e).page(fa),
+        },
+    };
+    Reply::new(200, reply::HTML, html)
+        .with_all(reply::page_headers(fa))
+        .with("Cache-Control", "no-store")
 }
 
 /// The CSV columns of an audit export.

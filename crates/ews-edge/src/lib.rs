@@ -27,6 +27,7 @@
 #![warn(missing_docs, unreachable_pub)]
 
 pub mod app;
+pub mod audit_page;
 pub mod config;
 pub mod durable;
 pub mod json;

@@ -176,7 +176,19 @@ main{max-width:24rem;margin:12vh auto;padding:2rem;background:#fff;border-radius
 h1{margin-top:0;font-size:1.4rem}label{display:block;font-weight:600;margin:1rem 0 .3rem}\
 input{box-sizing:border-box;width:100%;padding:.5rem;font:inherit;border:1px solid #99a;border-radius:4px}\
 button{margin-top:1rem;padding:.5rem 1.2rem;font:inherit;border:0;border-radius:4px;background:#2456c7;color:#fff;cursor:pointer}\
-.error{color:#a00;font-weight:600}\n";
+.error{color:#a00;font-weight:600}\
+main.wide{max-width:none;margin:1rem;padding:1rem 1.25rem}\
+.filters{display:flex;flex-wrap:wrap;gap:.6rem;align-items:flex-end}\
+.filters label{margin:0;font-weight:400}.filters span{display:block;font-size:13px}\
+.filters input,select{width:auto;padding:.4rem;font:inherit;border:1px solid #99a;border-radius:4px}\
+.filters button{margin:0}.scroll{overflow:auto;margin-top:1rem}\
+table{border-collapse:collapse;width:100%;font-size:14px}\
+th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #ccd;white-space:nowrap}\
+td.num{text-align:right}tr.bad td{color:#a00}.muted{color:#5b6675}\
+.button{display:inline-block;margin:.5rem .5rem 0 0;padding:.4rem .9rem;border:1px solid #99a;border-radius:4px;text-decoration:none}\
+a{color:#1f5fd1}\
+@media (prefers-color-scheme:dark){body{background:#0f1318;color:#e6e9ee}main{background:#171c23;box-shadow:none}\
+input,select{background:#0f1318;color:inherit}a{color:#6ea0ff}th,td{border-color:#2a313b}.error,tr.bad td{color:#f97066}.muted{color:#9aa4b2}}\n";
     Reply::new(200, "text/css; charset=utf-8", CSS)
         .with_all(page_headers(DEFAULT_FRAME_ANCESTORS))
         .with("Cache-Control", "public, max-age=3600")

@@ -340,6 +340,7 @@ fn incoming(request: &Request, trusted_ip_header: Option<&str>) -> Incoming {
         origin: header(&h, "origin"),
         client_ip: trusted_ip_header.and_then(|name| header(&h, name)),
         fetch_site: header(&h, "sec-fetch-site"),
+        accept_language: header(&h, "accept-language"),
         content_length: header(&h, "content-length").and_then(|v| v.trim().parse().ok()),
     }
 }

@@ -19,8 +19,15 @@ pub fn forget(ui: Ui) {
 fn edge_links(ui: Ui, operator: bool, forms: bool) -> String {
     let mut html = String::new();
     if operator {
+        // The worker renders the audit trail itself (a page, not part of
+        // the console's bundle), in the console's language.
         html.push_str(&format!(
-            "<a href=\"/audit\" data-nav data-testid=\"audit-link\">{}</a>",
+            "<a href=\"/audit?lang={}\" data-testid=\"audit-link\">{}</a>",
+            if ui.lang() == crate::i18n::Lang::Zh {
+                "zh"
+            } else {
+                "en"
+            },
             ui.t(M::Audit)
         ));
     }

@@ -1,6 +1,5 @@
 //! Route-level views.
 
-pub mod audit;
 pub mod command;
 pub mod connect;
 pub mod container;

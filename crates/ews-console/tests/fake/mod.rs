@@ -143,16 +143,6 @@ fn handle(input: JsValue) -> js_sys::Promise {
     STATE.with(|s| {
         let mut s = s.borrow_mut();
         s.log.push(format!("{method} {path}"));
-        if path == "/edge/audit" {
-            // The worker's audit trail: two pages of one entry each.
-            s.log.push(format!("? {query}"));
-            let body = if query.contains("before=") {
-                r#"{"entries":[{"seq":1,"at":1700000000000,"event":"login_failed","user":null,"role":null,"client":null,"action":null,"container":null,"commandId":null,"upstreamStatus":null,"upstreamCode":null,"error":null,"outcome":null,"message":null}],"next":null}"#
-            } else {
-                r#"{"entries":[{"seq":2,"at":1700000000000,"event":"action","user":"ann","role":"operator","client":null,"action":"start","container":1008,"commandId":"c-9","upstreamStatus":200,"upstreamCode":"0","error":null,"outcome":"succeeded","message":"succeeded: <i>ok</i>"}],"next":2}"#
-            };
-            return respond(200, body, "application/json", s.skew_ms);
-        }
         if path == "/edge/session" {
             let (status, body) = s
                 .edge

@@ -1108,6 +1108,70 @@ fn actions_and_their_outcomes_reach_the_audit_trail() {
 }
 
 #[test]
+fn operators_read_the_audit_trail_as_a_page() {
+    let p = fake();
+    let s = State::default();
+    p.answers
+        .borrow_mut()
+        .push_back(ok_envelope(r#"{"commandId":"c-<77>","status":"CREATED"}"#));
+    let start = bearer(req("POST", "/api/v1/container/2529/start"), OPERATOR);
+    assert_eq!(run(&p, &s, &start).status, 200);
+    let page = |r: &Reply| String::from_utf8(r.body.clone()).unwrap();
+    let r = run(
+        &p,
+        &s,
+        &bearer(req("GET", "/audit?container=2529"), OPERATOR),
+    );
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("Content-Type"), Some(reply::HTML));
+    assert!(
+        r.header("Content-Security-Policy")
+            .unwrap()
+            .contains("script-src 'self'")
+    );
+    let html = page(&r);
+    assert!(html.contains("data-testid=\"audit-row\""), "{html}");
+    assert!(html.contains("olga (operator)"));
+    assert!(html.contains("<td>start</td>"));
+    assert!(
+        !html.contains("c-<77>"),
+        "what the upstream sent is escaped"
+    );
+    assert!(html.contains("value=\"2529\""), "the form shows the filter");
+    assert!(html.contains("<html lang=\"en\">"));
+    // Chinese when the browser prefers it, or when the console's link asks.
+    let mut zh = bearer(req("GET", "/audit"), OPERATOR);
+    zh.accept_language = Some("zh-CN,zh;q=0.9,en;q=0.8".into());
+    assert!(page(&run(&p, &s, &zh)).contains("审计记录"));
+    assert!(
+        page(&run(
+            &p,
+            &s,
+            &bearer(req("GET", "/audit?lang=zh"), OPERATOR)
+        ))
+        .contains("审计记录")
+    );
+    // A filter that cannot be read is said on the page.
+    let r = run(
+        &p,
+        &s,
+        &bearer(req("GET", "/audit?from=tomorrow"), OPERATOR),
+    );
+    assert_eq!(r.status, 200);
+    assert!(page(&r).contains("data-testid=\"audit-error\""));
+    // Viewers may not; nobody signed in goes to the sign-in page.
+    let r = run(&p, &s, &bearer(req("GET", "/audit"), VIEWER));
+    assert_eq!(r.status, 403);
+    assert_eq!(r.header("Content-Type"), Some(reply::HTML));
+    let r = run(&p, &s, &req("GET", "/audit"));
+    assert_eq!((r.status, r.header("Location")), (303, Some("/edge/login")));
+    assert_eq!(
+        run(&p, &s, &bearer(req("POST", "/audit"), OPERATOR)).status,
+        405
+    );
+}
+
+#[test]
 fn audit_filters_from_the_query() {
     let (f, csv) = audit_filter(
         "https://x/edge/audit?user=olga&container=7&action=start&from=1&to=2&before=9&limit=5000&format=csv",
