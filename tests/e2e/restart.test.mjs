@@ -115,3 +115,34 @@ test('bulk restart: every target stopped, seen STOPPED and started, each reporte
   }
   w.assertClean();
 });
+
+test('a rolling restart in batches of 2 halts at a seeded failure; the rest is never sent', async () => {
+  await list.filter('RUNNING');
+  await w.page.waitForFunction(() => [...document.querySelectorAll('[data-testid=row]')].every((r) => r.dataset.status === 'RUNNING'));
+  const ids = (await list.ids()).filter((x) => !acts.some((a) => a.startsWith(`${x} `))).slice(0, 6);
+  assert.equal(ids.length, 6);
+  for (const id of ids) await list.select(id);
+  await w.page.waitForFunction(() => document.querySelector('[data-testid=selected-count]')?.textContent.includes('6'));
+  // The second batch's first container: its stop fails.
+  await sim.failNext(ids[2], 'fail');
+  await list.bulk('restart');
+  // The plan is confirmed up front with every target.
+  assert.deepEqual(await w.page.getByTestId('bulk-item').evaluateAll((items) => items.map((i) => Number(i.dataset.id))), ids);
+  await w.page.getByTestId('roll-batch').fill('2');
+  await w.page.getByTestId('roll-batch').dispatchEvent('change');
+  await w.page.getByTestId('confirm').click();
+  await w.page.waitForFunction(() => document.querySelector('[data-testid=roll-state]')?.dataset.state === 'halted', null, { timeout: 60000 });
+  // A batch-mate of the failure was already running: it finishes.
+  await w.page.waitForFunction((id) => document.querySelector(`[data-testid=bulk-item][data-id="${id}"]`)?.dataset.state === 'ok', ids[3], { timeout: 30000 });
+  const states = Object.fromEntries(await w.page.getByTestId('bulk-item').evaluateAll((items) => items.map((i) => [Number(i.dataset.id), i.dataset.state])));
+  assert.equal(states[ids[0]], 'ok');
+  assert.equal(states[ids[1]], 'ok');
+  assert.equal(states[ids[2]], 'failed');
+  await w.page.waitForFunction((ids) => ids.every((id) => document.querySelector(`[data-testid=bulk-item][data-id="${id}"]`)?.dataset.state === 'left'), ids.slice(4));
+  for (const id of ids.slice(4)) assert.deepEqual(acts.filter((a) => a.startsWith(`${id} `)), [], `#${id} was never sent`);
+  for (const id of [ids[0], ids[1], ids[3]]) assert.deepEqual(acts.filter((a) => a.startsWith(`${id} `)), [`${id} stop`, `${id} start`]);
+  assert.match(await w.page.getByTestId('roll-state').textContent(), /Halted/);
+  await screenshot(w.page, 'e2e-rolling-halted');
+  await w.page.getByTestId('close').click();
+  w.assertClean();
+});

@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use ews_core::command::{FollowPolicy, Next, Outcome};
 use ews_core::follow::Follower;
-use ews_core::rollout::{Restart, RestartNext};
+use ews_core::rollout::{BatchSize, Plan, Restart, RestartNext, RollOp, Rollout, State, Step};
 use ews_core::watch::Watch;
 use ews_core::{Action, ApiErrorCode, Command, CommandId, ContainerId, Error};
 use leptos::prelude::*;
@@ -433,6 +433,9 @@ pub fn open_bulk(s: Stores, action: Action, restart: bool) {
             include_unusual: false,
             skipped: Vec::new(),
             started: false,
+            roll_fields: [String::new(), "0".into(), "0".into()],
+            roll_error: None,
+            roll: None,
         };
         // In display order, so the confirmation reads like the table.
         for r in v.rows.iter().filter(|r| selected.contains(&r.c.id)) {
@@ -463,6 +466,17 @@ pub fn run_bulk(s: Stores) {
         return;
     }
     let Some(api) = s.conn.api() else { return };
+    let plan = match roll_plan(&job) {
+        Ok(plan) => plan,
+        Err(field) => {
+            s.cmds.bulk.update(|b| {
+                if let Some(b) = b {
+                    b.roll_error = Some(field);
+                }
+            });
+            return;
+        }
+    };
     s.cmds.bulk.update(|b| {
         if let Some(b) = b {
             b.started = true;
@@ -476,6 +490,21 @@ pub fn run_bulk(s: Stores) {
         }
     });
     let (action, restart) = (job.action, job.restart);
+    if let Some(mut plan) = plan {
+        plan.targets = s.cmds.bulk.with_untracked(|b| {
+            b.iter()
+                .flat_map(|b| b.items.iter())
+                .filter(|(_, state)| *state == BulkState::Waiting)
+                .map(|(id, _)| *id)
+                .collect()
+        });
+        s.cmds.bulk.update(|b| {
+            if let Some(b) = b {
+                b.roll = Some((Rollout::new(plan), clock::now_ms()));
+            }
+        });
+        return roll(s, api, action, restart);
+    }
     let queue: Rc<RefCell<VecDeque<ContainerId>>> =
         Rc::new(RefCell::new(s.cmds.bulk.with_untracked(|b| {
             b.iter()
@@ -491,36 +520,136 @@ pub fn run_bulk(s: Stores) {
             loop {
                 let next = queue.borrow_mut().pop_front();
                 let Some(id) = next else { break };
-                bulk_item(s, id, BulkState::Running);
-                if restart {
-                    // Two commands and a look between: each followed on its
-                    // own, four containers at a time.
-                    let (ok, text) = restart_and_follow(s, id, false).await;
-                    bulk_item(s, id, BulkState::Done(ok, text));
-                    continue;
-                }
-                let from = s
-                    .list
-                    .data
-                    .with_untracked(|d| d.get(id).map(|r| r.c.status.clone()))
-                    .unwrap_or(ews_core::ContainerStatus::Unknown(String::new()));
-                match issue(s, &api, action, id, false).await {
-                    Ok(Some((entry, _))) => s.cmds.watch.update_value(|w| {
-                        w.add(id, entry.command_id, action, from, entry.started_ms)
-                    }),
-                    Ok(None) => bulk_item(
-                        s,
-                        id,
-                        BulkState::Done(
-                            false,
-                            "a command is already running for this container".into(),
-                        ),
-                    ),
-                    Err(e) => bulk_item(s, id, BulkState::Done(false, describe(&e, s.ui.lang()).0)),
-                }
+                bulk_one(s, &api, action, restart, id).await;
             }
         });
     }
+}
+
+/// One item of a bulk job: sent (a restart is followed on its own; the
+/// others through the list, by the [`Watch`]), its end recorded by
+/// [`bulk_item`].
+async fn bulk_one(s: Stores, api: &Api, action: Action, restart: bool, id: ContainerId) {
+    bulk_item(s, id, BulkState::Running);
+    if restart {
+        // Two commands and a look between: followed on their own.
+        let (ok, text) = restart_and_follow(s, id, false).await;
+        bulk_item(s, id, BulkState::Done(ok, text));
+        return;
+    }
+    let from = s
+        .list
+        .data
+        .with_untracked(|d| d.get(id).map(|r| r.c.status.clone()))
+        .unwrap_or(ews_core::ContainerStatus::Unknown(String::new()));
+    match issue(s, api, action, id, false).await {
+        Ok(Some((entry, _))) => s
+            .cmds
+            .watch
+            .update_value(|w| w.add(id, entry.command_id, action, from, entry.started_ms)),
+        Ok(None) => bulk_item(
+            s,
+            id,
+            BulkState::Done(
+                false,
+                "a command is already running for this container".into(),
+            ),
+        ),
+        Err(e) => bulk_item(s, id, BulkState::Done(false, describe(&e, s.ui.lang()).0)),
+    }
+}
+
+/// The rolling plan of a bulk job: `None` without a batch size (all at
+/// once), or which field cannot be read.
+fn roll_plan(job: &BulkJob) -> Result<Option<Plan>, &'static str> {
+    let [batch, pause, tolerance] = &job.roll_fields;
+    let batch = batch.trim();
+    if batch.is_empty() {
+        return Ok(None);
+    }
+    let whole = |t: &str| t.trim().parse::<u64>().ok();
+    let batch = match batch.strip_suffix('%').map(whole) {
+        Some(Some(p @ 1..=100)) => BatchSize::Percent(p as u8),
+        Some(_) => return Err("batch"),
+        None => match whole(batch) {
+            Some(n @ 1..) => BatchSize::Count(n as usize),
+            _ => return Err("batch"),
+        },
+    };
+    let op = match (job.restart, job.action) {
+        (true, _) => RollOp::Restart,
+        (false, Action::Start) => RollOp::Start,
+        (false, Action::Stop) => RollOp::Stop,
+        (false, Action::Delete) => return Err("batch"),
+    };
+    Ok(Some(Plan {
+        op,
+        targets: Vec::new(),
+        batch,
+        pause_ms: whole(pause).ok_or("pause")?.saturating_mul(1_000),
+        tolerance: whole(tolerance).ok_or("tolerance")? as usize,
+        // A restart of a slow container can take minutes.
+        container_timeout_ms: 600_000,
+    }))
+}
+
+/// Drives a rolling bulk job as the core's [`Rollout`] says: a batch at a
+/// time, each item as [`bulk_one`]; halts past the tolerance, pauses,
+/// resumes and cancels when the user says ([`roll_control`]); what never
+/// started is marked so.
+fn roll(s: Stores, api: Rc<Api>, action: Action, restart: bool) {
+    s.ui.spawn(async move {
+        loop {
+            let step = s
+                .cmds
+                .bulk
+                .try_update(|b| {
+                    b.as_mut()
+                        .and_then(|b| b.roll.as_mut())
+                        .map(|(r, _)| (r.next(clock::now_ms()), *r.state() == State::Paused))
+                })
+                .flatten();
+            match step {
+                None => return,
+                Some((Step::Act(ids), _)) => {
+                    for id in ids {
+                        let api = Rc::clone(&api);
+                        s.ui.spawn(async move { bulk_one(s, &api, action, restart, id).await });
+                    }
+                }
+                Some((Step::Wait(ms), _)) => api.life().sleep(ms.clamp(1, 1_000)).await,
+                Some((Step::Idle, true)) => api.life().sleep(500).await,
+                Some((Step::Idle, false)) => {
+                    let left: Vec<ContainerId> = s.cmds.bulk.with_untracked(|b| {
+                        b.iter()
+                            .flat_map(|b| b.items.iter())
+                            .filter(|(_, st)| *st == BulkState::Waiting)
+                            .map(|(id, _)| *id)
+                            .collect()
+                    });
+                    for id in left {
+                        bulk_item(s, id, BulkState::Left);
+                    }
+                    return;
+                }
+            }
+        }
+    });
+}
+
+/// Pauses, resumes or cancels the rolling bulk job (`pause`, `resume`,
+/// `cancel`).
+pub fn roll_control(s: Stores, what: &str) {
+    s.cmds.bulk.update(|b| {
+        if let Some((r, _)) = b.as_mut().and_then(|b| b.roll.as_mut()) {
+            match what {
+                "pause" => r.pause(),
+                "resume" => r.resume(),
+                "cancel" => r.cancel(),
+                _ => {}
+            }
+        }
+    });
 }
 
 /// Sets a bulk item's state; when the job is finished, one toast sums it up.
@@ -529,6 +658,13 @@ fn bulk_item(s: Stores, id: ContainerId, state: BulkState) {
     s.cmds.bulk.update(|b| {
         let Some(b) = b else { return };
         if let Some(item) = b.items.iter_mut().find(|(i, _)| *i == id) {
+            if let (Some((r, _)), BulkState::Done(ok, msg)) = (b.roll.as_mut(), &state) {
+                r.on_result(
+                    clock::now_ms(),
+                    id,
+                    if *ok { Ok(()) } else { Err(msg.clone()) },
+                );
+            }
             item.1 = state;
             if b.finished() {
                 summary = Some((op_label(b.action, b.restart), b.tally()));

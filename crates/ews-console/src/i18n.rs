@@ -113,6 +113,51 @@ impl Lang {
         }
     }
 
+    /// Where a rolling job stands, in words.
+    pub fn rollout_state(self, state: &ews_core::rollout::State) -> &'static str {
+        use ews_core::rollout::State;
+        match (self, state) {
+            (Lang::En, State::Running) => "In batches",
+            (Lang::En, State::Paused) => "Paused: the running batch finishes, no other starts",
+            (Lang::En, State::Halted) => "Halted: too many failures; the rest was not started",
+            (Lang::En, State::Cancelled) => "Cancelled; the rest was not started",
+            (Lang::En, State::Done) => "Done",
+            (Lang::Zh, State::Running) => "分批执行中",
+            (Lang::Zh, State::Paused) => "已暂停：当前批次完成后不再开始新批次",
+            (Lang::Zh, State::Halted) => "已停止：失败过多，其余未开始",
+            (Lang::Zh, State::Cancelled) => "已取消，其余未开始",
+            (Lang::Zh, State::Done) => "已完成",
+        }
+    }
+
+    /// "batch 2 of 5 · 1:05 elapsed · about 2:10 left".
+    pub fn rollout_line(
+        self,
+        batch: usize,
+        of: usize,
+        elapsed_s: u64,
+        left_s: Option<u64>,
+    ) -> String {
+        let mmss = |s: u64| format!("{}:{:02}", s / 60, s % 60);
+        let left = left_s.map(mmss).unwrap_or_default();
+        match self {
+            Lang::En if left.is_empty() => {
+                format!("batch {batch} of {of} · {} elapsed", mmss(elapsed_s))
+            }
+            Lang::En => format!(
+                "batch {batch} of {of} · {} elapsed · about {left} left",
+                mmss(elapsed_s)
+            ),
+            Lang::Zh if left.is_empty() => {
+                format!("第 {batch} / {of} 批 · 已用 {}", mmss(elapsed_s))
+            }
+            Lang::Zh => format!(
+                "第 {batch} / {of} 批 · 已用 {} · 约剩 {left}",
+                mmss(elapsed_s)
+            ),
+        }
+    }
+
     /// "Start 3 containers?" and the like.
     pub fn bulk_question(self, action: M, n: usize) -> String {
         let verb = action.text(self);
@@ -383,6 +428,14 @@ messages! {
     Start => "Start", "启动";
     Stop => "Stop", "停止";
     Restart => "Restart", "重启";
+    RolloutBatch => "In batches of", "每批";
+    RolloutPause => "pause (s)", "间隔（秒）";
+    RolloutTolerance => "halt after failures over", "失败超过即停止";
+    RolloutBad => "cannot be read", "无法读取";
+    RolloutPauseNow => "Pause", "暂停";
+    RolloutResume => "Resume", "继续";
+    RolloutCancel => "Cancel the rest", "取消剩余";
+    NotStarted => "not started", "未开始";
     Delete => "Delete", "删除";
     Cancel => "Cancel", "取消";
     Close => "Close", "关闭";

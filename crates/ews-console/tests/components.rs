@@ -84,7 +84,13 @@ async fn sleep(ms: u64) {
 
 /// Waits (up to 10 s) for `cond`, letting the app's tasks run.
 async fn until(what: &str, cond: impl Fn() -> bool) {
-    for _ in 0..1000 {
+    until_within(what, 10, cond).await;
+}
+
+/// Waits up to `secs` for `cond` (a rolling job's batches take a few
+/// seconds each on the fake's clock).
+async fn until_within(what: &str, secs: u32, cond: impl Fn() -> bool) {
+    for _ in 0..secs * 100 {
         if cond() {
             return;
         }
@@ -723,6 +729,101 @@ async fn dialogs_keep_focus_inside() {
         Some("confirm")
     );
     key(&dialog, "Escape", false);
+}
+
+#[wasm_bindgen_test]
+async fn a_rolling_start_goes_batch_by_batch_and_halts_at_the_first_failure() {
+    let _m = connected(40, "/?status=STOPPED").await;
+    // STOPPED: 1008, 1019, 1030; the start of 1019 fails.
+    fake::with(|s| s.fail_next.push(ews_core::ContainerId(1019)));
+    click("[data-testid=select-all]");
+    until("3 selected", || {
+        text("[data-testid=selected-count]").contains('3')
+    })
+    .await;
+    click("[data-testid=bulk-start]");
+    until("the plan", || q("[data-testid=roll-batch]").is_some()).await;
+    // A batch size that cannot be read is said, and nothing is sent.
+    input("[data-testid=roll-batch]", "two", "change");
+    click("[data-testid=confirm]");
+    until("the error", || q("[data-testid=roll-error]").is_some()).await;
+    assert_eq!(fake::count("POST "), 0);
+    input("[data-testid=roll-batch]", "1", "change");
+    click("[data-testid=confirm]");
+    until_within("halted", 30, || {
+        attr("[data-testid=roll-state]", "data-state").as_deref() == Some("halted")
+    })
+    .await;
+    let state = |id: u64| {
+        attr(
+            &format!("[data-testid=bulk-item][data-id=\"{id}\"]"),
+            "data-state",
+        )
+    };
+    assert_eq!(state(1008).as_deref(), Some("ok"));
+    assert_eq!(state(1019).as_deref(), Some("failed"));
+    until_within("the rest left", 30, || {
+        state(1030).as_deref() == Some("left")
+    })
+    .await;
+    // One batch at a time: 1030 was never sent.
+    assert_eq!(fake::count("POST /api/v1/container/1030/start"), 0);
+    assert!(text("[data-testid=roll-state]").contains("Halted"));
+    click("[data-testid=close]");
+}
+
+#[wasm_bindgen_test]
+async fn a_rolling_job_pauses_resumes_and_cancels() {
+    let _m = connected(40, "/?status=STOPPED").await;
+    click("[data-testid=select-all]");
+    until("3 selected", || {
+        text("[data-testid=selected-count]").contains('3')
+    })
+    .await;
+    click("[data-testid=bulk-start]");
+    until("the plan", || q("[data-testid=roll-batch]").is_some()).await;
+    input("[data-testid=roll-batch]", "1", "change");
+    click("[data-testid=confirm]");
+    until("running", || q("[data-testid=roll-pause]").is_some()).await;
+    click("[data-testid=roll-pause]");
+    until_within("paused", 30, || {
+        attr("[data-testid=roll-state]", "data-state").as_deref() == Some("paused")
+    })
+    .await;
+    // The running batch finishes; no other starts while paused.
+    let state = |id: u64| {
+        attr(
+            &format!("[data-testid=bulk-item][data-id=\"{id}\"]"),
+            "data-state",
+        )
+    };
+    until_within("the first done", 30, || {
+        state(1008).as_deref() == Some("ok")
+    })
+    .await;
+    sleep(1_500).await;
+    assert_eq!(fake::count("POST /api/v1/container/1019/start"), 0);
+    click("[data-testid=roll-resume]");
+    until_within("the second batch", 30, || {
+        state(1019).as_deref() == Some("running")
+    })
+    .await;
+    click("[data-testid=roll-pause]");
+    until_within("the second done", 30, || {
+        state(1019).as_deref() == Some("ok")
+    })
+    .await;
+    click("[data-testid=roll-cancel]");
+    until_within("cancelled", 30, || {
+        attr("[data-testid=roll-state]", "data-state").as_deref() == Some("cancelled")
+    })
+    .await;
+    until_within("the rest left", 30, || {
+        state(1030).as_deref() == Some("left")
+    })
+    .await;
+    assert_eq!(fake::count("POST /api/v1/container/1030/start"), 0);
+    click("[data-testid=close]");
 }
 
 #[wasm_bindgen_test]

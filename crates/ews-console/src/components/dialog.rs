@@ -10,7 +10,7 @@ use leptos::html;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::actions::{act, op_label, restart, run_bulk};
+use crate::actions::{act, op_label, restart, roll_control, run_bulk};
 use crate::format::{self, escape_html};
 use crate::i18n::M;
 use crate::stores::{BulkJob, BulkState, Dialog, Stores, Ui};
@@ -166,6 +166,76 @@ fn confirm(s: Stores, action: Action, again: bool, id: ContainerId) -> impl Into
     }
 }
 
+/// The rolling part of the bulk dialog, as markup: before confirming, the
+/// batch size, the pause and the tolerance (empty batch: all at once);
+/// once running in batches, where it stands (the batch, the time spent,
+/// an estimate of the time left) and pause, resume and cancel.
+fn roll_html(s: Stores) -> String {
+    use ews_core::rollout::State;
+    let lang = s.ui.lang();
+    let t = move |m: M| m.text(lang);
+    s.cmds.bulk.with(|b| {
+        let Some(b) = b.as_ref() else {
+            return String::new();
+        };
+        if b.action == Action::Delete && !b.restart {
+            return String::new();
+        }
+        let Some((r, began)) = &b.roll else {
+            if b.started {
+                return String::new();
+            }
+            let field = |i: usize, name: &str, m: M| {
+                format!(
+                    "<label class=\"inline\">{}<input name=\"{name}\" size=\"4\" value=\"{}\" data-testid=\"roll-{name}\"></label>",
+                    t(m),
+                    escape_html(&b.roll_fields[i])
+                )
+            };
+            let error = b.roll_error.map_or_else(String::new, |f| {
+                format!("<p class=\"error\" role=\"alert\" data-testid=\"roll-error\">{}: {f}</p>", t(M::RolloutBad))
+            });
+            return format!(
+                "{}{}{}{error}",
+                field(0, "batch", M::RolloutBatch),
+                field(1, "gap", M::RolloutPause),
+                field(2, "tolerance", M::RolloutTolerance)
+            );
+        };
+        let now = s.ui.now.get();
+        let (batch, of) = r.batch();
+        let state = match r.state() {
+            State::Running => "running",
+            State::Paused => "paused",
+            State::Halted => "halted",
+            State::Cancelled => "cancelled",
+            State::Done => "done",
+        };
+        let mut h = format!(
+            "<span role=\"status\" data-testid=\"roll-state\" data-state=\"{state}\"><strong>{}</strong> · {}</span>",
+            lang.rollout_state(r.state()),
+            lang.rollout_line(
+                batch.map_or(0, |b| b + 1),
+                of,
+                now.saturating_sub(*began) / 1000,
+                r.eta_ms(now).map(|ms| ms / 1000)
+            )
+        );
+        let button = |act: &str, m: M| {
+            format!("<button type=\"button\" class=\"small\" data-act=\"{act}\" data-testid=\"roll-{act}\">{}</button>", t(m))
+        };
+        match r.state() {
+            State::Running => h.push_str(&button("pause", M::RolloutPauseNow)),
+            State::Paused => h.push_str(&button("resume", M::RolloutResume)),
+            _ => {}
+        }
+        if matches!(r.state(), State::Running | State::Paused) {
+            h.push_str(&button("cancel", M::RolloutCancel));
+        }
+        h
+    })
+}
+
 fn bulk(s: Stores) -> impl IntoView {
     let lang = s.ui.lang();
     let cmds = s.cmds;
@@ -234,6 +304,7 @@ fn bulk(s: Stores) -> impl IntoView {
                     BulkState::Running => ("", "running", format!("{} {}", s.t(M::Running), cmds.progress(id).unwrap_or_default())),
                     BulkState::Done(true, msg) => ("ok", "ok", msg.clone()),
                     BulkState::Done(false, msg) => ("bad", "failed", msg.clone()),
+                    BulkState::Left => ("muted", "left", s.t(M::NotStarted).to_string()),
                 };
                 h.push_str(&format!(
                     "<li data-testid=\"bulk-item\" data-id=\"{id}\" data-state=\"{key}\"><strong>#{id}</strong> <span class=\"{class}\">{}</span></li>",
@@ -244,6 +315,19 @@ fn bulk(s: Stores) -> impl IntoView {
         }></ul>
         {include}
         {skipped}
+        <div class="line roll" data-testid="bulk-roll" inner_html=move || roll_html(s)
+            on:change=move |ev: leptos::ev::Event| {
+                let Some(el) = ev.target() else { return };
+                let get = |k: &str| js_sys::Reflect::get(&el, &k.into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
+                let i = match get("name").as_str() { "batch" => 0, "gap" => 1, "tolerance" => 2, _ => return };
+                // Untracked: the fields keep what is typed, nothing re-renders.
+                cmds.bulk.update_untracked(|b| if let Some(b) = b { b.roll_fields[i] = get("value") });
+            }
+            on:click=move |ev: leptos::ev::MouseEvent| {
+                if let Some(act) = ev.target().and_then(|el| el.dyn_into::<web_sys::Element>().ok()).and_then(|el| el.get_attribute("data-act")) {
+                    roll_control(s, &act);
+                }
+            }></div>
         {summary}
         <div class="line-end">
             {move || if started() {

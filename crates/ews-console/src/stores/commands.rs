@@ -34,6 +34,8 @@ pub enum BulkState {
     Running,
     /// Done: succeeded or not, with the message.
     Done(bool, String),
+    /// Never started: the rolling job halted or was cancelled first.
+    Left,
 }
 
 /// A bulk action: confirmation, then per-item progress.
@@ -53,6 +55,13 @@ pub struct BulkJob {
     pub skipped: Vec<ContainerId>,
     /// Confirmed and running (or done).
     pub started: bool,
+    /// Rolling: batch size (`5`, `20%`; empty: all at once, four at a
+    /// time), pause between batches in s, failures allowed — as typed.
+    pub roll_fields: [String; 3],
+    /// Which of [`BulkJob::roll_fields`] cannot be read.
+    pub roll_error: Option<&'static str>,
+    /// The rolling job, once confirmed with a batch size, and when it began.
+    pub roll: Option<(ews_core::rollout::Rollout, u64)>,
 }
 
 impl BulkJob {
@@ -85,10 +94,12 @@ impl BulkJob {
     /// Whether every item is done (or was left out).
     pub fn finished(&self) -> bool {
         self.started
-            && self
-                .items
-                .iter()
-                .all(|(_, s)| matches!(s, BulkState::Done(..) | BulkState::Unusual(_)))
+            && self.items.iter().all(|(_, s)| {
+                matches!(
+                    s,
+                    BulkState::Done(..) | BulkState::Unusual(_) | BulkState::Left
+                )
+            })
     }
 }
 
