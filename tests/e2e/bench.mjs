@@ -222,6 +222,68 @@ async function bulkRun(browser, { containers, n, stepMs, jitter }) {
   }
 }
 
+/**
+ * A rolling restart of `n` RUNNING containers in batches of `batch`
+ * through the console (the bulk confirmation's batch size): the wall time
+ * against the sum of the batch durations (each from its first container
+ * starting to its last ending, stamped in the page), and the API reads.
+ */
+async function rollingRestart(browser, { containers, n, batch, stepMs, jitter }) {
+  const sim = await startSim(['--containers', String(containers), '--step-ms', String(stepMs), '--step-jitter', String(jitter)]);
+  try {
+    const w = await rememberingPage(browser, sim);
+    await w.page.goto(sim.url + '/?status=RUNNING');
+    await w.page.evaluate(() => window.__firstRow);
+    const ids = await w.page.locator('[data-testid=row]').evaluateAll((rows) => rows.map((r) => Number(r.dataset.id)));
+    const all = (await api(sim, 'GET', '/api/v1/container')).filter((c) => c.status === 'RUNNING').map((c) => c.id).sort((a, b) => a - b);
+    if (all.length < n) throw new Error(`only ${all.length} running containers`);
+    await w.page.locator(`[data-testid=row][data-id="${ids[0]}"] [data-testid=row-select]`).click();
+    // The last target: scrolled into the virtual window, then shift-clicked.
+    const last = all[n - 1];
+    await w.page.evaluate((px) => { document.querySelector('[data-testid=table-wrap]').scrollTop = px; }, (n - 5) * 44);
+    await w.page.locator(`[data-testid=row][data-id="${last}"] [data-testid=row-select]`).click({ modifiers: ['Shift'] });
+    const selected = Number((await w.page.getByTestId('selected-count').textContent()).match(/\d+/)[0]);
+    if (selected !== n) throw new Error(`selected ${selected}, not ${n}`);
+    const reads = { commands: 0, containers: 0, lists: 0 };
+    w.page.on('request', (r) => {
+      if (r.url().includes('/api/v1/command/')) reads.commands += 1;
+      else if (/\/api\/v1\/container\/\d+\?/.test(r.url()) && r.method() === 'GET') reads.containers += 1;
+      else if (/\/api\/v1\/container\?/.test(r.url())) reads.lists += 1;
+    });
+    await w.page.getByTestId('bulk-restart').click();
+    await w.page.getByTestId('roll-batch').fill(String(batch));
+    await w.page.getByTestId('roll-batch').dispatchEvent('change');
+    // Each item's first "running" and its end, stamped in the page.
+    await w.page.evaluate(() => {
+      window.__items = {};
+      new MutationObserver(() => {
+        for (const li of document.querySelectorAll('[data-testid=bulk-item]')) {
+          const e = (window.__items[li.dataset.id] ??= {});
+          if (li.dataset.state === 'running' && !e.began) e.began = Date.now();
+          if ((li.dataset.state === 'ok' || li.dataset.state === 'failed') && !e.ended) { e.ended = Date.now(); e.ok = li.dataset.state === 'ok'; }
+        }
+      }).observe(document.body, { childList: true, subtree: true, attributes: true });
+    });
+    const t0 = Date.now();
+    await w.page.getByTestId('confirm').click();
+    await w.page.waitForFunction(() => document.querySelector('[data-testid=roll-state]')?.dataset.state === 'done', null, { timeout: 900000 });
+    const wall = Date.now() - t0;
+    const items = await w.page.evaluate(() => window.__items);
+    const order = await w.page.getByTestId('bulk-item').evaluateAll((l) => l.map((i) => i.dataset.id));
+    let sum = 0;
+    for (let k = 0; k < order.length; k += batch) {
+      const b = order.slice(k, k + batch).map((id) => items[id]);
+      sum += Math.max(...b.map((e) => e.ended)) - Math.min(...b.map((e) => e.began));
+    }
+    const failed = Object.values(items).filter((e) => !e.ok).length;
+    w.assertClean();
+    await w.close();
+    return { n, batch, wall, sum, failed, ...reads };
+  } finally {
+    await sim.stop();
+  }
+}
+
 function bundle() {
   const files = readFileSync(join(DIST, '.console-files'), 'utf8').split('\n').filter((f) => /\.(wasm|js|css)$/.test(f));
   const rows = files.map((f) => {
@@ -289,6 +351,7 @@ try {
     await bulkRun(browser, { containers: 120, n: 12, stepMs: 1000, jitter: 0.15 }),
     await bulkRun(browser, { containers: 750, n: 100, stepMs: 1000, jitter: 0.15 }),
   ];
+  const rolling = await rollingRestart(browser, { containers: 200, n: 50, batch: 5, stepMs: 1000, jitter: 0.15 });
   const b = bundle();
 
   out.push('| measure | result |', '|---|---|');
@@ -308,6 +371,12 @@ try {
   }
   for (const b of bulks) {
     out.push(`| bulk start of ${b.selected} (steps of 1 s ± 15%), followed through the list: command reads + list reads (per container) / wall | ${b.commands} + ${b.lists} = ${b.commands + b.lists} (${((b.commands + b.lists) / b.selected).toFixed(2)}); ticks + N = ${b.lists} + ${b.selected} / ${(b.wall / 1000).toFixed(1)} s |`);
+  }
+  {
+    const r = rolling;
+    const reads = r.commands + r.containers + r.lists;
+    out.push(`| rolling restart of ${r.n} in batches of ${r.batch} (steps of 1 s ± 15%), no pause: wall / sum of the batch durations (overhead) / failures | ${(r.wall / 1000).toFixed(1)} s / ${(r.sum / 1000).toFixed(1)} s (${((r.wall - r.sum) / 1000).toFixed(1)} s) / ${r.failed} |`);
+    out.push(`| ditto: API reads, command + container + list (per container) | ${r.commands} + ${r.containers} + ${r.lists} = ${reads} (${(reads / r.n).toFixed(1)}) |`);
   }
   out.push('', '| file | raw | gzip -9 | brotli 11 |', '|---|---:|---:|---:|');
   for (const r of b) out.push(`| ${r.f} | ${r.raw} | ${r.gz} | ${r.br} |`);
