@@ -77,6 +77,7 @@ pub async fn restart_and_follow(s: Stores, id: ContainerId, toast: bool) -> (boo
         }
         (ok, text)
     };
+    let generation = s.conn.current();
     let stop = match act_and_follow(s, Action::Stop, id, false).await {
         Ok(outcome) => outcome,
         Err(e) => return say(false, describe(&e, lang).0, None),
@@ -85,8 +86,13 @@ pub async fn restart_and_follow(s: Stores, id: ContainerId, toast: bool) -> (boo
     loop {
         match next {
             RestartNext::Look { in_ms } => {
-                let Some(api) = s.conn.api() else {
-                    return say(false, lang.outcome(steps.stop()), latest());
+                // Never a start on another connection than the stop's.
+                let api = s.conn.api().filter(|_| s.conn.current() == generation);
+                let Some(api) = api else {
+                    let lost = Outcome::Lost {
+                        reason: "disconnected before the start".into(),
+                    };
+                    return say(false, lang.outcome(&lost), latest());
                 };
                 if in_ms > 0 {
                     api.life().sleep(in_ms).await;
@@ -424,6 +430,15 @@ pub async fn load_command(s: Stores, id: &CommandId) -> Result<Command, Error> {
 /// state usually takes the action, the others apart (the user may include
 /// them), and the ones busy with a command of this console.
 pub fn open_bulk(s: Stores, action: Action, restart: bool) {
+    // A job still running (its dialog closed) is shown again, never
+    // replaced: its pause and cancel stay within reach.
+    if s.cmds
+        .bulk
+        .with_untracked(|b| b.as_ref().is_some_and(|b| b.started && !b.finished()))
+    {
+        s.ui.dialog.set(Some(Dialog::Bulk));
+        return;
+    }
     let selected = s.list.selected.get_untracked();
     let job = s.list.view.with_untracked(|v| {
         let mut job = BulkJob {
@@ -533,7 +548,27 @@ async fn bulk_one(s: Stores, api: &Api, action: Action, restart: bool, id: Conta
     bulk_item(s, id, BulkState::Running);
     if restart {
         // Two commands and a look between: followed on their own.
-        let (ok, text) = restart_and_follow(s, id, false).await;
+        let (mut ok, mut text) = restart_and_follow(s, id, false).await;
+        if ok
+            && s.cmds
+                .bulk
+                .with_untracked(|b| b.as_ref().is_some_and(|b| b.roll.is_some()))
+        {
+            // Rolling: done only when seen RUNNING (a start can succeed and
+            // the service fail a moment later).
+            refresh_container(s, api, id).await;
+            let status = s
+                .list
+                .data
+                .with_untracked(|d| d.get(id).map(|r| r.c.status.clone()));
+            if status != Some(ews_core::ContainerStatus::Running) {
+                ok = false;
+                text = format!(
+                    "{}, not RUNNING",
+                    status.map_or_else(|| "not seen".to_string(), |st| st.to_string())
+                );
+            }
+        }
         bulk_item(s, id, BulkState::Done(ok, text));
         return;
     }
@@ -588,8 +623,13 @@ fn roll_plan(job: &BulkJob) -> Result<Option<Plan>, &'static str> {
         batch,
         pause_ms: whole(pause).ok_or("pause")?.saturating_mul(1_000),
         tolerance: whole(tolerance).ok_or("tolerance")? as usize,
-        // A restart of a slow container can take minutes.
-        container_timeout_ms: 600_000,
+        // Past the follower's own limit (10 min a command; a restart has
+        // two), so a rollout never gives up on a command still followed.
+        container_timeout_ms: if op == RollOp::Restart {
+            1_260_000
+        } else {
+            660_000
+        },
     }))
 }
 
@@ -667,14 +707,28 @@ fn bulk_item(s: Stores, id: ContainerId, state: BulkState) {
             }
             item.1 = state;
             if b.finished() {
-                summary = Some((op_label(b.action, b.restart), b.tally()));
+                let left = b
+                    .items
+                    .iter()
+                    .filter(|(_, s)| *s == BulkState::Left)
+                    .count();
+                summary = Some((op_label(b.action, b.restart), b.tally(), left));
             }
         }
     });
-    if let Some((label, (ok, bad))) = summary {
+    if let Some((label, (ok, bad), left)) = summary {
+        let left = if left > 0 {
+            format!(", {left} {}", s.t(M::NotStarted))
+        } else {
+            String::new()
+        };
         s.ui.toast(
-            Some(bad == 0),
-            format!("{}: {}", s.t(label), s.ui.lang().bulk_summary(ok, bad)),
+            Some(bad == 0 && left.is_empty()),
+            format!(
+                "{}: {}{left}",
+                s.t(label),
+                s.ui.lang().bulk_summary(ok, bad)
+            ),
             None,
         );
     }

@@ -803,6 +803,11 @@ async fn a_rolling_job_pauses_resumes_and_cancels() {
     .await;
     sleep(1_500).await;
     assert_eq!(fake::count("POST /api/v1/container/1019/start"), 0);
+    // Closed, it goes on; any bulk button shows it again, never a new job.
+    click("[data-testid=close]");
+    until("closed", || q("[data-testid=dialog]").is_none()).await;
+    click("[data-testid=bulk-stop]");
+    until("the same job", || q("[data-testid=roll-resume]").is_some()).await;
     click("[data-testid=roll-resume]");
     until_within("the second batch", 30, || {
         state(1019).as_deref() == Some("running")

@@ -373,7 +373,11 @@ impl Rollout {
                 };
             }
         }
-        if self.failures() > self.plan.tolerance && self.state == State::Running {
+        // Paused too: a failure in the batch that was running when the user
+        // paused halts the rollout, rather than waiting for a resume.
+        if self.failures() > self.plan.tolerance
+            && matches!(self.state, State::Running | State::Paused)
+        {
             self.state = State::Halted;
             self.leave_the_rest();
         }
@@ -651,5 +655,12 @@ mod tests {
         );
         assert!(p[2..].iter().all(|p| **p == Progress::NotStarted));
         assert_eq!(RollOp::parse("restart"), Some(RollOp::Restart));
+        // A failure while paused halts at once.
+        let mut h = Rollout::new(plan(4, BatchSize::Count(1), 0));
+        h.next(0);
+        h.pause();
+        h.on_result(1_000, ContainerId(1), Err("no".into()));
+        assert_eq!(h.next(1_000), Step::Idle);
+        assert_eq!(h.state(), &State::Halted);
     }
 }

@@ -807,10 +807,12 @@ async fn audit_page<P: Platform>(p: &P, state: &State, cfg: &Config, req: &Incom
     let fa = cfg.frame_ancestors.as_str();
     let who = match authenticate(p, cfg, state, req).await {
         Ok(who) => who,
-        Err(EdgeError::Unauthenticated { .. }) => {
+        Err(e @ EdgeError::Unauthenticated { .. }) => {
+            // A stale session cookie is cleared on the way, as on any page.
             return Reply::new(303, reply::HTML, String::new())
                 .with("Location", "/edge/login".to_owned())
-                .with("Cache-Control", "no-store");
+                .with("Cache-Control", "no-store")
+                .with_all(e.extra_headers());
         }
         Err(e) => return e.page(fa),
     };

@@ -252,8 +252,11 @@ fn rows(entries: &[AuditEntry], lang: Lang) -> String {
             format!("<a href=\"/containers/{c}\">{c}</a>")
         });
         let command = e.command_id.as_deref().map_or_else(String::new, |c| {
-            let c = escape_html(c);
-            format!("<a href=\"/commands/{c}\">{c}</a>")
+            format!(
+                "<a href=\"/commands/{}\">{}</a>",
+                escape_html(&percent_encode(c)),
+                escape_html(c)
+            )
         });
         let upstream = match (&e.error, e.upstream_status, &e.upstream_code) {
             (Some(err), _, _) => err.clone(),

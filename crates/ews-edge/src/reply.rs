@@ -341,7 +341,7 @@ impl EdgeError {
         }
     }
 
-    fn extra_headers(&self) -> Vec<(&'static str, String)> {
+    pub(crate) fn extra_headers(&self) -> Vec<(&'static str, String)> {
         match self {
             EdgeError::Unauthenticated { clear_cookie } => {
                 let mut h = vec![("WWW-Authenticate", "Bearer realm=\"ews-edge\"".to_owned())];

@@ -211,7 +211,7 @@ fn roll_html(s: Stores) -> String {
             State::Cancelled => "cancelled",
             State::Done => "done",
         };
-        let mut h = format!(
+        let h = format!(
             "<span role=\"status\" data-testid=\"roll-state\" data-state=\"{state}\"><strong>{}</strong> · {}</span>",
             lang.rollout_state(r.state()),
             lang.rollout_line(
@@ -221,19 +221,29 @@ fn roll_html(s: Stores) -> String {
                 r.eta_ms(now).map(|ms| ms / 1000)
             )
         );
-        let button = |act: &str, m: M| {
-            format!("<button type=\"button\" class=\"small\" data-act=\"{act}\" data-testid=\"roll-{act}\">{}</button>", t(m))
-        };
-        match r.state() {
-            State::Running => h.push_str(&button("pause", M::RolloutPauseNow)),
-            State::Paused => h.push_str(&button("resume", M::RolloutResume)),
-            _ => {}
-        }
-        if matches!(r.state(), State::Running | State::Paused) {
-            h.push_str(&button("cancel", M::RolloutCancel));
-        }
         h
     })
+}
+
+/// Pause or resume, and cancel, for a rolling job in `state`: markup that
+/// changes only with the state (not every second), so focus stays put.
+fn roll_buttons(lang: crate::i18n::Lang, state: Option<ews_core::rollout::State>) -> String {
+    use ews_core::rollout::State;
+    let button = |act: &str, m: M| {
+        format!(
+            "<button type=\"button\" class=\"small\" data-act=\"{act}\" data-testid=\"roll-{act}\">{}</button>",
+            m.text(lang)
+        )
+    };
+    match state {
+        Some(State::Running) => {
+            button("pause", M::RolloutPauseNow) + &button("cancel", M::RolloutCancel)
+        }
+        Some(State::Paused) => {
+            button("resume", M::RolloutResume) + &button("cancel", M::RolloutCancel)
+        }
+        _ => String::new(),
+    }
 }
 
 fn bulk(s: Stores) -> impl IntoView {
@@ -273,6 +283,13 @@ fn bulk(s: Stores) -> impl IntoView {
         })
     };
     let empty = move || count() == 0;
+    let roll_state = Memo::new(move |_| {
+        cmds.bulk.with(|b| {
+            b.as_ref()
+                .and_then(|b| b.roll.as_ref())
+                .map(|(r, _)| r.state().clone())
+        })
+    });
     let items = move || {
         cmds.bulk
             .with(|b| b.as_ref().map(|b| b.items.clone()).unwrap_or_default())
@@ -315,7 +332,7 @@ fn bulk(s: Stores) -> impl IntoView {
         }></ul>
         {include}
         {skipped}
-        <div class="line roll" data-testid="bulk-roll" inner_html=move || roll_html(s)
+        <div class="line roll" data-testid="bulk-roll"
             on:change=move |ev: leptos::ev::Event| {
                 let Some(el) = ev.target() else { return };
                 let get = |k: &str| js_sys::Reflect::get(&el, &k.into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
@@ -327,7 +344,10 @@ fn bulk(s: Stores) -> impl IntoView {
                 if let Some(act) = ev.target().and_then(|el| el.dyn_into::<web_sys::Element>().ok()).and_then(|el| el.get_attribute("data-act")) {
                     roll_control(s, &act);
                 }
-            }></div>
+            }>
+            <span class="line" inner_html=move || roll_html(s)></span>
+            <span class="line" inner_html=move || roll_buttons(lang, roll_state.get())></span>
+        </div>
         {summary}
         <div class="line-end">
             {move || if started() {
