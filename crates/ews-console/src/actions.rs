@@ -83,6 +83,23 @@ pub async fn restart_and_follow(s: Stores, id: ContainerId, toast: bool) -> (boo
         Err(e) => return say(false, describe(&e, lang).0, None),
     };
     let (mut steps, mut next) = Restart::after_stop(stop);
+    // The row stays busy from the stop's end to the start: no other action
+    // can slip in between (the stop's follower just released it, with no
+    // await since).
+    let held = matches!(next, RestartNext::Look { .. })
+        && s.cmds.claim(
+            id,
+            RowOp {
+                action: Action::Start,
+                progress: "…".into(),
+                command_id: None,
+            },
+        );
+    let release = move || {
+        if held {
+            s.cmds.release(id);
+        }
+    };
     loop {
         match next {
             RestartNext::Look { in_ms } => {
@@ -92,6 +109,7 @@ pub async fn restart_and_follow(s: Stores, id: ContainerId, toast: bool) -> (boo
                     let lost = Outcome::Lost {
                         reason: "disconnected before the start".into(),
                     };
+                    release();
                     return say(false, lang.outcome(&lost), latest());
                 };
                 if in_ms > 0 {
@@ -105,12 +123,16 @@ pub async fn restart_and_follow(s: Stores, id: ContainerId, toast: bool) -> (boo
                 next = steps.on_status(status.as_ref());
             }
             RestartNext::Start => {
+                release();
                 return match act_and_follow(s, Action::Start, id, false).await {
                     Ok(o) => say(o.is_success(), lang.outcome(&o), latest()),
                     Err(e) => say(false, describe(&e, lang).0, None),
                 };
             }
-            RestartNext::LeaveAlone(why) => return say(false, lang.left_alone(&why), latest()),
+            RestartNext::LeaveAlone(why) => {
+                release();
+                return say(false, lang.left_alone(&why), latest());
+            }
         }
     }
 }
