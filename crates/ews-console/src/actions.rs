@@ -625,14 +625,7 @@ fn roll_plan(job: &BulkJob) -> Result<Option<Plan>, &'static str> {
         return Ok(None);
     }
     let whole = |t: &str| t.trim().parse::<u64>().ok();
-    let batch = match batch.strip_suffix('%').map(whole) {
-        Some(Some(p @ 1..=100)) => BatchSize::Percent(p as u8),
-        Some(_) => return Err("batch"),
-        None => match whole(batch) {
-            Some(n @ 1..) => BatchSize::Count(n as usize),
-            _ => return Err("batch"),
-        },
-    };
+    let batch = BatchSize::parse(batch).ok_or("batch")?;
     let op = match (job.restart, job.action) {
         (true, _) => RollOp::Restart,
         (false, Action::Start) => RollOp::Start,

@@ -57,6 +57,27 @@ pub enum BatchSize {
     Percent(u8),
 }
 
+impl BatchSize {
+    /// Reads a batch size as a person types it: a count (`5`, at least 1)
+    /// or a share (`20%`, 1–100).
+    pub fn parse(text: &str) -> Option<BatchSize> {
+        let text = text.trim();
+        match text.strip_suffix('%') {
+            Some(p) => p
+                .trim()
+                .parse::<u8>()
+                .ok()
+                .filter(|p| (1..=100).contains(p))
+                .map(BatchSize::Percent),
+            None => text
+                .parse::<usize>()
+                .ok()
+                .filter(|n| *n >= 1)
+                .map(BatchSize::Count),
+        }
+    }
+}
+
 /// What to do, to which containers, how.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
@@ -562,6 +583,15 @@ mod tests {
         });
         assert_eq!(next, RestartNext::LeaveAlone(LeftAlone::StopFailed));
         assert!(!r.stop().is_success());
+    }
+
+    #[test]
+    fn batch_sizes_as_typed() {
+        assert_eq!(BatchSize::parse(" 5 "), Some(BatchSize::Count(5)));
+        assert_eq!(BatchSize::parse("20 %"), Some(BatchSize::Percent(20)));
+        for bad in ["0", "0%", "101%", "300%", "two", "", "%", "-1"] {
+            assert_eq!(BatchSize::parse(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -12,7 +12,7 @@
 //! operators who open it load it.
 
 use ews_core::json::Value as Json;
-use ews_core::request;
+use ews_core::request::{self, percent_encode};
 use ews_core::time::DateTime;
 
 use crate::durable::{self, AuditEntry, AuditFilter};
@@ -207,18 +207,6 @@ impl PageQuery {
         }
         Some(q)
     }
-}
-
-fn percent_encode(text: &str) -> String {
-    let mut out = String::new();
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// The entries of a page from the Durable Object, and the cursor of the

@@ -79,13 +79,9 @@ pub fn rollout(plan: &str) -> Result<Rollout, String> {
         .ok_or("targets must be a list of container ids")?;
     let batch = match v.get("batch") {
         None | Some(Value::Null) => BatchSize::Count(1),
-        Some(Value::Str(s)) if s.ends_with('%') => s[..s.len() - 1]
-            .trim()
-            .parse::<u8>()
-            .ok()
-            .filter(|p| (1..=100).contains(p))
-            .map(BatchSize::Percent)
-            .ok_or("batch must be a count or a share such as \"25%\"")?,
+        Some(Value::Str(s)) if s.ends_with('%') => {
+            BatchSize::parse(s).ok_or("batch must be a count or a share such as \"25%\"")?
+        }
         b => num(b)
             .filter(|n| *n >= 1)
             .map(|n| BatchSize::Count(n as usize))
