@@ -9,7 +9,9 @@ use std::rc::Rc;
 
 use ews_core::command::{FollowPolicy, Next, Outcome};
 use ews_core::follow::Follower;
-use ews_core::rollout::{BatchSize, Plan, Restart, RestartNext, RollOp, Rollout, State, Step};
+use ews_core::rollout::{
+    BatchSize, PickUp, Plan, Restart, RestartNext, RollOp, Rollout, State, Step,
+};
 use ews_core::watch::Watch;
 use ews_core::{Action, ApiErrorCode, Command, CommandId, ContainerId, Error};
 use leptos::prelude::*;
@@ -52,7 +54,7 @@ pub fn op_key(action: Action, restart: bool) -> &'static str {
 /// it ended.
 pub fn restart(s: Stores, id: ContainerId) {
     s.ui.spawn(async move {
-        let _ = restart_and_follow(s, id, true).await;
+        let _ = restart_and_follow(s, id, true, None).await;
     });
 }
 
@@ -61,8 +63,14 @@ pub fn restart(s: Stores, id: ContainerId) {
 /// gives up), and only then is the start sent and followed. Both commands
 /// are in the activity log with their timelines; a stop that did not work
 /// leaves the container alone, and says so. Returns whether it worked and
-/// what to say.
-pub async fn restart_and_follow(s: Stores, id: ContainerId, toast: bool) -> (bool, String) {
+/// what to say. With `stopped`, the stop was sent and ended so before (a
+/// rolling job picking up after a reload): the restart goes on from there.
+pub async fn restart_and_follow(
+    s: Stores,
+    id: ContainerId,
+    toast: bool,
+    stopped: Option<Outcome>,
+) -> (bool, String) {
     let lang = s.ui.lang();
     let latest = move || {
         s.cmds.log.with_untracked(|log| {
@@ -78,9 +86,12 @@ pub async fn restart_and_follow(s: Stores, id: ContainerId, toast: bool) -> (boo
         (ok, text)
     };
     let generation = s.conn.current();
-    let stop = match act_and_follow(s, Action::Stop, id, false).await {
-        Ok(outcome) => outcome,
-        Err(e) => return say(false, describe(&e, lang).0, None),
+    let stop = match stopped {
+        Some(outcome) => outcome,
+        None => match act_and_follow(s, Action::Stop, id, false).await {
+            Ok(outcome) => outcome,
+            Err(e) => return say(false, describe(&e, lang).0, None),
+        },
     };
     let (mut steps, mut next) = Restart::after_stop(stop);
     // The row stays busy from the stop's end to the start: no other action
@@ -395,7 +406,8 @@ fn ended(s: Stores, command_id: &CommandId, outcome: &Outcome, polls: u32, took:
     s.cmds.release(entry.container_id);
 }
 
-/// Resumes following the log's unfinished commands (after a reload).
+/// Resumes following the log's unfinished commands (after a reload), and
+/// the rolling job kept with them.
 pub fn resume(s: Stores) {
     let Some(api) = s.conn.api() else { return };
     let generation = s.conn.current();
@@ -429,6 +441,7 @@ pub fn resume(s: Stores) {
             });
         }
     }
+    resume_roll(s, &api);
 }
 
 /// Follows a command the log does not know (opened by link), or refreshes
@@ -540,7 +553,8 @@ pub fn run_bulk(s: Stores) {
                 b.roll = Some((Rollout::new(plan), clock::now_ms()));
             }
         });
-        return roll(s, api, action, restart);
+        keep_roll(s);
+        return roll(s, api, action, restart, Vec::new());
     }
     let queue: Rc<RefCell<VecDeque<ContainerId>>> =
         Rc::new(RefCell::new(s.cmds.bulk.with_untracked(|b| {
@@ -557,7 +571,7 @@ pub fn run_bulk(s: Stores) {
             loop {
                 let next = queue.borrow_mut().pop_front();
                 let Some(id) = next else { break };
-                bulk_one(s, &api, action, restart, id).await;
+                bulk_one(s, &api, action, restart, id, None).await;
             }
         });
     }
@@ -565,33 +579,65 @@ pub fn run_bulk(s: Stores) {
 
 /// One item of a bulk job: sent (a restart is followed on its own; the
 /// others through the list, by the [`Watch`]), its end recorded by
-/// [`bulk_item`].
-async fn bulk_one(s: Stores, api: &Api, action: Action, restart: bool, id: ContainerId) {
+/// [`bulk_item`]. `since`: a rolling job's container that was running
+/// since then when the page was reloaded: once the command it was last sent
+/// (followed again from the log) has ended, it picks up where the core's
+/// [`RollOp::pick_up`] says.
+async fn bulk_one(
+    s: Stores,
+    api: &Api,
+    action: Action,
+    restart: bool,
+    id: ContainerId,
+    since: Option<u64>,
+) {
+    let op = match (restart, action) {
+        (true, _) => RollOp::Restart,
+        (_, Action::Start) => RollOp::Start,
+        _ => RollOp::Stop,
+    };
+    let mut from = PickUp::Again;
+    if let Some(since) = since {
+        while s.cmds.busy_untracked(id) {
+            api.life().sleep(500).await;
+        }
+        let last = s.cmds.log.with_untracked(|log| {
+            log.iter()
+                .find(|t| t.container_id == id && t.started_ms >= since)
+                .cloned()
+        });
+        let ended = last.as_ref().and_then(|t| t.ended.clone());
+        let sent = last.and_then(|t| Some((t.action()?, ended.as_ref().map(|e| e.ok))));
+        from = op.pick_up(sent);
+        if from == PickUp::Failed {
+            let text = ended.map(|e| e.text).unwrap_or_default();
+            return bulk_item(s, id, BulkState::Done(false, text));
+        }
+    }
     bulk_item(s, id, BulkState::Running);
-    if restart {
-        // Two commands and a look between: followed on their own.
-        let (mut ok, mut text) = restart_and_follow(s, id, false).await;
-        if ok
-            && s.cmds
-                .bulk
-                .with_untracked(|b| b.as_ref().is_some_and(|b| b.roll.is_some()))
-        {
+    let check = from == PickUp::Check
+        || restart && {
+            // Two commands and a look between: followed on their own.
+            let stopped = (from == PickUp::AfterStop).then(|| Outcome::Succeeded {
+                message: String::new(),
+            });
+            let (ok, text) = restart_and_follow(s, id, false, stopped).await;
             // Rolling: done only when seen RUNNING (a start can succeed and
             // the service fail a moment later).
-            refresh_container(s, api, id).await;
-            let status = s
-                .list
-                .data
-                .with_untracked(|d| d.get(id).map(|r| r.c.status.clone()));
-            if status != Some(ews_core::ContainerStatus::Running) {
-                ok = false;
-                text = format!(
-                    "{}, not RUNNING",
-                    status.map_or_else(|| "not seen".to_string(), |st| st.to_string())
-                );
+            let rolling = s
+                .cmds
+                .bulk
+                .with_untracked(|b| b.as_ref().is_some_and(|b| b.roll.is_some()));
+            if !(ok && rolling) {
+                bulk_item(s, id, BulkState::Done(ok, text));
+                return;
             }
-        }
-        bulk_item(s, id, BulkState::Done(ok, text));
+            true
+        };
+    if check {
+        return seen_in(s, api, id, op.target()).await;
+    }
+    if restart {
         return;
     }
     let from = s
@@ -614,6 +660,63 @@ async fn bulk_one(s: Stores, api: &Api, action: Action, restart: bool, id: Conta
         ),
         Err(e) => bulk_item(s, id, BulkState::Done(false, describe(&e, s.ui.lang()).0)),
     }
+}
+
+/// Reads container `id` and records whether it is in `target` state.
+async fn seen_in(s: Stores, api: &Api, id: ContainerId, target: ews_core::ContainerStatus) {
+    refresh_container(s, api, id).await;
+    let status = s
+        .list
+        .data
+        .with_untracked(|d| d.get(id).map(|r| r.c.status.clone()));
+    let ok = status.as_ref() == Some(&target);
+    let text = match status {
+        Some(st) if ok => st.to_string(),
+        Some(st) => format!("{st}, not {target}"),
+        None => format!("not seen, not {target}"),
+    };
+    bulk_item(s, id, BulkState::Done(ok, text));
+}
+
+/// Keeps the rolling job where the shell keeps it while it runs, so that a
+/// reload picks it up ([`resume`]); forgets it once finished.
+fn keep_roll(s: Stores) {
+    let base = s
+        .conn
+        .api()
+        .map(|a| a.base().to_string())
+        .unwrap_or_default();
+    let text = s.cmds.bulk.with_untracked(|b| {
+        let b = b.as_ref().filter(|b| !b.finished())?;
+        let (r, began) = b.roll.as_ref()?;
+        Some(format!("{began} {base}\n{}", r.encode()))
+    });
+    s.ui.shell().keep_rollout(text.as_deref());
+}
+
+/// A rolling job kept before a reload, on this connection: shown again and
+/// driven on; each container it had running picks up (see [`bulk_one`]).
+fn resume_roll(s: Stores, api: &Rc<Api>) {
+    let kept = s.ui.shell().kept_rollout().and_then(|text| {
+        let (head, kept) = text.split_once('\n')?;
+        let (began, base) = head.split_once(' ')?;
+        let roll = Rollout::decode(kept).filter(|_| base == api.base())?;
+        Some(BulkJob::resumed(roll, began.parse().ok()?))
+    });
+    let Some(job) = kept.filter(|_| s.cmds.bulk.with_untracked(Option::is_none)) else {
+        return;
+    };
+    let running = job.roll.iter().flat_map(|(r, _)| r.progress());
+    let running: Vec<(ContainerId, Option<u64>)> = running
+        .filter_map(|(id, p)| match p {
+            ews_core::rollout::Progress::Running { since_ms } => Some((*id, Some(*since_ms))),
+            _ => None,
+        })
+        .collect();
+    let (action, restart) = (job.action, job.restart);
+    s.cmds.bulk.set(Some(job));
+    s.ui.dialog.set(Some(Dialog::Bulk));
+    roll(s, Rc::clone(api), action, restart, running);
 }
 
 /// The rolling plan of a bulk job: `None` without a batch size (all at
@@ -651,10 +754,20 @@ fn roll_plan(job: &BulkJob) -> Result<Option<Plan>, &'static str> {
 /// Drives a rolling bulk job as the core's [`Rollout`] says: a batch at a
 /// time, each item as [`bulk_one`]; halts past the tolerance, pauses,
 /// resumes and cancels when the user says ([`roll_control`]); what never
-/// started is marked so.
-fn roll(s: Stores, api: Rc<Api>, action: Action, restart: bool) {
+/// started is marked so. `picks`: containers running before a reload.
+fn roll(
+    s: Stores,
+    api: Rc<Api>,
+    action: Action,
+    restart: bool,
+    mut picks: Vec<(ContainerId, Option<u64>)>,
+) {
     s.ui.spawn(async move {
         loop {
+            for (id, since) in picks.drain(..) {
+                let api = Rc::clone(&api);
+                s.ui.spawn(async move { bulk_one(s, &api, action, restart, id, since).await });
+            }
             let step = s
                 .cmds
                 .bulk
@@ -666,12 +779,7 @@ fn roll(s: Stores, api: Rc<Api>, action: Action, restart: bool) {
                 .flatten();
             match step {
                 None => return,
-                Some((Step::Act(ids), _)) => {
-                    for id in ids {
-                        let api = Rc::clone(&api);
-                        s.ui.spawn(async move { bulk_one(s, &api, action, restart, id).await });
-                    }
-                }
+                Some((Step::Act(ids), _)) => picks = ids.into_iter().map(|id| (id, None)).collect(),
                 Some((Step::Wait(ms), _)) => api.life().sleep(ms.clamp(1, 1_000)).await,
                 Some((Step::Idle, true)) => api.life().sleep(500).await,
                 Some((Step::Idle, false)) => {
@@ -705,6 +813,7 @@ pub fn roll_control(s: Stores, what: &str) {
             }
         }
     });
+    keep_roll(s);
 }
 
 /// Sets a bulk item's state; when the job is finished, one toast sums it up.
@@ -731,6 +840,7 @@ fn bulk_item(s: Stores, id: ContainerId, state: BulkState) {
             }
         }
     });
+    keep_roll(s);
     if let Some((label, (ok, bad), left)) = summary {
         let left = if left > 0 {
             format!(", {left} {}", s.t(M::NotStarted))

@@ -114,6 +114,12 @@ impl Api {
         })
     }
 
+    /// Direct: the API's base URL; edge: the worker's origin (empty: this
+    /// page's).
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
     /// Whether the edge worker signs (edge mode).
     pub fn is_edge(&self) -> bool {
         matches!(

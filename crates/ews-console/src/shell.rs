@@ -175,6 +175,25 @@ impl Shell {
         }
     }
 
+    /// Keeps the running rolling job (page only), or forgets it (`None`).
+    pub fn keep_rollout(&self, text: Option<&str>) {
+        if !self.is_embedded() {
+            match text {
+                Some(t) => storage::session_set(storage::keys::ROLLOUT, t),
+                None => storage::session_remove(storage::keys::ROLLOUT),
+            }
+        }
+    }
+
+    /// The rolling job kept by [`Shell::keep_rollout`].
+    pub fn kept_rollout(&self) -> Option<String> {
+        if self.is_embedded() {
+            None
+        } else {
+            storage::session_get(storage::keys::ROLLOUT)
+        }
+    }
+
     /// Whether a connection is remembered on this device: on the page
     /// always (without the secret unless `remember`), embedded only when the
     /// user ticked "remember" in its own form.

@@ -3,7 +3,7 @@
 //! Local storage (this device, across sessions) holds preferences, the last
 //! connection's endpoint, access key and sign method, and the secret key
 //! only when the user ticked "remember on this device". Session storage
-//! (this tab) holds the recent-activity log. Storage can be disabled or full:
+//! (this tab) holds the recent-activity log and a running rolling job. Storage can be disabled or full:
 //! every function here fails quietly, and what is read back is untrusted.
 
 /// Keys used in Web Storage.
@@ -20,6 +20,9 @@ pub mod keys {
     pub const SECRET: &str = "ews.secret";
     /// This tab's recent-activity log (JSON, session storage).
     pub const ACTIVITY: &str = "ews.activity";
+    /// This tab's rolling job while it runs (session storage): when it
+    /// began, the connection's base and the core's encoded rollout.
+    pub const ROLLOUT: &str = "ews.rollout";
 }
 
 fn local() -> Option<web_sys::Storage> {

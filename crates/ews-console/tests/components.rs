@@ -773,6 +773,78 @@ async fn a_rolling_start_goes_batch_by_batch_and_halts_at_the_first_failure() {
 }
 
 #[wasm_bindgen_test]
+async fn a_rolling_job_survives_a_reload_and_goes_on() {
+    let m = connected(40, "/?status=STOPPED").await;
+    click("[data-testid=select-all]");
+    until("3 selected", || {
+        text("[data-testid=selected-count]").contains('3')
+    })
+    .await;
+    click("[data-testid=bulk-start]");
+    until("the plan", || q("[data-testid=roll-batch]").is_some()).await;
+    input("[data-testid=roll-batch]", "1", "change");
+    click("[data-testid=confirm]");
+    until("running", || q("[data-testid=roll-pause]").is_some()).await;
+    click("[data-testid=roll-pause]");
+    let state = |id: u64| {
+        attr(
+            &format!("[data-testid=bulk-item][data-id=\"{id}\"]"),
+            "data-state",
+        )
+    };
+    until_within("the first done", 30, || {
+        state(1008).as_deref() == Some("ok")
+    })
+    .await;
+    let session = web_sys::window()
+        .unwrap()
+        .session_storage()
+        .unwrap()
+        .unwrap();
+    let kept: Vec<(&str, String)> = ["ews.rollout", "ews.activity"]
+        .into_iter()
+        .map(|k| (k, session.get_item(k).unwrap().unwrap_or_default()))
+        .collect();
+    assert!(kept[0].1.contains("\nstart 1 paused "), "{}", kept[0].1);
+    // A reload: this tab's session storage stays, everything else starts
+    // again; the secret was in memory only, so the user connects again.
+    drop(m);
+    let _m = mount_with(40, "/?status=STOPPED", move |_| {
+        for (k, v) in &kept {
+            session.set_item(k, v).unwrap();
+        }
+    })
+    .await;
+    until("the form", || q("[data-testid=connect-form]").is_some()).await;
+    fill_and_connect(fake::SECRET);
+    until("the same job, paused", || {
+        q("[data-testid=roll-resume]").is_some()
+    })
+    .await;
+    assert_eq!(state(1008).as_deref(), Some("ok"));
+    click("[data-testid=roll-resume]");
+    until_within("done", 60, || {
+        attr("[data-testid=roll-state]", "data-state").as_deref() == Some("done")
+    })
+    .await;
+    // The rest went on from where it was: nothing sent twice.
+    assert_eq!(fake::count("POST /api/v1/container/1008/start"), 0);
+    assert_eq!(fake::count("POST /api/v1/container/1019/start"), 1);
+    assert_eq!(fake::count("POST /api/v1/container/1030/start"), 1);
+    let session = web_sys::window()
+        .unwrap()
+        .session_storage()
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        session.get_item("ews.rollout").unwrap(),
+        None,
+        "forgotten once done"
+    );
+    click("[data-testid=close]");
+}
+
+#[wasm_bindgen_test]
 async fn a_rolling_job_pauses_resumes_and_cancels() {
     let _m = connected(40, "/?status=STOPPED").await;
     click("[data-testid=select-all]");

@@ -16,8 +16,10 @@
 
 use alloc::string::String;
 use alloc::vec::Vec;
+use core::fmt::Write;
 
 use crate::id::ContainerId;
+use crate::types::ContainerStatus;
 
 /// What a rollout does to each container.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +48,44 @@ impl RollOp {
             .into_iter()
             .find(|o| o.as_str() == text)
     }
+
+    /// The state a container must be seen in for this operation to have
+    /// worked on it.
+    pub fn target(self) -> ContainerStatus {
+        match self {
+            RollOp::Stop => ContainerStatus::Stopped,
+            RollOp::Start | RollOp::Restart => ContainerStatus::Running,
+        }
+    }
+
+    /// Where a container this rollout had running picks up when its driver
+    /// lost track of it (the page was reloaded), from the last command sent
+    /// for it since its step began — its action, and whether it worked
+    /// (`None`: its end is not known) — once that command is no longer
+    /// followed.
+    pub fn pick_up(self, last: Option<(crate::Action, Option<bool>)>) -> PickUp {
+        match last {
+            None => PickUp::Again,
+            Some((_, Some(false))) => PickUp::Failed,
+            Some((crate::Action::Stop, Some(true))) if self == RollOp::Restart => PickUp::AfterStop,
+            Some(_) => PickUp::Check,
+        }
+    }
+}
+
+/// Where a container picks up after a reload ([`RollOp::pick_up`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PickUp {
+    /// Nothing was sent for it: do the operation from the beginning.
+    Again,
+    /// A restart's stop worked: look for STOPPED, then start, as
+    /// [`Restart`] says.
+    AfterStop,
+    /// Its last command worked, or how it ended is not known: read the
+    /// container; being in [`RollOp::target`] state is success.
+    Check,
+    /// Its last command did not work: the container failed.
+    Failed,
 }
 
 /// How big a batch is.
@@ -74,6 +114,16 @@ impl BatchSize {
                 .ok()
                 .filter(|n| *n >= 1)
                 .map(BatchSize::Count),
+        }
+    }
+}
+
+impl core::fmt::Display for BatchSize {
+    /// `5` or `20%`, as [`BatchSize::parse`] reads it.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            BatchSize::Count(n) => write!(f, "{n}"),
+            BatchSize::Percent(p) => write!(f, "{p}%"),
         }
     }
 }
@@ -147,6 +197,31 @@ pub enum State {
     Cancelled,
     /// Every batch done.
     Done,
+}
+
+const STATES: [(State, &str); 5] = [
+    (State::Running, "running"),
+    (State::Paused, "paused"),
+    (State::Halted, "halted"),
+    (State::Cancelled, "cancelled"),
+    (State::Done, "done"),
+];
+
+impl State {
+    /// `running`, `paused`, `halted`, `cancelled` or `done`.
+    pub fn as_str(&self) -> &'static str {
+        STATES
+            .iter()
+            .find(|(s, _)| s == self)
+            .map_or("", |(_, n)| n)
+    }
+
+    fn parse(text: &str) -> Option<State> {
+        STATES
+            .iter()
+            .find(|(_, n)| *n == text)
+            .map(|(s, _)| s.clone())
+    }
 }
 
 /// What the driver should do now.
@@ -505,6 +580,120 @@ impl Rollout {
         };
         Some(running + not_begun * (mean + self.plan.pause_ms))
     }
+
+    /// The whole rollout, plan and progress, as text (what
+    /// [`Rollout::decode`] reads back): a line `op batch state pause
+    /// tolerance timeout at+1 not-before batch-began last-result` followed
+    /// by each finished batch's begin and end, then a line per container,
+    /// `id p`, `id r since`, `id o took`, `id f reason` or `id l`. Kept so
+    /// that a reload picks the rollout up; compact, and simpler to read back
+    /// than JSON.
+    pub fn encode(&self) -> String {
+        let p = &self.plan;
+        let mut out = alloc::format!(
+            "{} {} {} {} {} {} {} {} {} {}",
+            p.op.as_str(),
+            p.batch,
+            self.state.as_str(),
+            p.pause_ms,
+            p.tolerance,
+            p.container_timeout_ms,
+            self.batch.map_or(0, |b| b + 1),
+            self.not_before_ms,
+            self.batch_began_ms,
+            self.last_result_ms
+        );
+        for (began, ended) in &self.batch_times {
+            let _ = write!(out, " {began} {ended}");
+        }
+        for (id, p) in &self.progress {
+            let _ = match p {
+                Progress::Pending => write!(out, "\n{id} p"),
+                Progress::Running { since_ms } => write!(out, "\n{id} r {since_ms}"),
+                Progress::Succeeded { took_ms } => write!(out, "\n{id} o {took_ms}"),
+                Progress::Failed { reason } => {
+                    write!(out, "\n{id} f {}", reason.replace('\n', " "))
+                }
+                Progress::NotStarted => write!(out, "\n{id} l"),
+            };
+        }
+        out
+    }
+
+    /// Reads a rollout written by [`Rollout::encode`]; `None` when the
+    /// text is not one, or not a consistent one (it is untrusted: storage
+    /// can hold anything).
+    pub fn decode(text: &str) -> Option<Rollout> {
+        let mut lines = text.split('\n');
+        let mut head = lines.next()?.split(' ');
+        let op = RollOp::parse(head.next()?)?;
+        let batch = BatchSize::parse(head.next()?)?;
+        let state = State::parse(head.next()?)?;
+        let n: Vec<u64> = head.map(|t| t.parse().ok()).collect::<Option<_>>()?;
+        let [
+            pause_ms,
+            tolerance,
+            timeout,
+            at,
+            not_before,
+            began,
+            last,
+            ref times @ ..,
+        ] = n[..]
+        else {
+            return None;
+        };
+        let mut targets = Vec::new();
+        let mut progress = Vec::new();
+        for line in lines {
+            let mut parts = line.splitn(3, ' ');
+            let id = ContainerId(parts.next()?.parse().ok()?);
+            let kind = parts.next()?;
+            let rest = parts.next();
+            let num = || rest?.parse::<u64>().ok();
+            let p = match kind {
+                "p" => Progress::Pending,
+                "r" => Progress::Running { since_ms: num()? },
+                "o" => Progress::Succeeded { took_ms: num()? },
+                "f" => Progress::Failed {
+                    reason: rest?.into(),
+                },
+                "l" => Progress::NotStarted,
+                _ => return None,
+            };
+            targets.push(id);
+            progress.push((id, p));
+        }
+        let mut r = Rollout::new(Plan {
+            op,
+            targets,
+            batch,
+            pause_ms,
+            tolerance: usize::try_from(tolerance).ok()?,
+            container_timeout_ms: timeout,
+        });
+        r.progress = progress;
+        r.state = state;
+        r.batch = usize::try_from(at).ok()?.checked_sub(1);
+        r.batch_times = times.chunks_exact(2).map(|ab| (ab[0], ab[1])).collect();
+        r.not_before_ms = not_before;
+        r.batch_began_ms = began;
+        r.last_result_ms = last;
+        // Each batch before the one running has its times, and none after;
+        // before the first, nothing has begun.
+        let times = r.batch_times.len();
+        let consistent = n.len() % 2 == 1
+            && match r.batch {
+                None => {
+                    times == 0
+                        && r.progress
+                            .iter()
+                            .all(|(_, p)| matches!(p, Progress::Pending | Progress::NotStarted))
+                }
+                Some(b) => b < r.batches.len() && (times == b || times == b + 1),
+            };
+        consistent.then_some(r)
+    }
 }
 
 #[cfg(test)]
@@ -586,9 +775,109 @@ mod tests {
     }
 
     #[test]
+    fn a_rollout_kept_as_text_picks_up_where_it_was() {
+        let mut r = Rollout::new(plan(5, BatchSize::Percent(40), 1));
+        r.next(0);
+        r.on_result(
+            3_000,
+            ContainerId(1),
+            Err("stop failed: \"disk\" full".into()),
+        );
+        r.on_result(4_000, ContainerId(2), Ok(()));
+        r.next(4_000);
+        assert_eq!(r.next(5_000), Step::Act(ids(&[3, 4])));
+        r.pause();
+        let text = r.encode();
+        let mut back = Rollout::decode(&text).expect(&text);
+        assert_eq!(back, r);
+        assert_eq!(back.state().as_str(), "paused");
+        // And it goes on as the original would.
+        back.resume();
+        r.resume();
+        for (now, id) in [(6_000, 3), (7_000, 4)] {
+            back.on_result(now, ContainerId(id), Ok(()));
+            r.on_result(now, ContainerId(id), Ok(()));
+        }
+        assert_eq!(back.next(7_500), Step::Wait(500), "the pause");
+        assert_eq!(r.next(7_500), Step::Wait(500));
+        assert_eq!(back.next(8_000), Step::Act(ids(&[5])));
+        assert_eq!(r.next(8_000), Step::Act(ids(&[5])));
+        assert_eq!(back.eta_ms(9_000), r.eta_ms(9_000));
+        // A new one, and a finished one.
+        let fresh = Rollout::new(plan(3, BatchSize::Count(1), 0));
+        assert_eq!(Rollout::decode(&fresh.encode()), Some(fresh));
+    }
+
+    #[test]
+    fn a_kept_rollout_that_does_not_hold_together_is_refused_without_a_panic() {
+        let mut r = Rollout::new(plan(4, BatchSize::Count(2), 0));
+        r.next(0);
+        r.on_result(1_000, ContainerId(1), Ok(()));
+        let text = r.encode();
+        // Every cut of it: refused or read, never a panic; and what is read
+        // can be driven.
+        for end in 0..text.len() {
+            if let Some(mut cut) = Rollout::decode(&text[..end]) {
+                let _ = cut.next(2_000);
+            }
+        }
+        assert!(
+            text.starts_with("restart 2 running 1000 0 60000 1 0 0 1000\n1 o 1000\n2 r 0\n"),
+            "{text}"
+        );
+        for (from, to) in [
+            ("60000 1 0", "60000 8 0"),
+            ("60000 1 0", "60000 0 0"),
+            ("restart 2", "reboot 2"),
+            (" running ", " dancing "),
+            ("2 r 0", "2 r -1"),
+            ("restart 2 ", "restart 0 "),
+            ("\n3 p", "\n3 x"),
+            ("1000\n1 o", "1000 5\n1 o"),
+        ] {
+            assert!(text.contains(from), "{from} in {text}");
+            assert_eq!(Rollout::decode(&text.replace(from, to)), None, "{to}");
+        }
+        assert_eq!(Rollout::decode("null"), None);
+        assert_eq!(Rollout::decode(""), None);
+    }
+
+    #[test]
+    fn a_container_picks_up_after_a_reload_from_its_last_command() {
+        use crate::Action::{Start, Stop};
+        assert_eq!(RollOp::Restart.pick_up(None), PickUp::Again);
+        assert_eq!(
+            RollOp::Restart.pick_up(Some((Stop, Some(true)))),
+            PickUp::AfterStop
+        );
+        assert_eq!(
+            RollOp::Restart.pick_up(Some((Stop, Some(false)))),
+            PickUp::Failed
+        );
+        assert_eq!(
+            RollOp::Restart.pick_up(Some((Start, Some(true)))),
+            PickUp::Check
+        );
+        assert_eq!(RollOp::Restart.pick_up(Some((Start, None))), PickUp::Check);
+        assert_eq!(
+            RollOp::Stop.pick_up(Some((Stop, Some(true)))),
+            PickUp::Check
+        );
+        assert_eq!(
+            RollOp::Start.pick_up(Some((Start, Some(false)))),
+            PickUp::Failed
+        );
+        assert_eq!(RollOp::Stop.target(), ContainerStatus::Stopped);
+        assert_eq!(RollOp::Restart.target(), ContainerStatus::Running);
+    }
+
+    #[test]
     fn batch_sizes_as_typed() {
         assert_eq!(BatchSize::parse(" 5 "), Some(BatchSize::Count(5)));
         assert_eq!(BatchSize::parse("20 %"), Some(BatchSize::Percent(20)));
+        for size in [BatchSize::Count(12), BatchSize::Percent(5)] {
+            assert_eq!(BatchSize::parse(&size.to_string()), Some(size));
+        }
         for bad in ["0", "0%", "101%", "300%", "two", "", "%", "-1"] {
             assert_eq!(BatchSize::parse(bad), None, "{bad}");
         }

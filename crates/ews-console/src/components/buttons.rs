@@ -9,8 +9,10 @@ use std::sync::Arc;
 
 use ews_core::{Action, ContainerId};
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::actions::{OPS, act, op_key, op_label, restart};
+use crate::format::escape_html;
 use crate::list::Row;
 use crate::stores::{Dialog, Stores};
 
@@ -30,45 +32,56 @@ pub fn request(s: Stores, action: Action, restart_: bool, id: ContainerId, usual
     }
 }
 
-/// The four buttons (nothing for viewers).
+/// The four buttons (nothing for viewers): markup rebuilt when the
+/// container's advice or busy state changes, one delegated handler.
 pub fn action_buttons(s: Stores, row: Arc<Row>) -> impl IntoView + use<> {
-    let can_act = s.can_act();
-    let cmds = s.cmds;
     let lang = s.ui.lang();
     let id = row.c.id;
-    let buttons = OPS.map(|(action, again)| {
-        let r = Arc::clone(&row);
-        let is_usual = move || {
-            if again {
-                ews_core::rollout::Restart::usual_when(&r.c.status, s.stuck(&r.c))
-            } else {
-                s.usual(action, &r.c)
-            }
-        };
-        let m = op_label(action, again);
-        let label = s.t(m);
-        let status = row.c.status.clone();
-        let (u1, u2, u3) = (is_usual.clone(), is_usual.clone(), is_usual.clone());
-        let class = move || {
-            let danger = if action == Action::Delete {
-                " danger"
-            } else {
-                ""
-            };
-            let quiet = if u1() { "" } else { " quiet" };
-            format!("small{danger}{quiet}")
-        };
-        let title = move || (!u2()).then(|| lang.not_usual(m, &status));
-        view! {
-            <button type="button" class=class
-                data-testid=format!("action-{}", op_key(action, again))
-                data-usual=move || u3().to_string()
-                title=title
-                aria-label=format!("{label} {id}")
-                disabled=move || cmds.busy(id)
-                aria-busy=move || cmds.busy(id).then_some("true")
-                on:click=move |_| request(s, action, again, id, untrack(&is_usual))>{label}</button>
+    let status = row.c.status.clone();
+    let usual = move |action: Action, again: bool| {
+        if again {
+            ews_core::rollout::Restart::usual_when(&row.c.status, s.stuck(&row.c))
+        } else {
+            s.usual(action, &row.c)
         }
-    });
-    can_act.then(|| view! { <span class="actions">{buttons.into_iter().collect_view()}</span> })
+    };
+    let usual_ = usual.clone();
+    let html = move || {
+        let busy = if s.cmds.busy(id) {
+            " disabled aria-busy=\"true\""
+        } else {
+            ""
+        };
+        let mut h = String::new();
+        for (i, (action, again)) in OPS.into_iter().enumerate() {
+            let u = usual_(action, again);
+            let m = op_label(action, again);
+            let label = s.t(m);
+            let title = if u {
+                String::new()
+            } else {
+                format!(" title=\"{}\"", escape_html(&lang.not_usual(m, &status)))
+            };
+            h.push_str(&format!(
+                "<button type=\"button\" class=\"small{}{}\" data-testid=\"action-{}\" data-op=\"{i}\" data-usual=\"{u}\"{title} aria-label=\"{label} {id}\"{busy}>{label}</button>",
+                if action == Action::Delete { " danger" } else { "" },
+                if u { "" } else { " quiet" },
+                op_key(action, again),
+            ));
+        }
+        h
+    };
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        let op = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|e| e.closest("[data-op]").ok().flatten())
+            .and_then(|e| e.get_attribute("data-op"))
+            .and_then(|i| OPS.get(i.parse::<usize>().ok()?).copied());
+        if let Some((action, again)) = op {
+            request(s, action, again, id, untrack(|| usual(action, again)));
+        }
+    };
+    s.can_act()
+        .then(|| view! { <span class="actions" inner_html=html on:click=on_click></span> })
 }

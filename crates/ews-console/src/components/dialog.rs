@@ -171,7 +171,6 @@ fn confirm(s: Stores, action: Action, again: bool, id: ContainerId) -> impl Into
 /// once running in batches, where it stands (the batch, the time spent,
 /// an estimate of the time left) and pause, resume and cancel.
 fn roll_html(s: Stores) -> String {
-    use ews_core::rollout::State;
     let lang = s.ui.lang();
     let t = move |m: M| m.text(lang);
     s.cmds.bulk.with(|b| {
@@ -204,13 +203,7 @@ fn roll_html(s: Stores) -> String {
         };
         let now = s.ui.now.get();
         let (batch, of) = r.batch();
-        let state = match r.state() {
-            State::Running => "running",
-            State::Paused => "paused",
-            State::Halted => "halted",
-            State::Cancelled => "cancelled",
-            State::Done => "done",
-        };
+        let state = r.state().as_str();
         let h = format!(
             "<span role=\"status\" data-testid=\"roll-state\" data-state=\"{state}\"><strong>{}</strong> · {}</span>",
             lang.rollout_state(r.state()),

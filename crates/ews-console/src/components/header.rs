@@ -2,7 +2,9 @@
 
 use leptos::prelude::*;
 
-use crate::format::options_html;
+use wasm_bindgen::JsCast;
+
+use crate::format::{escape_html, options_html};
 use crate::i18n::{Lang, M};
 use crate::storage::{self, keys};
 use crate::stores::{ConnState, Stores, Theme, Ui};
@@ -42,70 +44,112 @@ fn edge_links(ui: Ui, operator: bool, forms: bool) -> String {
     html
 }
 
-/// The header.
-#[component]
-pub fn Header() -> impl IntoView {
-    let s = Stores::get();
+/// The header's content as markup of our own text (the label escaped):
+/// the name, the menu toggle (a checkbox and its label open the menu on a
+/// narrow screen without any script), who is connected, language, theme.
+fn header_html(s: Stores) -> String {
     let ui = s.ui;
     let lang = ui.lang();
-    let on_lang = move |ev: leptos::ev::Event| {
-        if let Some(l) = Lang::parse(&event_target_value(&ev)) {
-            ui.set_lang(l);
-        }
-    };
-    let on_theme = move |ev: leptos::ev::Event| {
-        ui.set_theme(Theme::parse(&event_target_value(&ev)));
-    };
-    let who = move || match s.conn.state.get() {
+    let who = match s.conn.state.get() {
         ConnState::Connected {
             label,
             edge_user,
             can_act,
         } => {
             let role = match (edge_user.is_some(), can_act) {
-                (false, _) => String::new(),
-                (true, true) => format!(" · {}", ui.t(M::RoleOperator)),
-                (true, false) => format!(" · {}", ui.t(M::RoleViewer)),
+                (false, _) => "",
+                (true, true) => ui.t(M::RoleOperator),
+                (true, false) => ui.t(M::RoleViewer),
             };
             let direct = edge_user.is_none();
-            let operator = edge_user.is_some() && can_act;
-            let forms = edge_user.is_some() && ui.shell().signs_out_here();
-            Some(view! {
-                <span class="who" data-testid="who">{label}{role}</span>
-                <span class="inline" inner_html=edge_links(ui, operator, forms)></span>
-                {direct.then(|| view! {
-                    <button type="button" class="ghost" data-testid="disconnect" on:click=move |_| s.disconnect()>{ui.t(M::Disconnect)}</button>
-                })}
-                {(direct && storage::get(keys::SECRET).is_some()).then(|| view! {
-                    <button type="button" class="ghost" data-testid="forget" on:click=move |_| { forget(ui); s.disconnect(); }>{ui.t(M::Forget)}</button>
-                })}
-            })
+            let button = |id: &str, m: M| {
+                format!(
+                    "<button type=\"button\" class=\"ghost\" data-testid=\"{id}\">{}</button>",
+                    ui.t(m)
+                )
+            };
+            format!(
+                "<span class=\"who\" data-testid=\"who\">{}{}{role}</span><span class=\"inline\">{}</span>{}{}",
+                escape_html(&label),
+                if role.is_empty() { "" } else { " · " },
+                edge_links(
+                    ui,
+                    !direct && can_act,
+                    !direct && ui.shell().signs_out_here()
+                ),
+                if direct {
+                    button("disconnect", M::Disconnect)
+                } else {
+                    String::new()
+                },
+                if direct && storage::get(keys::SECRET).is_some() {
+                    button("forget", M::Forget)
+                } else {
+                    String::new()
+                },
+            )
         }
-        _ => None,
+        _ => String::new(),
+    };
+    let select = |id: &str, m: M, options: String| {
+        format!(
+            "<label class=\"inline\"><span class=\"sr-only\">{0}</span><select data-testid=\"{id}\" aria-label=\"{0}\">{options}</select></label>",
+            ui.t(m)
+        )
+    };
+    format!(
+        "<a class=\"brand\" href=\"/\" data-nav>{}</a><div class=\"spacer\"></div>\
+         <input type=\"checkbox\" id=\"ews-menu\" class=\"menu-toggle\" data-testid=\"menu\">\
+         <label for=\"ews-menu\" class=\"menu-button\" title=\"{1}\"><span aria-hidden=\"true\">☰</span><span class=\"sr-only\">{1}</span></label>\
+         <div class=\"menu\">{who}{2}{3}</div>",
+        ui.t(M::AppName),
+        ui.t(M::Menu),
+        select(
+            "lang",
+            M::Language,
+            options_html(Lang::ALL.map(|l| (l.tag(), l.name(), l == lang)))
+        ),
+        select(
+            "theme",
+            M::Theme,
+            options_html(Theme::ALL.map(|t| (
+                t.as_str(),
+                ui.t(t.label()),
+                t == ui.theme.get_untracked()
+            )))
+        ),
+    )
+}
+
+/// The header: its markup ([`header_html`], rebuilt when the connection
+/// changes) and its handlers, delegated.
+#[component]
+pub fn Header() -> impl IntoView {
+    let s = Stores::get();
+    let ui = s.ui;
+    let testid = |ev: &leptos::ev::Event| {
+        ev.target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|e| e.get_attribute("data-testid"))
+    };
+    let on_change = move |ev: leptos::ev::Event| match testid(&ev).as_deref() {
+        Some("lang") => {
+            if let Some(l) = Lang::parse(&event_target_value(&ev)) {
+                ui.set_lang(l);
+            }
+        }
+        Some("theme") => ui.set_theme(Theme::parse(&event_target_value(&ev))),
+        _ => {}
+    };
+    let on_click = move |ev: leptos::ev::MouseEvent| match testid(&ev).as_deref() {
+        Some("disconnect") => s.disconnect(),
+        Some("forget") => {
+            forget(ui);
+            s.disconnect();
+        }
+        _ => {}
     };
     view! {
-        <header class="top">
-            <a class="brand" href="/" data-nav>{ui.t(M::AppName)}</a>
-            <div class="spacer"></div>
-            // On a narrow screen the rest folds into a menu: a checkbox and
-            // its label open it without any script (wide: both hidden).
-            <input type="checkbox" id="ews-menu" class="menu-toggle" data-testid="menu"/>
-            <label for="ews-menu" class="menu-button" title=ui.t(M::Menu)>
-                <span aria-hidden="true">"☰"</span><span class="sr-only">{ui.t(M::Menu)}</span>
-            </label>
-            <div class="menu">
-            {who}
-            <label class="inline">
-                <span class="sr-only">{ui.t(M::Language)}</span>
-                <select data-testid="lang" on:change=on_lang aria-label=ui.t(M::Language)
-                    inner_html=options_html(Lang::ALL.map(|l| (l.tag(), l.name(), l == lang)))></select>
-            </label>
-            <label class="inline">
-                <span class="sr-only">{ui.t(M::Theme)}</span>
-                <select data-testid="theme" on:change=on_theme aria-label=ui.t(M::Theme)
-                    inner_html=options_html(Theme::ALL.map(|t| (t.as_str(), ui.t(t.label()), t == ui.theme.get_untracked())))></select>
-            </label>
-            </div>
-        </header>
+        <header class="top" inner_html=move || header_html(s) on:change=on_change on:click=on_click></header>
     }
 }

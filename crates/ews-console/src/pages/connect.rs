@@ -10,10 +10,12 @@ use ews_core::json::{self, Obj, Value};
 use ews_core::{Credentials, SignMethod};
 use leptos::html;
 use leptos::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::api::{Api, describe, normalize_endpoint};
 use crate::components::header::forget;
 use crate::components::notice::error_box;
+use crate::format::escape_html;
 use crate::i18n::M;
 use crate::storage::{self, keys};
 use crate::stores::{ConnState, Stores};
@@ -163,65 +165,190 @@ pub fn auto_connect(s: Stores) {
     });
 }
 
+/// The form's fields and buttons, as markup of our own text (values
+/// escaped): one string rather than a view per element; its handlers are
+/// the form's own, delegated ([`ConnectPage`]).
+fn form_html(
+    s: Stores,
+    endpoint: &str,
+    access_key: &str,
+    method: SignMethod,
+    forget: bool,
+) -> String {
+    let t = |m: M| s.t(m);
+    format!(
+        "<label>{}<input type=\"url\" name=\"endpoint\" data-testid=\"endpoint\" autocomplete=\"url\" value=\"{}\" aria-describedby=\"endpoint-hint\">\
+         <span id=\"endpoint-hint\" class=\"muted small\">{}</span></label>\
+         <label>{}<input type=\"text\" name=\"accesskey\" data-testid=\"access-key\" autocomplete=\"username\" spellcheck=\"false\" value=\"{}\" required></label>\
+         <label>{}<input type=\"password\" name=\"secret\" data-testid=\"secret-key\" autocomplete=\"current-password\" required></label>\
+         <label>{}<select name=\"method\" data-testid=\"sign-method\">{}</select></label>\
+         <label class=\"check\"><input type=\"checkbox\" name=\"remember\" data-testid=\"remember\" aria-describedby=\"remember-note\"{}>{}</label>\
+         <p id=\"remember-note\" data-testid=\"remember-note\" class=\"{}\">{}</p>\
+         <div class=\"line\"><button type=\"submit\" class=\"primary\" data-testid=\"connect\">{}</button>{}</div>",
+        t(M::Endpoint),
+        escape_html(endpoint),
+        t(M::EndpointHint),
+        t(M::AccessKey),
+        escape_html(access_key),
+        t(M::SecretKey),
+        t(M::SignMethod),
+        crate::format::options_html(SignMethod::ALL.map(|m| (m.as_str(), m.label(), m == method))),
+        if forget { " checked" } else { "" },
+        t(M::Remember),
+        note_class(forget),
+        t(note_text(forget)),
+        t(M::Connect),
+        if forget {
+            format!(
+                "<button type=\"button\" class=\"ghost\" data-testid=\"forget\">{}</button>",
+                t(M::Forget)
+            )
+        } else {
+            String::new()
+        },
+    )
+}
+
+/// A form control's `value` or `checked` (input or select alike).
+fn prop(form: &web_sys::Element, name: &str, key: &str) -> JsValue {
+    form.query_selector(&format!("[name={name}]"))
+        .ok()
+        .flatten()
+        .and_then(|e| js_sys::Reflect::get(&e, &key.into()).ok())
+        .unwrap_or_default()
+}
+
+/// The note under "remember": a warning when ticked.
+fn remember_note(s: Stores, form: &web_sys::Element) {
+    let on = prop(form, "remember", "checked").is_truthy();
+    if let Ok(Some(note)) = form.query_selector("#remember-note") {
+        note.set_class_name(note_class(on));
+        note.set_text_content(Some(s.t(note_text(on))));
+    }
+}
+
+fn note_class(remember: bool) -> &'static str {
+    if remember {
+        "warning small"
+    } else {
+        "muted small"
+    }
+}
+
+fn note_text(remember: bool) -> M {
+    if remember {
+        M::RememberWarning
+    } else {
+        M::SecretMemoryOnly
+    }
+}
+
+/// The connect button while connecting: disabled, and says so. Returns
+/// whether it already was.
+fn set_busy(s: Stores, form: &web_sys::Element, busy: bool) -> bool {
+    let Ok(Some(b)) = form.query_selector("[data-testid=connect]") else {
+        return false;
+    };
+    let was = b.has_attribute("disabled");
+    let _ = b.toggle_attribute_with_force("disabled", busy);
+    let _ = b.toggle_attribute_with_force("aria-busy", busy);
+    b.set_text_content(Some(s.t(if busy { M::Connecting } else { M::Connect })));
+    was
+}
+
 /// The form.
 #[component]
 pub fn ConnectPage() -> impl IntoView {
     let s = Stores::get();
     let lang = s.ui.lang();
     let stored = stored_connection();
-    let has_stored_secret = RwSignal::new(storage::get(keys::SECRET).is_some());
-    let endpoint = NodeRef::<html::Input>::new();
-    let access_key = NodeRef::<html::Input>::new();
-    let secret = NodeRef::<html::Input>::new();
-    let method = NodeRef::<html::Select>::new();
-    let remember = RwSignal::new(has_stored_secret.get_untracked());
-    let busy = RwSignal::new(false);
+    let endpoint = if stored.endpoint.is_empty() || s.ui.shell().endpoint().is_some() {
+        origin(s)
+    } else {
+        stored.endpoint.clone()
+    };
+    let html = form_html(
+        s,
+        &endpoint,
+        &stored.access_key,
+        SignMethod::parse(&stored.method).unwrap_or_default(),
+        storage::get(keys::SECRET).is_some(),
+    );
     // An auto-connect failure (remembered secret) shows here too.
     let error = RwSignal::new(s.list.error.get_untracked().map(FormError::Api));
-    let stored_method = SignMethod::parse(&stored.method).unwrap_or_default();
+    let form = NodeRef::<html::Form>::new();
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
+        let Some(f) = form.get_untracked() else {
+            return;
+        };
+        if set_busy(s, &f, true) {
             return;
         }
-        let (Some(e), Some(a), Some(secret_box), Some(m)) =
-            (endpoint.get(), access_key.get(), secret.get(), method.get())
-        else {
-            return;
+        let idle = || {
+            set_busy(s, &f, false);
         };
-        let base = match normalize_endpoint(&e.value(), &origin(s)) {
+        let text = |name: &str| prop(&f, name, "value").as_string().unwrap_or_default();
+        let base = match normalize_endpoint(&text("endpoint"), &origin(s)) {
             Ok(b) => b,
-            Err(_) => return error.set(Some(FormError::Invalid(M::EndpointInvalid))),
+            Err(_) => {
+                idle();
+                return error.set(Some(FormError::Invalid(M::EndpointInvalid)));
+            }
         };
-        let key = a.value().trim().to_string();
+        let key = text("accesskey").trim().to_string();
         if key.is_empty() {
+            idle();
             return error.set(Some(FormError::Invalid(M::AccessKeyMissing)));
         }
-        let secret_text = secret_box.value();
+        let secret_text = text("secret");
         if secret_text.is_empty() {
+            idle();
             return error.set(Some(FormError::Invalid(M::SecretMissing)));
         }
         let creds = Credentials::new(
             key,
             secret_text,
-            SignMethod::parse(&m.value()).unwrap_or_default(),
+            SignMethod::parse(&text("method")).unwrap_or_default(),
         );
-        let remember = remember.get_untracked();
-        busy.set(true);
+        let remember = prop(&f, "remember", "checked").is_truthy();
         error.set(None);
         s.ui.spawn(async move {
             let result = connect(s, base, creds, remember).await;
-            busy.set(false);
+            set_busy(s, &f, false);
             match result {
                 // The secret leaves the DOM as soon as it has been used.
-                Ok(()) => secret_box.set_value(""),
+                Ok(()) => {
+                    if let Ok(Some(e)) = f.query_selector("[name=secret]") {
+                        let _ = js_sys::Reflect::set(&e, &"value".into(), &"".into());
+                    }
+                }
                 Err(e) => {
                     crate::actions::report(s, "connect", &e);
                     error.set(Some(FormError::Api(e)));
                 }
             }
         });
+    };
+    let on_change = move |_| {
+        if let Some(f) = form.get_untracked() {
+            remember_note(s, &f);
+        }
+    };
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        let forget_button = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .filter(|e| e.get_attribute("data-testid").as_deref() == Some("forget"));
+        if let (Some(b), Some(f)) = (forget_button, form.get_untracked()) {
+            forget(s.ui);
+            b.remove();
+            if let Ok(Some(r)) = f.query_selector("[name=remember]") {
+                let _ = js_sys::Reflect::set(&r, &"checked".into(), &false.into());
+            }
+            remember_note(s, &f);
+        }
     };
 
     let error_view = move || {
@@ -237,50 +364,9 @@ pub fn ConnectPage() -> impl IntoView {
     view! {
         <section class="card narrow" aria-labelledby="connect-title">
             <h1 id="connect-title">{s.t(M::ConnectTitle)}</h1>
-            <form data-testid="connect-form" on:submit=on_submit novalidate>
-                <label>
-                    {s.t(M::Endpoint)}
-                    <input type="url" name="endpoint" data-testid="endpoint" node_ref=endpoint autocomplete="url"
-                        value=if stored.endpoint.is_empty() || s.ui.shell().endpoint().is_some() { origin(s) } else { stored.endpoint.clone() }
-                        aria-describedby="endpoint-hint"/>
-                    <span id="endpoint-hint" class="muted small">{s.t(M::EndpointHint)}</span>
-                </label>
-                <label>
-                    {s.t(M::AccessKey)}
-                    <input type="text" name="accesskey" data-testid="access-key" node_ref=access_key
-                        autocomplete="username" spellcheck="false" value=stored.access_key.clone() required/>
-                </label>
-                <label>
-                    {s.t(M::SecretKey)}
-                    <input type="password" name="secret" data-testid="secret-key" node_ref=secret
-                        autocomplete="current-password" required/>
-                </label>
-                <label>
-                    {s.t(M::SignMethod)}
-                    <select data-testid="sign-method" node_ref=method
-                        inner_html=crate::format::options_html(SignMethod::ALL.map(|m| (m.as_str(), m.label(), m == stored_method)))></select>
-                </label>
-                <label class="check">
-                    <input type="checkbox" data-testid="remember" prop:checked=move || remember.get()
-                        on:change=move |ev| remember.set(event_target_checked(&ev))
-                        aria-describedby="remember-note"/>
-                    {s.t(M::Remember)}
-                </label>
-                <p id="remember-note" class=move || if remember.get() { "warning small" } else { "muted small" } data-testid="remember-note">
-                    {move || if remember.get() { s.t(M::RememberWarning) } else { s.t(M::SecretMemoryOnly) }}
-                </p>
-                {error_view}
-                <div class="line">
-                    <button type="submit" class="primary" data-testid="connect" disabled=move || busy.get()
-                        aria-busy=move || busy.get().then_some("true")>
-                        {move || if busy.get() { s.t(M::Connecting) } else { s.t(M::Connect) }}
-                    </button>
-                    {move || has_stored_secret.get().then(|| view! {
-                        <button type="button" class="ghost" data-testid="forget"
-                            on:click=move |_| { forget(s.ui); has_stored_secret.set(false); remember.set(false); }>{s.t(M::Forget)}</button>
-                    })}
-                </div>
-            </form>
+            <form data-testid="connect-form" node_ref=form novalidate inner_html=html
+                on:submit=on_submit on:change=on_change on:click=on_click></form>
+            {error_view}
         </section>
     }
 }

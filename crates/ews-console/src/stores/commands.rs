@@ -65,6 +65,43 @@ pub struct BulkJob {
 }
 
 impl BulkJob {
+    /// The job of a rolling operation kept before a reload, begun at
+    /// `began_ms`: its targets as the rollout has them.
+    pub fn resumed(roll: ews_core::rollout::Rollout, began_ms: u64) -> BulkJob {
+        use ews_core::rollout::{Progress, RollOp};
+        let op = roll.plan().op;
+        let items = roll
+            .progress()
+            .iter()
+            .map(|(id, p)| {
+                let state = match p {
+                    Progress::Pending => BulkState::Waiting,
+                    Progress::Running { .. } => BulkState::Running,
+                    Progress::Succeeded { .. } => BulkState::Done(true, String::new()),
+                    Progress::Failed { reason } => BulkState::Done(false, reason.clone()),
+                    Progress::NotStarted => BulkState::Left,
+                };
+                (*id, state)
+            })
+            .collect();
+        BulkJob {
+            action: if op == RollOp::Start {
+                Action::Start
+            } else {
+                Action::Stop
+            },
+            restart: op == RollOp::Restart,
+            items,
+            include_unusual: false,
+            skipped: Vec::new(),
+            started: true,
+            // Read only before confirming.
+            roll_fields: Default::default(),
+            roll_error: None,
+            roll: Some((roll, began_ms)),
+        }
+    }
+
     /// How many listed targets their state does not usually take it from.
     pub fn unusual(&self) -> usize {
         self.items

@@ -107,11 +107,13 @@ impl Stores {
     }
 
     /// Disconnects: forgets the transport (and the secret with it), stops
-    /// every loop, clears the data.
+    /// every loop, clears the data; a rolling job ends with its connection
+    /// (its running commands stay in the log, followed on the next one).
     pub fn disconnect(&self) {
         self.conn.forget();
         self.list.clear();
         self.cmds.clear();
+        self.ui.shell().keep_rollout(None);
         self.ui.dialog.set(None);
         self.conn.state.set(ConnState::Disconnected);
     }
