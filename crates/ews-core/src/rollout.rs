@@ -699,6 +699,7 @@ impl Rollout {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::string::ToString;
     use alloc::vec;
 
     fn plan(n: u64, batch: BatchSize, tolerance: usize) -> Plan {

@@ -121,7 +121,7 @@ fn header_html(s: Stores) -> String {
     )
 }
 
-/// The header: its markup ([`header_html`], rebuilt when the connection
+/// The header: its markup (`header_html`, rebuilt when the connection
 /// changes) and its handlers, delegated.
 #[component]
 pub fn Header() -> impl IntoView {
