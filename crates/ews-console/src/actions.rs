@@ -591,13 +591,9 @@ async fn bulk_one(
     id: ContainerId,
     since: Option<u64>,
 ) {
-    let op = match (restart, action) {
-        (true, _) => RollOp::Restart,
-        (_, Action::Start) => RollOp::Start,
-        _ => RollOp::Stop,
-    };
+    let op = roll_op(action, restart);
     let mut from = PickUp::Again;
-    if let Some(since) = since {
+    if let (Some(since), Some(op)) = (since, op) {
         while s.cmds.busy_untracked(id) {
             api.life().sleep(500).await;
         }
@@ -615,32 +611,26 @@ async fn bulk_one(
         }
     }
     bulk_item(s, id, BulkState::Running);
-    let check = from == PickUp::Check
-        || restart && {
-            // Two commands and a look between: followed on their own.
-            let stopped = (from == PickUp::AfterStop).then(|| Outcome::Succeeded {
-                message: String::new(),
-            });
-            let (ok, text) = restart_and_follow(s, id, false, stopped).await;
-            // Rolling: done only when seen RUNNING (a start can succeed and
-            // the service fail a moment later).
-            let rolling = s
-                .cmds
-                .bulk
-                .with_untracked(|b| b.as_ref().is_some_and(|b| b.roll.is_some()));
-            if !(ok && rolling) {
-                bulk_item(s, id, BulkState::Done(ok, text));
-                return;
-            }
-            true
-        };
-    if check {
+    if restart && from != PickUp::Check {
+        // Two commands and a look between: followed on their own.
+        let stopped = (from == PickUp::AfterStop).then(|| Outcome::Succeeded {
+            message: String::new(),
+        });
+        let (ok, text) = restart_and_follow(s, id, false, stopped).await;
+        // Rolling: done only when seen RUNNING (a start can succeed and
+        // the service fail a moment later).
+        let rolling = s
+            .cmds
+            .bulk
+            .with_untracked(|b| b.as_ref().is_some_and(|b| b.roll.is_some()));
+        if !(ok && rolling) {
+            return bulk_item(s, id, BulkState::Done(ok, text));
+        }
+    }
+    if let Some(op) = op.filter(|_| restart || from == PickUp::Check) {
         return seen_in(s, api, id, op.target()).await;
     }
-    if restart {
-        return;
-    }
-    let from = s
+    let was = s
         .list
         .data
         .with_untracked(|d| d.get(id).map(|r| r.c.status.clone()))
@@ -649,7 +639,7 @@ async fn bulk_one(
         Ok(Some((entry, _))) => s
             .cmds
             .watch
-            .update_value(|w| w.add(id, entry.command_id, action, from, entry.started_ms)),
+            .update_value(|w| w.add(id, entry.command_id, action, was, entry.started_ms)),
         Ok(None) => bulk_item(
             s,
             id,
@@ -679,18 +669,17 @@ async fn seen_in(s: Stores, api: &Api, id: ContainerId, target: ews_core::Contai
 }
 
 /// Keeps the rolling job where the shell keeps it while it runs, so that a
-/// reload picks it up ([`resume`]); forgets it once finished.
+/// reload picks it up ([`resume`]); forgets it once finished. Called where
+/// its rollout changes: a batch begun, a container's end, the user's pause,
+/// resume or cancel. A job that is not rolling is never kept.
 fn keep_roll(s: Stores) {
-    let base = s
-        .conn
-        .api()
-        .map(|a| a.base().to_string())
-        .unwrap_or_default();
-    let text = s.cmds.bulk.with_untracked(|b| {
-        let b = b.as_ref().filter(|b| !b.finished())?;
+    let kept = s.cmds.bulk.with_untracked(|b| {
+        let b = b.as_ref()?;
         let (r, began) = b.roll.as_ref()?;
-        Some(format!("{began} {base}\n{}", r.encode()))
+        Some((!b.finished()).then(|| (*began, r.encode())))
     });
+    let Some(kept) = kept else { return };
+    let text = kept.and_then(|(began, r)| Some(format!("{began} {}\n{r}", s.conn.api()?.base())));
     s.ui.shell().keep_rollout(text.as_deref());
 }
 
@@ -719,6 +708,16 @@ fn resume_roll(s: Stores, api: &Rc<Api>) {
     roll(s, Rc::clone(api), action, restart, running);
 }
 
+/// The rolling operation of an action or a restart (none for delete).
+fn roll_op(action: Action, restart: bool) -> Option<RollOp> {
+    match (restart, action) {
+        (true, _) => Some(RollOp::Restart),
+        (false, Action::Start) => Some(RollOp::Start),
+        (false, Action::Stop) => Some(RollOp::Stop),
+        (false, Action::Delete) => None,
+    }
+}
+
 /// The rolling plan of a bulk job: `None` without a batch size (all at
 /// once), or which field cannot be read.
 fn roll_plan(job: &BulkJob) -> Result<Option<Plan>, &'static str> {
@@ -729,12 +728,7 @@ fn roll_plan(job: &BulkJob) -> Result<Option<Plan>, &'static str> {
     }
     let whole = |t: &str| t.trim().parse::<u64>().ok();
     let batch = BatchSize::parse(batch).ok_or("batch")?;
-    let op = match (job.restart, job.action) {
-        (true, _) => RollOp::Restart,
-        (false, Action::Start) => RollOp::Start,
-        (false, Action::Stop) => RollOp::Stop,
-        (false, Action::Delete) => return Err("batch"),
-    };
+    let op = roll_op(job.action, job.restart).ok_or("batch")?;
     Ok(Some(Plan {
         op,
         targets: Vec::new(),
@@ -779,7 +773,10 @@ fn roll(
                 .flatten();
             match step {
                 None => return,
-                Some((Step::Act(ids), _)) => picks = ids.into_iter().map(|id| (id, None)).collect(),
+                Some((Step::Act(ids), _)) => {
+                    keep_roll(s);
+                    picks = ids.into_iter().map(|id| (id, None)).collect();
+                }
                 Some((Step::Wait(ms), _)) => api.life().sleep(ms.clamp(1, 1_000)).await,
                 Some((Step::Idle, true)) => api.life().sleep(500).await,
                 Some((Step::Idle, false)) => {
@@ -818,6 +815,7 @@ pub fn roll_control(s: Stores, what: &str) {
 
 /// Sets a bulk item's state; when the job is finished, one toast sums it up.
 fn bulk_item(s: Stores, id: ContainerId, state: BulkState) {
+    let settles = matches!(state, BulkState::Done(..) | BulkState::Left);
     let mut summary = None;
     s.cmds.bulk.update(|b| {
         let Some(b) = b else { return };
@@ -840,7 +838,9 @@ fn bulk_item(s: Stores, id: ContainerId, state: BulkState) {
             }
         }
     });
-    keep_roll(s);
+    if settles {
+        keep_roll(s);
+    }
     if let Some((label, (ok, bad), left)) = summary {
         let left = if left > 0 {
             format!(", {left} {}", s.t(M::NotStarted))

@@ -243,17 +243,30 @@ fn note_text(remember: bool) -> M {
     }
 }
 
-/// The connect button while connecting: disabled, and says so. Returns
-/// whether it already was.
-fn set_busy(s: Stores, form: &web_sys::Element, busy: bool) -> bool {
-    let Ok(Some(b)) = form.query_selector("[data-testid=connect]") else {
-        return false;
-    };
-    let was = b.has_attribute("disabled");
-    let _ = b.toggle_attribute_with_force("disabled", busy);
-    let _ = b.toggle_attribute_with_force("aria-busy", busy);
-    b.set_text_content(Some(s.t(if busy { M::Connecting } else { M::Connect })));
-    was
+/// The connect button while connecting: disabled, and says so.
+fn set_busy(s: Stores, form: &web_sys::Element, busy: bool) {
+    if let Ok(Some(b)) = form.query_selector("[data-testid=connect]") {
+        let _ = b.toggle_attribute_with_force("disabled", busy);
+        let _ = b.toggle_attribute_with_force("aria-busy", busy);
+        b.set_text_content(Some(s.t(if busy { M::Connecting } else { M::Connect })));
+    }
+}
+
+/// What the form says: the API's base URL and the credentials, or what is
+/// missing or wrong.
+fn read_form(s: Stores, form: &web_sys::Element) -> Result<(String, Credentials), M> {
+    let text = |name: &str| prop(form, name, "value").as_string().unwrap_or_default();
+    let base = normalize_endpoint(&text("endpoint"), &origin(s)).map_err(|_| M::EndpointInvalid)?;
+    let key = text("accesskey").trim().to_string();
+    if key.is_empty() {
+        return Err(M::AccessKeyMissing);
+    }
+    let secret = text("secret");
+    if secret.is_empty() {
+        return Err(M::SecretMissing);
+    }
+    let method = SignMethod::parse(&text("method")).unwrap_or_default();
+    Ok((base, Credentials::new(key, secret, method)))
 }
 
 /// The form.
@@ -283,36 +296,16 @@ pub fn ConnectPage() -> impl IntoView {
         let Some(f) = form.get_untracked() else {
             return;
         };
-        if set_busy(s, &f, true) {
+        // Connecting already (the button is disabled meanwhile).
+        if let Ok(Some(_)) = f.query_selector("[data-testid=connect][disabled]") {
             return;
         }
-        let idle = || {
-            set_busy(s, &f, false);
+        let (base, creds) = match read_form(s, &f) {
+            Ok(read) => read,
+            Err(m) => return error.set(Some(FormError::Invalid(m))),
         };
-        let text = |name: &str| prop(&f, name, "value").as_string().unwrap_or_default();
-        let base = match normalize_endpoint(&text("endpoint"), &origin(s)) {
-            Ok(b) => b,
-            Err(_) => {
-                idle();
-                return error.set(Some(FormError::Invalid(M::EndpointInvalid)));
-            }
-        };
-        let key = text("accesskey").trim().to_string();
-        if key.is_empty() {
-            idle();
-            return error.set(Some(FormError::Invalid(M::AccessKeyMissing)));
-        }
-        let secret_text = text("secret");
-        if secret_text.is_empty() {
-            idle();
-            return error.set(Some(FormError::Invalid(M::SecretMissing)));
-        }
-        let creds = Credentials::new(
-            key,
-            secret_text,
-            SignMethod::parse(&text("method")).unwrap_or_default(),
-        );
         let remember = prop(&f, "remember", "checked").is_truthy();
+        set_busy(s, &f, true);
         error.set(None);
         s.ui.spawn(async move {
             let result = connect(s, base, creds, remember).await;
