@@ -5,28 +5,19 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { launch, screenshot, startSim, watchedPage } from './lib/harness.mjs';
-import { ConnectForm, ContainerList } from './lib/pages.mjs';
+import { screenshot } from './lib/harness.mjs';
+import { connectedConsole } from './lib/pages.mjs';
 
+let fixture;
 let sim;
-let browser;
 let w;
 let list;
 
 before(async () => {
-  sim = await startSim(['--step-ms', '600', '--containers', '40']);
-  browser = await launch();
-  w = await watchedPage(browser);
-  list = new ContainerList(w.page);
-  await w.page.goto(sim.url + '/');
-  await new ConnectForm(w.page).connect();
-  await list.waitForRows();
+  fixture = await connectedConsole(['--step-ms', '600', '--containers', '40']);
+  ({ sim, w, list } = fixture);
 });
-after(async () => {
-  await w?.close();
-  await browser?.close();
-  await sim?.stop();
-});
+after(() => fixture?.close());
 
 /** Every distinct text the row's command cell shows until the row reaches `status`. */
 async function watchOp(id, status) {

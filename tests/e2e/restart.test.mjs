@@ -5,34 +5,46 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { launch, screenshot, startSim, watchedPage } from './lib/harness.mjs';
-import { ConnectForm, ContainerList } from './lib/pages.mjs';
+import { screenshot } from './lib/harness.mjs';
+import { connectedConsole, ConnectForm } from './lib/pages.mjs';
 
+let fixture;
 let sim;
-let browser;
 let w;
 let list;
 /** `POST /api/v1/container/{id}/{action}` requests, in order, as "id action". */
 const acts = [];
 
 before(async () => {
-  sim = await startSim(['--step-ms', '400', '--containers', '40']);
-  browser = await launch();
-  w = await watchedPage(browser);
-  list = new ContainerList(w.page);
-  w.page.on('request', (r) => {
-    const m = /\/api\/v1\/container\/(\d+)\/(start|stop)$/.exec(new URL(r.url()).pathname);
-    if (m && r.method() === 'POST') acts.push(`${m[1]} ${m[2]}`);
+  fixture = await connectedConsole(['--step-ms', '400', '--containers', '40'], {
+    onPage: (page) =>
+      page.on('request', (r) => {
+        const m = /\/api\/v1\/container\/(\d+)\/(start|stop)$/.exec(new URL(r.url()).pathname);
+        if (m && r.method() === 'POST') acts.push(`${m[1]} ${m[2]}`);
+      }),
   });
-  await w.page.goto(sim.url + '/');
-  await new ConnectForm(w.page).connect();
-  await list.waitForRows();
+  ({ sim, w, list } = fixture);
 });
-after(async () => {
-  await w?.close();
-  await browser?.close();
-  await sim?.stop();
-});
+after(() => fixture?.close());
+
+/** The start and stop requests sent for `id`, in order. */
+const sentTo = (id) => acts.filter((a) => a.startsWith(`${id} `));
+
+/**
+ * Selects the first `n` RUNNING containers nothing was sent to yet, with the
+ * RUNNING filter on (its chip toggles: an earlier test may have left it on)
+ * and no earlier selection; returns their ids in display order.
+ */
+async function selectFreshRunning(n) {
+  if ((await w.page.getByTestId('count-RUNNING').getAttribute('aria-pressed')) !== 'true') await list.filter('RUNNING');
+  if (await w.page.getByTestId('clear-selection').isVisible()) await w.page.getByTestId('clear-selection').click();
+  await w.page.waitForFunction(() => [...document.querySelectorAll('[data-testid=row]')].every((r) => r.dataset.status === 'RUNNING'));
+  const ids = (await list.ids()).filter((x) => !sentTo(x).length).slice(0, n);
+  assert.equal(ids.length, n);
+  for (const id of ids) await list.select(id);
+  await w.page.waitForFunction((n) => document.querySelector('[data-testid=selected-count]')?.textContent.includes(String(n)), n);
+  return ids;
+}
 
 const toastFor = (id) => w.page.locator('[data-testid=toast]', { hasText: `Restart ${id}:` });
 
@@ -55,7 +67,7 @@ test('restart a RUNNING container: stop, STOPPED, then start, as one operation',
   await watching;
   assert.match(await toast.textContent(), /succeeded/);
   assert.equal(await toast.getAttribute('data-kind'), 'ok');
-  assert.deepEqual(acts.filter((a) => a.startsWith(`${id} `)), [`${id} stop`, `${id} start`]);
+  assert.deepEqual(sentTo(id), [`${id} stop`, `${id} start`]);
   const stopped = seen.indexOf('STOPPED');
   assert.ok(stopped > 0 && seen.indexOf('RUNNING', stopped) > stopped, `states seen: ${seen.join(' → ')}`);
   // Both commands, with their timelines, in the activity panel.
@@ -68,7 +80,7 @@ test('restart a RUNNING container: stop, STOPPED, then start, as one operation',
 
 test('a restart whose stop fails leaves the container alone and says so', async () => {
   const running = await w.page.locator('[data-testid=row][data-status=RUNNING]').evaluateAll((rows) => rows.map((r) => Number(r.dataset.id)));
-  const id = running.find((x) => !acts.some((a) => a.startsWith(`${x} `)));
+  const id = running.find((x) => !sentTo(x).length);
   assert.ok(id, 'a RUNNING container not acted on yet');
   await sim.failNext(id, 'fail');
   await list.action(id, 'restart').click();
@@ -76,14 +88,14 @@ test('a restart whose stop fails leaves the container alone and says so', async 
   await toast.waitFor({ timeout: 30000 });
   assert.equal(await toast.getAttribute('data-kind'), 'bad');
   assert.match(await toast.textContent(), /not started again/);
-  assert.deepEqual(acts.filter((a) => a.startsWith(`${id} `)), [`${id} stop`], 'no start was sent');
+  assert.deepEqual(sentTo(id), [`${id} stop`], 'no start was sent');
   assert.equal((await sim.container(id)).status, 'STOPFAILED');
   w.assertClean();
 });
 
 test('restart from the container page', async () => {
   const running = await w.page.locator('[data-testid=row][data-status=RUNNING]').evaluateAll((rows) => rows.map((r) => Number(r.dataset.id)));
-  const id = running.find((x) => !acts.some((a) => a.startsWith(`${x} `)));
+  const id = running.find((x) => !sentTo(x).length);
   await list.search.fill(`#${id}`);
   await list.row(id).getByTestId('row-link').click();
   await w.page.getByTestId('fields').waitFor();
@@ -91,18 +103,14 @@ test('restart from the container page', async () => {
   const toast = toastFor(id);
   await toast.waitFor({ timeout: 30000 });
   assert.match(await toast.textContent(), /succeeded/);
-  assert.deepEqual(acts.filter((a) => a.startsWith(`${id} `)), [`${id} stop`, `${id} start`]);
+  assert.deepEqual(sentTo(id), [`${id} stop`, `${id} start`]);
   await w.page.goBack();
   await list.search.fill('');
   w.assertClean();
 });
 
 test('bulk restart: every target stopped, seen STOPPED and started, each reported', async () => {
-  await list.filter('RUNNING');
-  await w.page.waitForFunction(() => [...document.querySelectorAll('[data-testid=row]')].every((r) => r.dataset.status === 'RUNNING'));
-  const ids = (await list.ids()).filter((x) => !acts.some((a) => a.startsWith(`${x} `))).slice(0, 3);
-  for (const id of ids) await list.select(id);
-  await w.page.waitForFunction(() => document.querySelector('[data-testid=selected-count]')?.textContent.includes('3'));
+  const ids = await selectFreshRunning(3);
   await list.bulk('restart');
   const targets = await w.page.getByTestId('bulk-item').evaluateAll((items) => items.map((i) => Number(i.dataset.id)));
   assert.deepEqual(targets, ids);
@@ -110,21 +118,14 @@ test('bulk restart: every target stopped, seen STOPPED and started, each reporte
   await w.page.waitForFunction(() => document.querySelector('[data-testid=bulk-summary]')?.textContent.includes('3 succeeded'), null, { timeout: 40000 });
   await w.page.getByTestId('close').click();
   for (const id of ids) {
-    assert.deepEqual(acts.filter((a) => a.startsWith(`${id} `)), [`${id} stop`, `${id} start`], `#${id}`);
+    assert.deepEqual(sentTo(id), [`${id} stop`, `${id} start`], `#${id}`);
     assert.equal((await sim.container(id)).status, 'RUNNING');
   }
   w.assertClean();
 });
 
 test('a rolling restart in batches of 2 halts at a seeded failure; the rest is never sent', async () => {
-  // The chip toggles: the bulk test before may have left it on.
-  if ((await w.page.getByTestId('count-RUNNING').getAttribute('aria-pressed')) !== 'true') await list.filter('RUNNING');
-  if (await w.page.getByTestId('clear-selection').isVisible()) await w.page.getByTestId('clear-selection').click();
-  await w.page.waitForFunction(() => [...document.querySelectorAll('[data-testid=row]')].every((r) => r.dataset.status === 'RUNNING'));
-  const ids = (await list.ids()).filter((x) => !acts.some((a) => a.startsWith(`${x} `))).slice(0, 6);
-  assert.equal(ids.length, 6);
-  for (const id of ids) await list.select(id);
-  await w.page.waitForFunction(() => document.querySelector('[data-testid=selected-count]')?.textContent.includes('6'));
+  const ids = await selectFreshRunning(6);
   // The second batch's first container: its stop fails.
   await sim.failNext(ids[2], 'fail');
   await list.bulk('restart');
@@ -141,8 +142,8 @@ test('a rolling restart in batches of 2 halts at a seeded failure; the rest is n
   assert.equal(states[ids[1]], 'ok');
   assert.equal(states[ids[2]], 'failed');
   await w.page.waitForFunction((ids) => ids.every((id) => document.querySelector(`[data-testid=bulk-item][data-id="${id}"]`)?.dataset.state === 'left'), ids.slice(4));
-  for (const id of ids.slice(4)) assert.deepEqual(acts.filter((a) => a.startsWith(`${id} `)), [], `#${id} was never sent`);
-  for (const id of [ids[0], ids[1], ids[3]]) assert.deepEqual(acts.filter((a) => a.startsWith(`${id} `)), [`${id} stop`, `${id} start`]);
+  for (const id of ids.slice(4)) assert.deepEqual(sentTo(id), [], `#${id} was never sent`);
+  for (const id of [ids[0], ids[1], ids[3]]) assert.deepEqual(sentTo(id), [`${id} stop`, `${id} start`]);
   assert.match(await w.page.getByTestId('roll-state').textContent(), /Halted/);
   await screenshot(w.page, 'e2e-rolling-halted');
   await w.page.getByTestId('close').click();
@@ -150,13 +151,7 @@ test('a rolling restart in batches of 2 halts at a seeded failure; the rest is n
 });
 
 test('a rolling restart survives a reload: it is shown again, picks up each container where it was, and finishes', async () => {
-  if ((await w.page.getByTestId('count-RUNNING').getAttribute('aria-pressed')) !== 'true') await list.filter('RUNNING');
-  if (await w.page.getByTestId('clear-selection').isVisible()) await w.page.getByTestId('clear-selection').click();
-  await w.page.waitForFunction(() => [...document.querySelectorAll('[data-testid=row]')].every((r) => r.dataset.status === 'RUNNING'));
-  const ids = (await list.ids()).filter((x) => !acts.some((a) => a.startsWith(`${x} `))).slice(0, 4);
-  assert.equal(ids.length, 4);
-  for (const id of ids) await list.select(id);
-  await w.page.waitForFunction(() => document.querySelector('[data-testid=selected-count]')?.textContent.includes('4'));
+  const ids = await selectFreshRunning(4);
   await list.bulk('restart');
   await w.page.getByTestId('roll-batch').fill('2');
   await w.page.getByTestId('roll-batch').dispatchEvent('change');
@@ -182,7 +177,7 @@ test('a rolling restart survives a reload: it is shown again, picks up each cont
   assert.deepEqual(states, ['ok', 'ok', 'ok', 'ok']);
   // Each container was stopped once and started once: nothing sent twice, nothing left out.
   for (const id of ids) {
-    assert.deepEqual(acts.filter((a) => a.startsWith(`${id} `)), [`${id} stop`, `${id} start`], `#${id}`);
+    assert.deepEqual(sentTo(id), [`${id} stop`, `${id} start`], `#${id}`);
     assert.equal((await sim.container(id)).status, 'RUNNING');
   }
   assert.equal(await w.page.evaluate(() => sessionStorage.getItem('ews.rollout')), null, 'forgotten once done');

@@ -6,29 +6,20 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { launch, screenshot, startSim, watchedPage } from './lib/harness.mjs';
-import { ConnectForm, ContainerList } from './lib/pages.mjs';
+import { screenshot } from './lib/harness.mjs';
+import { connectedConsole } from './lib/pages.mjs';
 
 const FLEET = 32;
+let fixture;
 let sim;
-let browser;
 let w;
 let list;
 
 before(async () => {
-  sim = await startSim(['--containers', String(FLEET), '--quirks', '0.3', '--stuck', '3', '--step-ms', '100']);
-  browser = await launch();
-  w = await watchedPage(browser);
-  list = new ContainerList(w.page);
-  await w.page.goto(sim.url + '/');
-  await new ConnectForm(w.page).connect();
-  await list.waitForRows();
+  fixture = await connectedConsole(['--containers', String(FLEET), '--quirks', '0.3', '--stuck', '3', '--step-ms', '100']);
+  ({ sim, w, list } = fixture);
 });
-after(async () => {
-  await w?.close();
-  await browser?.close();
-  await sim?.stop();
-});
+after(() => fixture?.close());
 
 test('odd rows never hide the fleet: every container shows, the unreadable are counted', async () => {
   assert.equal(await list.count('all'), FLEET, 'every container the service has is listed');

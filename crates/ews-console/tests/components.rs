@@ -731,11 +731,9 @@ async fn dialogs_keep_focus_inside() {
     key(&dialog, "Escape", false);
 }
 
-#[wasm_bindgen_test]
-async fn a_rolling_start_goes_batch_by_batch_and_halts_at_the_first_failure() {
-    let _m = connected(40, "/?status=STOPPED").await;
-    // STOPPED: 1008, 1019, 1030; the start of 1019 fails.
-    fake::with(|s| s.fail_next.push(ews_core::ContainerId(1019)));
+/// On `/?status=STOPPED` of 40 (1008, 1019, 1030): selects them all and
+/// opens the bulk start, at its plan.
+async fn plan_start_of_the_stopped() {
     click("[data-testid=select-all]");
     until("3 selected", || {
         text("[data-testid=selected-count]").contains('3')
@@ -743,6 +741,22 @@ async fn a_rolling_start_goes_batch_by_batch_and_halts_at_the_first_failure() {
     .await;
     click("[data-testid=bulk-start]");
     until("the plan", || q("[data-testid=roll-batch]").is_some()).await;
+}
+
+/// A bulk job's item's state (`waiting`, `running`, `ok`, …).
+fn bulk_state(id: u64) -> Option<String> {
+    attr(
+        &format!("[data-testid=bulk-item][data-id=\"{id}\"]"),
+        "data-state",
+    )
+}
+
+#[wasm_bindgen_test]
+async fn a_rolling_start_goes_batch_by_batch_and_halts_at_the_first_failure() {
+    let _m = connected(40, "/?status=STOPPED").await;
+    // STOPPED: 1008, 1019, 1030; the start of 1019 fails.
+    fake::with(|s| s.fail_next.push(ews_core::ContainerId(1019)));
+    plan_start_of_the_stopped().await;
     // A batch size that cannot be read is said, and nothing is sent.
     input("[data-testid=roll-batch]", "two", "change");
     click("[data-testid=confirm]");
@@ -754,16 +768,10 @@ async fn a_rolling_start_goes_batch_by_batch_and_halts_at_the_first_failure() {
         attr("[data-testid=roll-state]", "data-state").as_deref() == Some("halted")
     })
     .await;
-    let state = |id: u64| {
-        attr(
-            &format!("[data-testid=bulk-item][data-id=\"{id}\"]"),
-            "data-state",
-        )
-    };
-    assert_eq!(state(1008).as_deref(), Some("ok"));
-    assert_eq!(state(1019).as_deref(), Some("failed"));
+    assert_eq!(bulk_state(1008).as_deref(), Some("ok"));
+    assert_eq!(bulk_state(1019).as_deref(), Some("failed"));
     until_within("the rest left", 30, || {
-        state(1030).as_deref() == Some("left")
+        bulk_state(1030).as_deref() == Some("left")
     })
     .await;
     // One batch at a time: 1030 was never sent.
@@ -775,25 +783,13 @@ async fn a_rolling_start_goes_batch_by_batch_and_halts_at_the_first_failure() {
 #[wasm_bindgen_test]
 async fn a_rolling_job_survives_a_reload_and_goes_on() {
     let m = connected(40, "/?status=STOPPED").await;
-    click("[data-testid=select-all]");
-    until("3 selected", || {
-        text("[data-testid=selected-count]").contains('3')
-    })
-    .await;
-    click("[data-testid=bulk-start]");
-    until("the plan", || q("[data-testid=roll-batch]").is_some()).await;
+    plan_start_of_the_stopped().await;
     input("[data-testid=roll-batch]", "1", "change");
     click("[data-testid=confirm]");
     until("running", || q("[data-testid=roll-pause]").is_some()).await;
     click("[data-testid=roll-pause]");
-    let state = |id: u64| {
-        attr(
-            &format!("[data-testid=bulk-item][data-id=\"{id}\"]"),
-            "data-state",
-        )
-    };
     until_within("the first done", 30, || {
-        state(1008).as_deref() == Some("ok")
+        bulk_state(1008).as_deref() == Some("ok")
     })
     .await;
     let session = web_sys::window()
@@ -821,7 +817,7 @@ async fn a_rolling_job_survives_a_reload_and_goes_on() {
         q("[data-testid=roll-resume]").is_some()
     })
     .await;
-    assert_eq!(state(1008).as_deref(), Some("ok"));
+    assert_eq!(bulk_state(1008).as_deref(), Some("ok"));
     click("[data-testid=roll-resume]");
     until_within("done", 60, || {
         attr("[data-testid=roll-state]", "data-state").as_deref() == Some("done")
@@ -847,13 +843,7 @@ async fn a_rolling_job_survives_a_reload_and_goes_on() {
 #[wasm_bindgen_test]
 async fn a_rolling_job_pauses_resumes_and_cancels() {
     let _m = connected(40, "/?status=STOPPED").await;
-    click("[data-testid=select-all]");
-    until("3 selected", || {
-        text("[data-testid=selected-count]").contains('3')
-    })
-    .await;
-    click("[data-testid=bulk-start]");
-    until("the plan", || q("[data-testid=roll-batch]").is_some()).await;
+    plan_start_of_the_stopped().await;
     input("[data-testid=roll-batch]", "1", "change");
     click("[data-testid=confirm]");
     until("running", || q("[data-testid=roll-pause]").is_some()).await;
@@ -863,14 +853,8 @@ async fn a_rolling_job_pauses_resumes_and_cancels() {
     })
     .await;
     // The running batch finishes; no other starts while paused.
-    let state = |id: u64| {
-        attr(
-            &format!("[data-testid=bulk-item][data-id=\"{id}\"]"),
-            "data-state",
-        )
-    };
     until_within("the first done", 30, || {
-        state(1008).as_deref() == Some("ok")
+        bulk_state(1008).as_deref() == Some("ok")
     })
     .await;
     sleep(1_500).await;
@@ -882,12 +866,12 @@ async fn a_rolling_job_pauses_resumes_and_cancels() {
     until("the same job", || q("[data-testid=roll-resume]").is_some()).await;
     click("[data-testid=roll-resume]");
     until_within("the second batch", 30, || {
-        state(1019).as_deref() == Some("running")
+        bulk_state(1019).as_deref() == Some("running")
     })
     .await;
     click("[data-testid=roll-pause]");
     until_within("the second done", 30, || {
-        state(1019).as_deref() == Some("ok")
+        bulk_state(1019).as_deref() == Some("ok")
     })
     .await;
     click("[data-testid=roll-cancel]");
@@ -896,7 +880,7 @@ async fn a_rolling_job_pauses_resumes_and_cancels() {
     })
     .await;
     until_within("the rest left", 30, || {
-        state(1030).as_deref() == Some("left")
+        bulk_state(1030).as_deref() == Some("left")
     })
     .await;
     assert_eq!(fake::count("POST /api/v1/container/1030/start"), 0);

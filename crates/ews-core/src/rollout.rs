@@ -846,28 +846,17 @@ mod tests {
     #[test]
     fn a_container_picks_up_after_a_reload_from_its_last_command() {
         use crate::Action::{Start, Stop};
-        assert_eq!(RollOp::Restart.pick_up(None), PickUp::Again);
-        assert_eq!(
-            RollOp::Restart.pick_up(Some((Stop, Some(true)))),
-            PickUp::AfterStop
-        );
-        assert_eq!(
-            RollOp::Restart.pick_up(Some((Stop, Some(false)))),
-            PickUp::Failed
-        );
-        assert_eq!(
-            RollOp::Restart.pick_up(Some((Start, Some(true)))),
-            PickUp::Check
-        );
-        assert_eq!(RollOp::Restart.pick_up(Some((Start, None))), PickUp::Check);
-        assert_eq!(
-            RollOp::Stop.pick_up(Some((Stop, Some(true)))),
-            PickUp::Check
-        );
-        assert_eq!(
-            RollOp::Start.pick_up(Some((Start, Some(false)))),
-            PickUp::Failed
-        );
+        for (op, last, then) in [
+            (RollOp::Restart, None, PickUp::Again),
+            (RollOp::Restart, Some((Stop, Some(true))), PickUp::AfterStop),
+            (RollOp::Restart, Some((Stop, Some(false))), PickUp::Failed),
+            (RollOp::Restart, Some((Start, Some(true))), PickUp::Check),
+            (RollOp::Restart, Some((Start, None)), PickUp::Check),
+            (RollOp::Stop, Some((Stop, Some(true))), PickUp::Check),
+            (RollOp::Start, Some((Start, Some(false))), PickUp::Failed),
+        ] {
+            assert_eq!(op.pick_up(last), then, "{op:?} after {last:?}");
+        }
         assert_eq!(RollOp::Stop.target(), ContainerStatus::Stopped);
         assert_eq!(RollOp::Restart.target(), ContainerStatus::Running);
     }

@@ -1,6 +1,6 @@
 // Page objects for the console (the style of Leptos' examples/counters/e2e):
 // tests say what a user does, these know the data-testid hooks.
-import { ACCESS_KEY, SECRET } from './harness.mjs';
+import { ACCESS_KEY, SECRET, launch, startSim, watchedPage } from './harness.mjs';
 
 export class ConnectForm {
   constructor(page) {
@@ -110,4 +110,34 @@ export class ContainerList {
       { timeout },
     );
   }
+}
+
+/**
+ * The set-up several suites share: ews-sim started with `simArgs`,
+ * Chromium, a watched page (given to `onPage` before it loads) connected
+ * with the demo credentials, its rows shown. `close()` ends whatever was
+ * started, and runs by itself when the set-up fails half way.
+ */
+export async function connectedConsole(simArgs, { onPage } = {}) {
+  const c = {
+    async close() {
+      await c.w?.close();
+      await c.browser?.close();
+      await c.sim?.stop();
+    },
+  };
+  try {
+    c.sim = await startSim(simArgs);
+    c.browser = await launch();
+    c.w = await watchedPage(c.browser);
+    c.list = new ContainerList(c.w.page);
+    onPage?.(c.w.page);
+    await c.w.page.goto(c.sim.url + '/');
+    await new ConnectForm(c.w.page).connect();
+    await c.list.waitForRows();
+  } catch (e) {
+    await c.close();
+    throw e;
+  }
+  return c;
 }
