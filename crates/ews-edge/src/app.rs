@@ -4,8 +4,9 @@
 //!
 //! | path | what |
 //! |---|---|
-//! | `/api/v1/…` | the six operations, proxied and signed (bearer or session) |
-//! | `GET /edge/session` | who is signed in: 200 `{"mode":"edge","user","role"}` or 401 `{"mode":"edge","login":"/edge/login"}` |
+//! | `/a/{account}/api/v1/…` | the six operations on one account, proxied and signed (bearer or session) |
+//! | `/api/v1/…` | the same, when the worker fronts one account |
+//! | `GET /edge/session` | who is signed in and the accounts they reach: 200 `{"mode":"edge","user","role","accounts":[{"name","role","base"}]}` or 401 `{"mode":"edge","login":"/edge/login"}` |
 //! | `GET /edge/login` | the login page; `POST` (form `token=…`) signs in |
 //! | `POST /edge/logout` | signs out (form `scope=everywhere`: every session of the user) |
 //! | `GET /edge/audit` | the audit trail, for operators (JSON, filtered, paged) |
@@ -19,7 +20,7 @@
 //! [`session::REVOCATION_BOUND_MS`]; audit entries are written in the
 //! background ([`Platform::durable_later`]).
 
-use core::cell::{Cell, RefCell};
+use core::cell::RefCell;
 use core::fmt;
 use std::collections::BTreeMap;
 
@@ -27,13 +28,13 @@ use ews_core::client::{Answer, Client, Clock, Verdict};
 use ews_core::request::{self, Method, Operation};
 use ews_core::{ApiErrorCode, Error};
 
-use crate::config::{Config, ConfigError};
+use crate::config::{Account, Config, ConfigError};
 use crate::durable::{self, AuditEntry, AuditFilter, Request as DoRequest, Revocation};
 use crate::json::{self, Object, Peek, Value};
 use crate::limiter::{self, GLOBAL, GLOBAL_KEY, PER_CLIENT};
 use crate::reply::{self, EdgeError, Reply};
 use crate::session::{self, Revoked};
-use crate::users::{TokenDigest, User, token_digest};
+use crate::users::{Role, TokenDigest, User, token_digest};
 
 /// The largest login form accepted, bytes.
 pub const MAX_FORM_BYTES: usize = 4096;
@@ -210,12 +211,24 @@ pub enum Handled<A> {
 /// the same everywhere (that is the Durable Object's).
 #[derive(Debug, Default)]
 pub struct State {
-    /// Upstream clock minus ours, as the core learned it from upstream `Date`s.
-    pub clock: Cell<Clock>,
+    /// Each account's upstream clock minus ours, as the core learned it
+    /// from the upstream's `Date`s.
+    pub clocks: RefCell<BTreeMap<String, Clock>>,
     /// This isolate's copy of the revoked sessions.
     pub revoked: RefCell<Revoked>,
     /// Bearer tokens seen valid lately, per client.
     pub proven: RefCell<Proven>,
+}
+
+impl State {
+    /// What this isolate knows of `account`'s clock.
+    pub fn clock(&self, account: &str) -> Clock {
+        self.clocks
+            .borrow()
+            .get(account)
+            .copied()
+            .unwrap_or_default()
+    }
 }
 
 /// How long a bearer token seen valid from a client spares that client's
@@ -272,8 +285,13 @@ pub fn split_url(url: &str) -> (String, &str) {
     (origin, if path.is_empty() { "/" } else { path })
 }
 
-enum Route {
-    Api,
+enum Route<'p> {
+    /// The API: the account named in the path (`None`: `/api/…`) and the
+    /// path from `/api` on.
+    Api {
+        account: Option<&'p str>,
+        path: &'p str,
+    },
     Session,
     Login,
     LoginCss,
@@ -284,9 +302,26 @@ enum Route {
     Asset,
 }
 
-fn route_of(path: &str) -> Route {
-    if path == "/api" || path.starts_with("/api/") {
-        Route::Api
+/// `/api…` when `path` is `/api` or under it.
+fn api_path(path: &str) -> Option<&str> {
+    (path == "/api" || path.starts_with("/api/")).then_some(path)
+}
+
+fn route_of(path: &str) -> Route<'_> {
+    let account_api = path.strip_prefix("/a/").and_then(|rest| {
+        let slash = rest.find('/')?;
+        Some((&rest[..slash], api_path(&rest[slash..])?))
+    });
+    if let Some(path) = api_path(path) {
+        Route::Api {
+            account: None,
+            path,
+        }
+    } else if let Some((name, path)) = account_api {
+        Route::Api {
+            account: Some(name),
+            path,
+        }
     } else if path == "/edge/session" {
         Route::Session
     } else if path == "/edge/login" {
@@ -473,27 +508,47 @@ async fn refresh_revocations<P: Platform>(p: &P, state: &State) -> Result<(), Ed
     }
 }
 
-/// Whether `principal` may perform `op`, given the request's `Origin` and
-/// the worker's own origin: the role must allow it, and a state change made
-/// with the session cookie must come from the worker's own origin.
+/// The account an API request names (`None`: the path names none, which
+/// reaches the only account when there is one).
+pub fn account_of<'c>(cfg: &'c Config, named: Option<&str>) -> Result<&'c Account, EdgeError> {
+    match named {
+        Some(name) => cfg
+            .account(name)
+            .ok_or_else(|| EdgeError::NoAccount(name.chars().take(40).collect())),
+        None => cfg.only_account().ok_or(EdgeError::AccountRequired),
+    }
+}
+
+/// Whether `principal` may perform `op` on `account`, given the request's
+/// `Origin` and the worker's own origin: the user's role there must allow
+/// it, and a state change made with the session cookie must come from the
+/// worker's own origin.
 pub fn authorize(
     principal: &Principal<'_>,
+    account: &str,
     op: &Operation,
     origin: Option<&str>,
     own_origin: &str,
-) -> Result<(), EdgeError> {
-    let role = principal.user.role();
+) -> Result<Role, EdgeError> {
+    let user = principal.user.name().to_owned();
+    let Some(role) = principal.user.role_in(account) else {
+        return Err(EdgeError::AccountForbidden {
+            user,
+            account: account.to_owned(),
+        });
+    };
     if !role.may(op) {
         return Err(EdgeError::RoleForbidden {
-            user: principal.user.name().to_owned(),
+            user,
             role,
+            account: account.to_owned(),
             op: op.name(),
         });
     }
     if op.is_mutating() && principal.via == Via::Cookie && !same_origin(origin, own_origin) {
         return Err(EdgeError::ForeignOrigin);
     }
-    Ok(())
+    Ok(role)
 }
 
 fn same_origin(origin: Option<&str>, own_origin: &str) -> bool {
@@ -531,7 +586,7 @@ pub async fn handle<P: Platform>(
     let route = route_of(path);
     let json_route = matches!(
         route,
-        Route::Api | Route::Session | Route::Audit | Route::EdgeOther
+        Route::Api { .. } | Route::Session | Route::Audit | Route::EdgeOther
     );
     let cfg = match config {
         Ok(cfg) => cfg,
@@ -547,7 +602,7 @@ pub async fn handle<P: Platform>(
     let fa = cfg.frame_ancestors.as_str();
     let method = req.method.as_str();
     let reply = match route {
-        Route::Api => api(p, state, &cfg, req, &own_origin, path).await,
+        Route::Api { account, path } => api(p, state, &cfg, req, &own_origin, account, path).await,
         Route::Session if method == "GET" => session_info(p, state, &cfg, req).await,
         Route::Session => EdgeError::MethodNotAllowed { allowed: "GET" }.api(),
         Route::Login if method == "GET" || method == "HEAD" => reply::login_page(200, None, fa),
@@ -573,14 +628,7 @@ pub async fn handle<P: Platform>(
 
 async fn session_info<P: Platform>(p: &P, state: &State, cfg: &Config, req: &Incoming) -> Reply {
     match authenticate(p, cfg, state, req).await {
-        Ok(who) => reply::json(
-            200,
-            Object::new()
-                .str("mode", "edge")
-                .str("user", who.user.name())
-                .str("role", who.user.role().as_str())
-                .finish(),
-        ),
+        Ok(who) => reply::json(200, session_json(cfg, who.user)),
         Err(e) => {
             let status = e.status();
             let mut r = reply::json(
@@ -600,6 +648,37 @@ async fn session_info<P: Platform>(p: &P, state: &State, cfg: &Config, req: &Inc
             r
         }
     }
+}
+
+/// `{"mode":"edge","user","role","accounts":[{"name","role","base"}…]}`:
+/// the accounts the user reaches, in configuration order, each with the
+/// user's role there and the base its API is under (`/a/{name}`); `role`
+/// is the role on the first of them.
+pub fn session_json(cfg: &Config, user: &User) -> String {
+    let reach: Vec<(&str, Role)> = cfg
+        .accounts
+        .iter()
+        .filter_map(|a| Some((a.name.as_str(), user.role_in(&a.name)?)))
+        .collect();
+    let accounts = reach
+        .iter()
+        .map(|(name, role)| {
+            Object::new()
+                .str("name", name)
+                .str("role", role.as_str())
+                .str("base", &format!("/a/{name}"))
+                .finish()
+        })
+        .collect::<Vec<_>>()
+        .join(",");
+    let first = reach.first().map_or(Role::Viewer, |(_, r)| *r);
+    let accounts = format!("[{accounts}]");
+    Object::new()
+        .str("mode", "edge")
+        .str("user", user.name())
+        .str("role", first.as_str())
+        .field("accounts", Value::Raw(&accounts))
+        .finish()
 }
 
 async fn login<P: Platform>(
@@ -658,7 +737,7 @@ async fn login<P: Platform>(
                     at_ms: now,
                     event: "login".into(),
                     user: Some(user.name().into()),
-                    role: Some(user.role().as_str().into()),
+                    role: Some(user.grants().to_string()),
                     client,
                     ..AuditEntry::default()
                 },
@@ -756,7 +835,7 @@ async fn logout<P: Platform>(
             at_ms: now,
             event: if everywhere { "logout_all" } else { "logout" }.into(),
             user: Some(s.user.name().into()),
-            role: Some(s.user.role().as_str().into()),
+            role: Some(s.user.grants().to_string()),
             client: client_of(req),
             ..AuditEntry::default()
         },
@@ -776,11 +855,9 @@ async fn audit_trail<P: Platform>(
         Ok(who) => who,
         Err(e) => return e.api(),
     };
-    if who.user.role() != crate::users::Role::Operator {
-        return EdgeError::RoleForbidden {
+    if !cfg.operator_everywhere(who.user) {
+        return EdgeError::AuditForbidden {
             user: who.user.name().to_owned(),
-            role: who.user.role(),
-            op: "audit",
         }
         .api();
     }
@@ -816,11 +893,9 @@ async fn audit_page<P: Platform>(p: &P, state: &State, cfg: &Config, req: &Incom
         }
         Err(e) => return e.page(fa),
     };
-    if who.user.role() != crate::users::Role::Operator {
-        return EdgeError::RoleForbidden {
+    if !cfg.operator_everywhere(who.user) {
+        return EdgeError::AuditForbidden {
             user: who.user.name().to_owned(),
-            role: who.user.role(),
-            op: "audit",
         }
         .page(fa);
     }
@@ -852,7 +927,7 @@ async fn audit_page<P: Platform>(p: &P, state: &State, cfg: &Config, req: &Incom
 }
 
 /// The CSV columns of an audit export.
-pub const AUDIT_CSV_HEADER: &str = "seq,at,event,user,role,client,action,container,commandId,upstreamStatus,upstreamCode,error,outcome,message";
+pub const AUDIT_CSV_HEADER: &str = "seq,at,event,user,role,client,action,container,commandId,upstreamStatus,upstreamCode,error,outcome,message,account";
 
 /// A page of the trail (the object's JSON) as CSV: RFC 4180, CRLF, and
 /// text a spreadsheet would run as a formula prefixed with `'`.
@@ -882,6 +957,7 @@ pub fn audit_csv(page: &[u8]) -> String {
             t(&e.error),
             t(&e.outcome),
             t(&e.message),
+            t(&e.account),
         ];
         for (i, c) in cells.iter().enumerate() {
             if i > 0 {
@@ -905,7 +981,7 @@ pub fn audit_csv(page: &[u8]) -> String {
     out
 }
 
-/// The filter of an audit query string: `user`, `container`, `action`,
+/// The filter of an audit query string: `user`, `account`, `container`, `action`,
 /// `from`, `to` (ms since the Unix epoch), `before` (a page's `next`),
 /// `limit` (1–1000); and whether `format=csv` (else `json`) was asked.
 pub fn audit_filter(url: &str) -> Result<(AuditFilter, bool), String> {
@@ -931,6 +1007,7 @@ pub fn audit_filter(url: &str) -> Result<(AuditFilter, bool), String> {
         };
         match name.as_str() {
             "user" => f.user = Some(value.clone()),
+            "account" => f.account = Some(value.clone()),
             "container" => f.container = Some(number("container")?),
             "action" => f.action = Some(value.clone()),
             "from" => f.from_ms = Some(number("from (ms since 1970)")?),
@@ -941,7 +1018,7 @@ pub fn audit_filter(url: &str) -> Result<(AuditFilter, bool), String> {
             "format" => return Err("format is csv or json".to_owned()),
             other => {
                 return Err(format!(
-                    "unknown filter `{}`: use user, container, action, from, to, before, limit, format",
+                    "unknown filter `{}`: use user, account, container, action, from, to, before, limit, format",
                     clip(other)
                 ));
             }
@@ -969,8 +1046,10 @@ fn login_log(user: Option<&str>, ok: bool) -> String {
 pub struct ActionLog<'a> {
     /// The token's name (never the token).
     pub user: &'a str,
-    /// The user's role.
+    /// The user's role on the account.
     pub role: &'static str,
+    /// The account.
+    pub account: &'a str,
     /// `start`, `stop` or `delete`.
     pub op: &'static str,
     /// The container.
@@ -992,6 +1071,7 @@ impl ActionLog<'_> {
             .str("event", "action")
             .str("user", self.user)
             .str("role", self.role)
+            .str("account", self.account)
             .str("op", self.op)
             .field("container", self.container.map_or(Value::Null, Value::Num))
             .field("commandId", self.command_id.as_deref().into())
@@ -1031,20 +1111,26 @@ async fn api<P: Platform>(
     cfg: &Config,
     req: &Incoming,
     own_origin: &str,
+    named: Option<&str>,
     path: &str,
 ) -> Reply {
     let who = match authenticate(p, cfg, state, req).await {
         Ok(who) => who,
         Err(e) => return e.api(),
     };
+    let account = match account_of(cfg, named) {
+        Ok(a) => a,
+        Err(e) => return e.api(),
+    };
     let op = match Operation::route(&req.method, path) {
         Ok(op) => op,
         Err(e) => return EdgeError::NoRoute(e).api(),
     };
-    if let Err(e) = authorize(&who, &op, req.origin.as_deref(), own_origin) {
-        return e.api();
-    }
-    let result = proxy(p, state, cfg, &op).await;
+    let role = match authorize(&who, &account.name, &op, req.origin.as_deref(), own_origin) {
+        Ok(role) => role,
+        Err(e) => return e.api(),
+    };
+    let result = proxy(p, state, cfg, account, &op).await;
     if op.is_mutating() {
         let (status, code, command_id, error) = match &result {
             Ok((up, peeked)) => (
@@ -1058,7 +1144,8 @@ async fn api<P: Platform>(
         };
         let log = ActionLog {
             user: who.user.name(),
-            role: who.user.role().as_str(),
+            role: role.as_str(),
+            account: &account.name,
             op: op.name(),
             container: op.container().map(|c| c.0),
             command_id,
@@ -1075,6 +1162,7 @@ async fn api<P: Platform>(
                 event: "action".into(),
                 user: Some(log.user.into()),
                 role: Some(log.role.into()),
+                account: Some(account.name.clone()),
                 client: client_of(req),
                 action: Some(log.op.into()),
                 container: log.container,
@@ -1090,6 +1178,7 @@ async fn api<P: Platform>(
         // the action's audit entry.
         if let Some(outcome) = final_outcome(up) {
             p.durable_later(&DoRequest::Outcome {
+                account: account.name.clone(),
                 command_id: id.as_str().to_owned(),
                 outcome: outcome.kind().to_owned(),
                 message: outcome.to_string(),
@@ -1130,25 +1219,26 @@ fn verdict_of(status: u16, peeked: &Peek) -> Result<(), Error> {
     }
 }
 
-/// Sends `op` upstream as the core's client brain says: signed at the
+/// Sends `op` to `account`'s upstream as the core's client brain says: signed at the
 /// corrected clock, the clock learned from the upstream's `Date`, and the
 /// one retry after a sign error the corrected clock may fix.
 async fn proxy<P: Platform>(
     p: &P,
     state: &State,
     cfg: &Config,
+    account: &Account,
     op: &Operation,
 ) -> Result<(UpstreamReply, Peek), FetchError> {
     let mut client = Client::with_clock(
-        ews_core::client::Signing::Direct(cfg.credentials.clone()),
-        state.clock.get(),
+        ews_core::client::Signing::Direct(account.credentials.clone()),
+        state.clock(&account.name),
     );
     let (mut ex, mut req) = client.begin(op.clone(), p.now_ms());
     let result = loop {
         let up = match p
             .fetch_upstream(&UpstreamRequest {
                 method: req.method,
-                url: req.url(&cfg.upstream),
+                url: req.url(&account.upstream),
                 authorization: req.authorization.clone().unwrap_or_default(),
                 timeout_ms: cfg.timeout_ms,
             })
@@ -1169,7 +1259,10 @@ async fn proxy<P: Platform>(
             Verdict::Done(_) => break Ok((up, peeked)),
         }
     };
-    state.clock.set(*client.clock());
+    state
+        .clocks
+        .borrow_mut()
+        .insert(account.name.clone(), *client.clock());
     result
 }
 

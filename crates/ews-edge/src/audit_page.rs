@@ -88,6 +88,8 @@ pub const EXPORT: u64 = durable::MAX_PAGE;
 pub struct PageQuery {
     /// `user`.
     pub user: String,
+    /// `account`.
+    pub account: String,
     /// `container`.
     pub container: String,
     /// `action`.
@@ -120,6 +122,7 @@ impl PageQuery {
             let value = value.trim().to_owned();
             match name.as_str() {
                 "user" => q.user = value,
+                "account" => q.account = value,
                 "container" => q.container = value,
                 "action" => q.action = value,
                 "from" => q.from = value,
@@ -143,6 +146,9 @@ impl PageQuery {
         if !self.user.is_empty() {
             f.user = Some(self.user.clone());
         }
+        if !self.account.is_empty() {
+            f.account = Some(self.account.clone());
+        }
         if !self.container.is_empty() {
             f.container = Some(self.container.parse().map_err(|_| "container")?);
         }
@@ -163,6 +169,7 @@ impl PageQuery {
         let mut q = format!("lang={}", if lang == Lang::Zh { "zh" } else { "en" });
         for (name, value) in [
             ("user", &self.user),
+            ("account", &self.account),
             ("container", &self.container),
             ("action", &self.action),
             ("from", &self.from),
@@ -192,6 +199,9 @@ impl PageQuery {
         };
         if let Some(u) = f.user {
             add("user", u);
+        }
+        if let Some(a) = f.account {
+            add("account", a);
         }
         if let Some(c) = f.container {
             add("container", c.to_string());
@@ -236,9 +246,18 @@ fn rows(entries: &[AuditEntry], lang: Lang) -> String {
             Some(c) => format!("{who} · {c}"),
             None => who,
         };
-        let container = e.container.map_or_else(String::new, |c| {
-            format!("<a href=\"/containers/{c}\">{c}</a>")
-        });
+        // The console's container page is the default account's; another
+        // account's container is named with its account, not linked.
+        let container = match (e.container, e.account.as_deref()) {
+            (None, _) => String::new(),
+            (Some(c), None | Some(crate::config::DEFAULT_ACCOUNT)) => {
+                format!("<a href=\"/containers/{c}\">{c}</a>")
+            }
+            (Some(c), Some(a)) => format!(
+                "<span class=\"muted\" data-testid=\"audit-account\">{}</span> {c}",
+                escape_html(a)
+            ),
+        };
         let command = e.command_id.as_deref().map_or_else(String::new, |c| {
             format!(
                 "<a href=\"/commands/{}\">{}</a>",
@@ -304,11 +323,12 @@ pub fn render(
     };
     let form = format!(
         "<form method=\"get\" action=\"/audit\" class=\"filters\" data-testid=\"audit-filter\">\
-         <input type=\"hidden\" name=\"lang\" value=\"{}\">{}{}\
+         <input type=\"hidden\" name=\"lang\" value=\"{}\">{}{}{}\
          <label><span>{}</span><select name=\"action\" data-testid=\"audit-action\">{options}</select></label>{}{}\
          <button type=\"submit\" data-testid=\"audit-apply\">{}</button></form>",
         if lang == Lang::Zh { "zh" } else { "en" },
         field("user", t("Who", "用户"), &q.user, "search"),
+        field("account", t("Account", "账户"), &q.account, "search"),
         field("container", t("Container", "容器"), &q.container, "search"),
         t("What", "操作"),
         field("from", t("From (UTC)", "起始（UTC）"), &q.from, "date"),

@@ -39,8 +39,9 @@ pub trait Db {
     fn forget_expired(&self, now_s: u64);
     /// Appends an audit entry (its `seq` is assigned); returns the seq.
     fn audit_add(&self, e: &AuditEntry) -> u64;
-    /// Records a command's outcome on its action's entry (once).
-    fn audit_outcome(&self, command_id: &str, outcome: &str, message: &str);
+    /// Records a command's outcome on its action's entry (once): the entry
+    /// of the action on `account` that made `command_id`.
+    fn audit_outcome(&self, account: &str, command_id: &str, outcome: &str, message: &str);
     /// A page of entries, newest first, as `f` asks.
     fn audit_page(&self, f: &AuditFilter) -> Vec<AuditEntry>;
     /// Forgets entries older than `at_ms`.
@@ -92,8 +93,11 @@ pub struct AuditEntry {
     pub event: String,
     /// The user's name (none for a failed sign-in).
     pub user: Option<String>,
-    /// The user's role.
+    /// The user's role: on the account for an action, the user's grants
+    /// (`operator`, `operator@staging+viewer@prod`) for a sign-in.
     pub role: Option<String>,
+    /// The account an action was on.
+    pub account: Option<String>,
     /// The client's limiter key (`ip:…`), when the address is trusted.
     pub client: Option<String>,
     /// `start`, `stop` or `delete`.
@@ -120,6 +124,8 @@ pub struct AuditEntry {
 pub struct AuditFilter {
     /// Only this user.
     pub user: Option<String>,
+    /// Only this account's actions.
+    pub account: Option<String>,
     /// Only this container.
     pub container: Option<u64>,
     /// Only this action (`start`…) or event (`login`…).
@@ -146,6 +152,10 @@ impl AuditFilter {
         self.user
             .as_ref()
             .is_none_or(|u| e.user.as_ref() == Some(u))
+            && self
+                .account
+                .as_ref()
+                .is_none_or(|a| e.account.as_ref() == Some(a))
             && self.container.is_none_or(|c| e.container == Some(c))
             && self
                 .action
@@ -199,6 +209,8 @@ pub enum Request {
     },
     /// A command's outcome, for its action's entry.
     Outcome {
+        /// The account the command is on (ids are only unique per account).
+        account: String,
         /// The command.
         command_id: String,
         /// `succeeded`, `failed` or `publish_failed`.
@@ -241,6 +253,7 @@ impl AuditEntry {
             .str("event", &self.event)
             .field("user", self.user.as_deref().into())
             .field("role", self.role.as_deref().into())
+            .field("account", self.account.as_deref().into())
             .field("client", self.client.as_deref().into())
             .field("action", self.action.as_deref().into())
             .field("container", opt_num(self.container))
@@ -261,6 +274,7 @@ impl AuditEntry {
             event: text(v.get("event"))?,
             user: text(v.get("user")),
             role: text(v.get("role")),
+            account: text(v.get("account")),
             client: text(v.get("client")),
             action: text(v.get("action")),
             container: num(v.get("container")),
@@ -278,6 +292,7 @@ impl AuditFilter {
     fn to_json(&self) -> String {
         Object::new()
             .field("user", self.user.as_deref().into())
+            .field("account", self.account.as_deref().into())
             .field("container", opt_num(self.container))
             .field("action", self.action.as_deref().into())
             .field("from", opt_num(self.from_ms))
@@ -290,6 +305,7 @@ impl AuditFilter {
     fn from_json(v: &Json<'_>) -> AuditFilter {
         AuditFilter {
             user: text(v.get("user")),
+            account: text(v.get("account")),
             container: num(v.get("container")),
             action: text(v.get("action")),
             from_ms: num(v.get("from")),
@@ -353,10 +369,12 @@ impl Request {
                 .field("entry", Value::Raw(&entry.to_json()))
                 .finish(),
             Request::Outcome {
+                account,
                 command_id,
                 outcome,
                 message,
             } => Object::new()
+                .str("account", account)
                 .str("commandId", command_id)
                 .str("outcome", outcome)
                 .str("message", message)
@@ -402,6 +420,7 @@ impl Request {
                 retention_ms: num(v.get("retentionMs"))?,
             },
             "outcome" => Request::Outcome {
+                account: text(v.get("account"))?,
                 command_id: text(v.get("commandId"))?,
                 outcome: text(v.get("outcome"))?,
                 message: text(v.get("message")).unwrap_or_default(),
@@ -488,11 +507,12 @@ pub fn handle(db: &impl Db, req: &Request, now_ms: u64) -> String {
             Object::new().field("seq", Value::Num(seq)).finish()
         }
         Request::Outcome {
+            account,
             command_id,
             outcome,
             message,
         } => {
-            db.audit_outcome(command_id, outcome, message);
+            db.audit_outcome(account, command_id, outcome, message);
             Object::new().finish()
         }
         Request::AuditQuery(f) => {
@@ -629,10 +649,11 @@ impl Db for MemoryDb {
         m.audit_seq
     }
 
-    fn audit_outcome(&self, command_id: &str, outcome: &str, message: &str) {
+    fn audit_outcome(&self, account: &str, command_id: &str, outcome: &str, message: &str) {
         let mut m = self.inner.borrow_mut();
         if let Some(e) = m.audit.iter_mut().find(|e| {
             e.event == "action"
+                && e.account.as_deref() == Some(account)
                 && e.command_id.as_deref() == Some(command_id)
                 && e.outcome.is_none()
         }) {
@@ -763,9 +784,12 @@ mod tests {
                 event: "action".into(),
                 user: Some(if i % 2 == 0 { "olga" } else { "vic" }.into()),
                 role: Some("operator".into()),
+                // Command ids are unique per account only: staging's c-0
+                // and c-1 are not prod's.
+                account: Some(if i < 5 { "prod" } else { "staging" }.into()),
                 action: Some("start".into()),
                 container: Some(2529 + i % 3),
-                command_id: Some(format!("c-{i}")),
+                command_id: Some(format!("c-{}", i % 5)),
                 upstream_status: Some(200),
                 upstream_code: Some("0".into()),
                 ..AuditEntry::default()
@@ -782,9 +806,20 @@ mod tests {
         call(
             &db,
             &Request::Outcome {
+                account: "prod".into(),
                 command_id: "c-4".into(),
                 outcome: "succeeded".into(),
                 message: "succeeded: success".into(),
+            },
+            T0,
+        );
+        call(
+            &db,
+            &Request::Outcome {
+                account: "staging".into(),
+                command_id: "c-1".into(),
+                outcome: "failed".into(),
+                message: "failed: 500".into(),
             },
             T0,
         );
@@ -820,6 +855,26 @@ mod tests {
             ..AuditFilter::default()
         });
         assert_eq!(by_container.iter().map(|e| e.seq).collect::<Vec<_>>(), [5]);
+        let (staging, _) = page(AuditFilter {
+            account: Some("staging".into()),
+            limit: 50,
+            ..AuditFilter::default()
+        });
+        assert_eq!(staging.iter().map(|e| e.seq).collect::<Vec<_>>(), [7, 6]);
+        assert_eq!(staging[0].outcome.as_deref(), Some("failed"));
+        let (prod_c1, _) = page(AuditFilter {
+            account: Some("prod".into()),
+            container: Some(2530),
+            limit: 50,
+            ..AuditFilter::default()
+        });
+        assert_eq!(
+            prod_c1
+                .iter()
+                .map(|e| (e.seq, e.outcome.clone()))
+                .collect::<Vec<_>>(),
+            [(5, Some("succeeded".into())), (2, None)]
+        );
         // Retention: a write a year later forgets the old entries.
         call(
             &db,

@@ -8,9 +8,10 @@
 //!   that sets a signed session cookie), each with a role, with a sign-in
 //!   limiter, revocable sessions and an audit trail kept in a Durable
 //!   Object (`durable`);
-//! - proxies the six API operations — and nothing else — to the one
-//!   configured upstream, signing every request afresh with a secret key
-//!   that lives only in the worker's environment.
+//! - proxies the six API operations — and nothing else — to the upstream
+//!   of the account the path names (one, or several each with its own
+//!   keys, users holding a role per account), signing every request afresh
+//!   with a secret key that lives only in the worker's environment.
 //!
 //! The logic is plain Rust over a [`app::Platform`] trait, so it is tested
 //! natively with a fake runtime; the wasm glue (`worker` module, built only
@@ -19,9 +20,12 @@
 //! ```
 //! use ews_edge::users::{Role, Users};
 //!
-//! let users = Users::parse("alice:operator:alice-token-0123456789").unwrap();
+//! let users = Users::parse("alice:operator@staging+viewer@prod:alice-token-0123456789").unwrap();
 //! let alice = users.by_token("alice-token-0123456789").unwrap();
-//! assert_eq!((alice.name(), alice.role()), ("alice", Role::Operator));
+//! assert_eq!(alice.name(), "alice");
+//! assert_eq!(alice.role_in("staging"), Some(Role::Operator));
+//! assert_eq!(alice.role_in("prod"), Some(Role::Viewer));
+//! assert_eq!(alice.role_in("eu"), None);
 //! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs, unreachable_pub)]

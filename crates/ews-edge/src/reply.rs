@@ -218,11 +218,29 @@ pub enum EdgeError {
     RoleForbidden {
         /// The user's name.
         user: String,
-        /// The user's role.
+        /// The user's role on the account.
         role: Role,
+        /// The account.
+        account: String,
         /// What was attempted (`start`, …).
         op: &'static str,
     },
+    /// The user has no role on the account the path names.
+    AccountForbidden {
+        /// The user's name.
+        user: String,
+        /// The account.
+        account: String,
+    },
+    /// The audit trail is for operators of every account.
+    AuditForbidden {
+        /// The user's name.
+        user: String,
+    },
+    /// The path names no configured account (its name, clipped).
+    NoAccount(String),
+    /// `/api/…` while the worker fronts several accounts.
+    AccountRequired,
     /// A cookie-authenticated state change from another origin.
     ForeignOrigin,
     /// Not one of the six operations.
@@ -264,11 +282,17 @@ impl EdgeError {
             EdgeError::StateUnavailable => 503,
             EdgeError::Unauthenticated { .. } | EdgeError::BadToken => 401,
             EdgeError::RateLimited { .. } => 429,
-            EdgeError::RoleForbidden { .. } | EdgeError::ForeignOrigin => 403,
+            EdgeError::RoleForbidden { .. }
+            | EdgeError::AccountForbidden { .. }
+            | EdgeError::AuditForbidden { .. }
+            | EdgeError::ForeignOrigin => 403,
             EdgeError::NoRoute(RouteError::MethodNotAllowed { .. })
             | EdgeError::MethodNotAllowed { .. } => 405,
             EdgeError::NoRoute(RouteError::InvalidId(_)) => 400,
-            EdgeError::NoRoute(_) | EdgeError::NotFound => 404,
+            EdgeError::NoRoute(_)
+            | EdgeError::NotFound
+            | EdgeError::NoAccount(_)
+            | EdgeError::AccountRequired => 404,
             EdgeError::BodyTooLarge => 413,
             EdgeError::UpstreamUnreachable
             | EdgeError::UpstreamRedirect { .. }
@@ -289,6 +313,8 @@ impl EdgeError {
                 | EdgeError::BadToken
                 | EdgeError::RateLimited { .. }
                 | EdgeError::RoleForbidden { .. }
+                | EdgeError::AccountForbidden { .. }
+                | EdgeError::AuditForbidden { .. }
                 | EdgeError::ForeignOrigin
         )
     }
@@ -306,14 +332,18 @@ impl EdgeError {
             EdgeError::NoRoute(RouteError::InvalidId(_)) | EdgeError::BodyTooLarge => {
                 ApiErrorCode::ParamError
             }
-            EdgeError::NoRoute(_) | EdgeError::MethodNotAllowed { .. } | EdgeError::NotFound => {
-                ApiErrorCode::ActionNotExist
-            }
+            EdgeError::NoRoute(_)
+            | EdgeError::MethodNotAllowed { .. }
+            | EdgeError::NotFound
+            | EdgeError::NoAccount(_)
+            | EdgeError::AccountRequired => ApiErrorCode::ActionNotExist,
             EdgeError::UpstreamTimeout { .. } => ApiErrorCode::Timeout,
             EdgeError::Unauthenticated { .. }
             | EdgeError::BadToken
             | EdgeError::RateLimited { .. }
             | EdgeError::RoleForbidden { .. }
+            | EdgeError::AccountForbidden { .. }
+            | EdgeError::AuditForbidden { .. }
             | EdgeError::ForeignOrigin => return None,
         })
     }
@@ -326,7 +356,11 @@ impl EdgeError {
             EdgeError::Unauthenticated { .. } => "not signed in to the console: sign in at /edge/login, or send Authorization: Bearer <token>".into(),
             EdgeError::BadToken => "the access token is not valid: check it, or ask the console's administrator for one".into(),
             EdgeError::RateLimited { retry_after_s } => format!("too many failed sign-ins: wait {retry_after_s} s, then try again"),
-            EdgeError::RoleForbidden { user, role, op } => format!("{user} is a {role} and may only list and view; to {op} containers, sign in with an operator token"),
+            EdgeError::RoleForbidden { user, role, account, op } => format!("{user} is a {role} on account {account} and may only list and view there; to {op} containers, sign in with a token that is an operator on it"),
+            EdgeError::AccountForbidden { user, account } => format!("{user} has no access to account {account}: GET /edge/session lists the accounts you reach; ask the console's administrator for a grant"),
+            EdgeError::AuditForbidden { user } => format!("{user} may not read the audit trail: it is for users who are operators on every account"),
+            EdgeError::NoAccount(name) => format!("no account named `{name}` here: GET /edge/session lists the accounts you reach, each under /a/{{name}}/api/v1/"),
+            EdgeError::AccountRequired => "this worker fronts several accounts: name one in the path, /a/{name}/api/v1/… (GET /edge/session lists them)".into(),
             EdgeError::ForeignOrigin => "refused: a change made with the session cookie must come from this console's own page (the Origin header is missing or foreign); use the console at this address".into(),
             EdgeError::NoRoute(e) => e.to_string(),
             EdgeError::MethodNotAllowed { allowed } => format!("method not allowed here; use {allowed}"),
@@ -471,6 +505,7 @@ mod tests {
                 EdgeError::RoleForbidden {
                     user: "vic".into(),
                     role: Role::Viewer,
+                    account: "default".into(),
                     op: "start",
                 },
                 403,
@@ -502,7 +537,7 @@ mod tests {
     fn config_errors_name_the_variable() {
         let e = EdgeError::Config(ConfigError {
             problems: vec![Problem {
-                var: "EWS_SECRET_KEY",
+                var: "EWS_SECRET_KEY".into(),
                 invalid: None,
             }],
         });

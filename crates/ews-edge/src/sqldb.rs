@@ -10,11 +10,12 @@ use wasm_bindgen::prelude::*;
 use crate::durable::{AuditEntry, AuditFilter, Db, Revocation};
 use crate::limiter::Bucket;
 
-/// The tables, created when the object starts.
+/// The tables, created when the object starts ([`SqlDb::create`] also adds
+/// what later versions added to a table an older one made).
 pub const SCHEMA: [&str; 5] = [
     "CREATE TABLE IF NOT EXISTS buckets (key TEXT PRIMARY KEY, debt_ms INTEGER NOT NULL, at_ms INTEGER NOT NULL)",
     "CREATE TABLE IF NOT EXISTS revocations (seq INTEGER PRIMARY KEY AUTOINCREMENT, sid TEXT, user TEXT, cutoff_ms INTEGER, expires_s INTEGER NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS audit (seq INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL, event TEXT NOT NULL, user TEXT, role TEXT, client TEXT, action TEXT, container INTEGER, command_id TEXT, upstream_status INTEGER, upstream_code TEXT, error TEXT, outcome TEXT, message TEXT)",
+    "CREATE TABLE IF NOT EXISTS audit (seq INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL, event TEXT NOT NULL, user TEXT, role TEXT, client TEXT, action TEXT, container INTEGER, command_id TEXT, upstream_status INTEGER, upstream_code TEXT, error TEXT, outcome TEXT, message TEXT, account TEXT)",
     "CREATE INDEX IF NOT EXISTS audit_at ON audit (at_ms)",
     "CREATE INDEX IF NOT EXISTS audit_command ON audit (command_id)",
 ];
@@ -67,49 +68,68 @@ impl SqlDb {
         SqlDb { sql, exec }
     }
 
-    /// Creates the tables (idempotent).
+    /// Creates the tables (idempotent), and adds the audit trail's
+    /// `account` column to a table made before there were accounts.
     pub fn create(&self) {
         for statement in SCHEMA {
             self.run(statement, &[]);
         }
+        let columns = self
+            .cursor("SELECT * FROM audit LIMIT 0", &[])
+            .and_then(|c| Reflect::get(&c, &JsValue::from_str("columnNames")).ok())
+            .map(|names| {
+                Array::from(&names)
+                    .iter()
+                    .filter_map(|n| n.as_string())
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default();
+        if !columns.iter().any(|c| c == "account") {
+            self.run("ALTER TABLE audit ADD COLUMN account TEXT", &[]);
+        }
     }
 
-    /// Runs one statement; its rows (empty on an error, which is logged).
-    fn run(&self, query: &str, params: &[JsValue]) -> Vec<JsValue> {
+    /// Runs one statement; its cursor (`None` on an error, which is logged).
+    fn cursor(&self, query: &str, params: &[JsValue]) -> Option<JsValue> {
         let Some(exec) = &self.exec else {
             console_log(
                 r#"{"event":"durable","ok":false,"note":"no SQL storage: enableSql / new_sqlite_classes"}"#,
             );
-            return Vec::new();
+            return None;
         };
         let args = Array::new();
         args.push(&JsValue::from_str(query));
         for p in params {
             args.push(p);
         }
-        let rows = exec
-            .apply(&self.sql, &args)
-            .and_then(|cursor| {
-                let to_array: Function =
-                    Reflect::get(&cursor, &JsValue::from_str("toArray"))?.dyn_into()?;
-                to_array.call0(&cursor)
-            })
-            .and_then(|a| a.dyn_into::<Array>());
-        match rows {
-            Ok(a) => a.iter().collect(),
-            Err(e) => {
-                let why = Reflect::get(&e, &JsValue::from_str("message"))
-                    .ok()
-                    .and_then(|m| m.as_string())
-                    .unwrap_or_default();
-                let mut line = String::from(r#"{"event":"durable","ok":false,"error":"#);
-                ews_core::json::push_str(&mut line, &why);
-                line.push('}');
-                console_log(&line);
-                Vec::new()
-            }
-        }
+        exec.apply(&self.sql, &args).map_err(log_error).ok()
     }
+
+    /// Runs one statement; its rows (empty on an error, which is logged).
+    fn run(&self, query: &str, params: &[JsValue]) -> Vec<JsValue> {
+        let Some(cursor) = self.cursor(query, params) else {
+            return Vec::new();
+        };
+        Reflect::get(&cursor, &JsValue::from_str("toArray"))
+            .and_then(|f| f.dyn_into::<Function>())
+            .and_then(|to_array| to_array.call0(&cursor))
+            .and_then(|a| a.dyn_into::<Array>())
+            .map(|a| a.iter().collect())
+            .map_err(log_error)
+            .unwrap_or_default()
+    }
+}
+
+/// Logs a storage error (its message only: no data).
+fn log_error(e: JsValue) {
+    let why = Reflect::get(&e, &JsValue::from_str("message"))
+        .ok()
+        .and_then(|m| m.as_string())
+        .unwrap_or_default();
+    let mut line = String::from(r#"{"event":"durable","ok":false,"error":"#);
+    ews_core::json::push_str(&mut line, &why);
+    line.push('}');
+    console_log(&line);
 }
 
 fn entry_of(row: &JsValue) -> AuditEntry {
@@ -119,6 +139,7 @@ fn entry_of(row: &JsValue) -> AuditEntry {
         event: get_text(row, "event").unwrap_or_default(),
         user: get_text(row, "user"),
         role: get_text(row, "role"),
+        account: get_text(row, "account"),
         client: get_text(row, "client"),
         action: get_text(row, "action"),
         container: get_num(row, "container"),
@@ -216,8 +237,8 @@ impl Db for SqlDb {
     fn audit_add(&self, e: &AuditEntry) -> u64 {
         let rows = self.run(
             "INSERT INTO audit (at_ms, event, user, role, client, action, container, command_id, \
-             upstream_status, upstream_code, error, outcome, message) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
+             upstream_status, upstream_code, error, outcome, message, account) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
             &[
                 num(e.at_ms),
                 JsValue::from_str(&e.event),
@@ -232,18 +253,20 @@ impl Db for SqlDb {
                 opt_text(e.error.as_deref()),
                 opt_text(e.outcome.as_deref()),
                 opt_text(e.message.as_deref()),
+                opt_text(e.account.as_deref()),
             ],
         );
         rows.first().and_then(|r| get_num(r, "seq")).unwrap_or(0)
     }
 
-    fn audit_outcome(&self, command_id: &str, outcome: &str, message: &str) {
+    fn audit_outcome(&self, account: &str, command_id: &str, outcome: &str, message: &str) {
         self.run(
             "UPDATE audit SET outcome = ?, message = ? \
-             WHERE command_id = ? AND event = 'action' AND outcome IS NULL",
+             WHERE account = ? AND command_id = ? AND event = 'action' AND outcome IS NULL",
             &[
                 JsValue::from_str(outcome),
                 JsValue::from_str(message),
+                JsValue::from_str(account),
                 JsValue::from_str(command_id),
             ],
         );
@@ -255,6 +278,10 @@ impl Db for SqlDb {
         if let Some(u) = &f.user {
             query.push_str(" AND user = ?");
             params.push(JsValue::from_str(u));
+        }
+        if let Some(a) = &f.account {
+            query.push_str(" AND account = ?");
+            params.push(JsValue::from_str(a));
         }
         if let Some(c) = f.container {
             query.push_str(" AND container = ?");

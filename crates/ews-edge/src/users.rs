@@ -3,9 +3,14 @@
 //!
 //! `EWS_CONSOLE_TOKENS` lists them as `name:role:token` entries separated by
 //! commas or newlines, e.g. `alice:operator:Xq…,bob:viewer:Lm…`. Names are
-//! 1–64 characters of `A-Z a-z 0-9 _ -`; the role is `viewer` or `operator`;
-//! a token is 16–256 printable ASCII characters without spaces or commas
-//! (it may contain `:`). Names and tokens must be unique.
+//! 1–64 characters of `A-Z a-z 0-9 _ -`; a token is 16–256 printable ASCII
+//! characters without spaces or commas (it may contain `:`). Names and
+//! tokens must be unique.
+//!
+//! The role is `viewer` or `operator` on every account the worker fronts,
+//! or a role per account, `role@account` joined by `+`:
+//! `carol:operator@staging+viewer@prod:Zk…` is an operator on `staging`, a
+//! viewer on `prod` and reaches no other account ([`Grants`]).
 //!
 //! Tokens are never kept: each is reduced to a SHA-1 digest at parse time,
 //! and a presented token is compared digest against digest, in constant time,
@@ -71,6 +76,69 @@ impl fmt::Display for Role {
     }
 }
 
+/// Which accounts a user reaches, and with which role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Grants {
+    /// The same role on every account (`operator`, `viewer`).
+    All(Role),
+    /// A role on each named account, none elsewhere (`operator@staging+viewer@prod`).
+    Each(Vec<(String, Role)>),
+}
+
+impl Grants {
+    /// Parses a role field: a role, or `role@account` joined by `+`.
+    fn parse(text: &str) -> Result<Grants, &'static str> {
+        let text = text.trim();
+        if !text.contains('@') {
+            return Role::parse(text)
+                .map(Grants::All)
+                .ok_or("the role must be viewer or operator, or role@account joined by +");
+        }
+        let mut each: Vec<(String, Role)> = Vec::new();
+        for grant in text.split('+').map(str::trim) {
+            let (role, account) = grant
+                .split_once('@')
+                .ok_or("each grant is role@account (e.g. operator@staging+viewer@prod)")?;
+            let role = Role::parse(role).ok_or("a grant's role must be viewer or operator")?;
+            let account = account.trim();
+            if !crate::config::valid_account_name(account) {
+                return Err("a grant's account must be a name from EWS_ACCOUNTS");
+            }
+            if each.iter().any(|(a, _)| a == account) {
+                return Err("an account is granted twice");
+            }
+            each.push((account.to_owned(), role));
+        }
+        Ok(Grants::Each(each))
+    }
+
+    /// The role on `account` (`None`: the account is not reachable).
+    pub fn role_in(&self, account: &str) -> Option<Role> {
+        match self {
+            Grants::All(role) => Some(*role),
+            Grants::Each(each) => each.iter().find(|(a, _)| a == account).map(|(_, r)| *r),
+        }
+    }
+}
+
+impl fmt::Display for Grants {
+    /// As configured: `operator`, or `operator@staging+viewer@prod`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Grants::All(role) => f.write_str(role.as_str()),
+            Grants::Each(each) => {
+                for (i, (account, role)) in each.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str("+")?;
+                    }
+                    write!(f, "{role}@{account}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
 /// A token's digest: what the worker keeps instead of the token.
 pub type TokenDigest = [u8; 20];
 
@@ -86,7 +154,7 @@ pub fn token_digest(token: &str) -> TokenDigest {
 #[derive(Clone, PartialEq, Eq)]
 pub struct User {
     name: String,
-    role: Role,
+    grants: Grants,
     digest: TokenDigest,
 }
 
@@ -96,9 +164,14 @@ impl User {
         &self.name
     }
 
-    /// The user's role.
-    pub fn role(&self) -> Role {
-        self.role
+    /// The accounts the user reaches, and the role on each.
+    pub fn grants(&self) -> &Grants {
+        &self.grants
+    }
+
+    /// The user's role on `account` (`None`: no access to it).
+    pub fn role_in(&self, account: &str) -> Option<Role> {
+        self.grants.role_in(account)
     }
 
     /// The digest of the user's current token (binds sessions to it, so a
@@ -112,7 +185,7 @@ impl fmt::Debug for User {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("User")
             .field("name", &self.name)
-            .field("role", &self.role)
+            .field("grants", &self.grants)
             .field("token", &"***")
             .finish()
     }
@@ -168,11 +241,8 @@ impl Users {
             let (Some(role), Some(token)) = (role, token) else {
                 return Err(UsersError(format!("entry {n}: expected name:role:token")));
             };
-            let Some(role) = Role::parse(role) else {
-                return Err(UsersError(format!(
-                    "entry {n}: the role must be viewer or operator"
-                )));
-            };
+            let grants =
+                Grants::parse(role).map_err(|why| UsersError(format!("entry {n}: {why}")))?;
             let token = token.trim();
             if token.len() < MIN_TOKEN_LEN || token.len() > MAX_TOKEN_LEN {
                 return Err(UsersError(format!(
@@ -195,7 +265,7 @@ impl Users {
             }
             users.push(User {
                 name: name.to_owned(),
-                role,
+                grants,
                 digest,
             });
         }
@@ -229,6 +299,23 @@ impl Users {
     pub fn iter(&self) -> impl Iterator<Item = &User> {
         self.0.iter()
     }
+
+    /// Checks that every account a user is granted is one of `accounts`
+    /// (names the first entry that is not; account names are not secret).
+    pub fn check_accounts(&self, accounts: &[&str]) -> Result<(), UsersError> {
+        for (i, user) in self.0.iter().enumerate() {
+            if let Grants::Each(each) = &user.grants
+                && let Some((a, _)) = each.iter().find(|(a, _)| !accounts.contains(&a.as_str()))
+            {
+                return Err(UsersError(format!(
+                    "entry {}: account `{a}` is not configured (the accounts are {})",
+                    i + 1,
+                    accounts.join(", ")
+                )));
+            }
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -248,22 +335,70 @@ mod tests {
         let u = users();
         assert_eq!(u.iter().count(), 2);
         let alice = u.by_token(ALICE).unwrap();
-        assert_eq!((alice.name(), alice.role()), ("alice", Role::Operator));
+        assert_eq!(
+            (alice.name(), alice.role_in("any")),
+            ("alice", Some(Role::Operator))
+        );
         // A token may contain ':' (only the first two split).
         let bob = u.by_token(BOB).unwrap();
-        assert_eq!((bob.name(), bob.role()), ("bob", Role::Viewer));
+        assert_eq!(
+            (bob.name(), bob.role_in("any")),
+            ("bob", Some(Role::Viewer))
+        );
         assert!(u.by_token("alice-token-012345678").is_none());
         assert!(u.by_token("").is_none());
         assert!(u.by_token(&format!("{ALICE}x")).is_none());
-        assert_eq!(u.by_name("bob").unwrap().role(), Role::Viewer);
+        assert_eq!(
+            u.by_name("bob").unwrap().grants(),
+            &Grants::All(Role::Viewer)
+        );
         assert!(u.by_name("carol").is_none());
     }
 
     #[test]
     fn newline_separated_and_role_case() {
         let u = Users::parse(&format!("\n alice:OPERATOR:{ALICE}\n\nbob:Viewer:{BOB}\n")).unwrap();
-        assert_eq!(u.by_name("alice").unwrap().role(), Role::Operator);
-        assert_eq!(u.by_name("bob").unwrap().role(), Role::Viewer);
+        assert_eq!(
+            u.by_name("alice").unwrap().grants(),
+            &Grants::All(Role::Operator)
+        );
+        assert_eq!(
+            u.by_name("bob").unwrap().grants(),
+            &Grants::All(Role::Viewer)
+        );
+    }
+
+    #[test]
+    fn a_role_per_account() {
+        let u = Users::parse(&format!(
+            "carol:operator@staging + VIEWER@prod:{ALICE}\ndave:viewer@prod:{BOB}"
+        ))
+        .unwrap();
+        let carol = u.by_name("carol").unwrap();
+        assert_eq!(carol.role_in("staging"), Some(Role::Operator));
+        assert_eq!(carol.role_in("prod"), Some(Role::Viewer));
+        assert_eq!(carol.role_in("eu"), None);
+        assert_eq!(carol.grants().to_string(), "operator@staging+viewer@prod");
+        assert_eq!(u.by_name("dave").unwrap().role_in("staging"), None);
+        assert!(u.check_accounts(&["prod", "staging"]).is_ok());
+        let e = u.check_accounts(&["prod"]).unwrap_err().to_string();
+        assert!(
+            e.contains("entry 1: account `staging` is not configured"),
+            "{e}"
+        );
+        assert!(!e.contains(ALICE), "{e}");
+        for (role, want) in [
+            ("operator@", "a name from EWS_ACCOUNTS"),
+            ("operator@Prod", "a name from EWS_ACCOUNTS"),
+            ("root@prod", "viewer or operator"),
+            ("operator@prod+viewer@prod", "granted twice"),
+            ("operator@prod+viewer", "role@account"),
+        ] {
+            let e = Users::parse(&format!("carol:{role}:{ALICE}"))
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(want), "{role}: {e}");
+        }
     }
 
     #[test]

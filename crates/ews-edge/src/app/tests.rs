@@ -175,7 +175,11 @@ fn bearer(mut r: Incoming, token: &str) -> Incoming {
 }
 
 fn run(p: &Fake, state: &State, r: &Incoming) -> Reply {
-    match block_on(handle(p, state, r, cfg())) {
+    run_with(p, state, r, cfg())
+}
+
+fn run_with(p: &Fake, state: &State, r: &Incoming, cfg: Result<Config, ConfigError>) -> Reply {
+    match block_on(handle(p, state, r, cfg)) {
         Handled::Reply(reply) => reply,
         Handled::Asset { asset, .. } => panic!("asset {asset:?} where a reply was expected"),
     }
@@ -198,8 +202,18 @@ fn ok_envelope(data: &str) -> Result<UpstreamReply, FetchError> {
 /// Checks the upstream request as the simulator would: the worker's own
 /// access key, a valid signature, a fresh timestamp, nothing from the client.
 fn assert_signed(sent: &UpstreamRequest, path: &str, now_ms: u64) {
+    assert_signed_by(sent, ("http://127.0.0.1:9", ACCESS, SECRET), path, now_ms);
+}
+
+/// [`assert_signed`] for an account: its upstream, access key and secret.
+fn assert_signed_by(
+    sent: &UpstreamRequest,
+    (upstream, access, secret): (&str, &str, &str),
+    path: &str,
+    now_ms: u64,
+) {
     let (base, query) = sent.url.split_once('?').unwrap();
-    assert_eq!(base, format!("http://127.0.0.1:9{path}"));
+    assert_eq!(base, format!("{upstream}{path}"));
     let params = request::parse_query(query).unwrap();
     let names: Vec<&str> = params.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(names, ["accesskey", "timestamp"], "{query}");
@@ -207,10 +221,10 @@ fn assert_signed(sent: &UpstreamRequest, path: &str, now_ms: u64) {
         .iter()
         .map(|(n, v)| (n.as_str(), v.as_str()))
         .collect();
-    assert_eq!(pairs[0].1, ACCESS);
+    assert_eq!(pairs[0].1, access);
     sign::verify(&VerifyInput {
         method: SignMethod::HmacMd5,
-        secret: SECRET,
+        secret,
         params: &pairs,
         authorization: Some(&sent.authorization),
         now_ms,
@@ -329,7 +343,7 @@ fn operator_starts_and_the_action_is_logged_without_secrets() {
     let line: serde_json::Value = serde_json::from_str(&logs[0]).unwrap();
     assert_eq!(
         line,
-        serde_json::json!({"event":"action","user":"olga","role":"operator","op":"start",
+        serde_json::json!({"event":"action","user":"olga","role":"operator","account":"default","op":"start",
             "container":7,"commandId":"c-42","upstreamStatus":200,"upstreamCode":"0","error":null})
     );
     for secret in [SECRET, OPERATOR, SESSION_KEY] {
@@ -476,7 +490,7 @@ fn clock_skew_is_corrected_and_a_sign_error_retried_once() {
         "{}",
         ts(&sent[1])
     );
-    assert!((s.clock.get().correction_ms() - ahead).abs() <= 1000);
+    assert!((s.clock(config::DEFAULT_ACCOUNT).correction_ms() - ahead).abs() <= 1000);
     drop(sent);
     // A sign error without skew is not retried.
     p.answers.borrow_mut().push_back(Ok(UpstreamReply {
@@ -562,7 +576,8 @@ fn login_sets_a_session_that_lists_and_changes_only_from_our_origin() {
     assert_eq!(info.status, 200);
     assert_eq!(
         json(&info),
-        serde_json::json!({"mode":"edge","user":"olga","role":"operator"})
+        serde_json::json!({"mode":"edge","user":"olga","role":"operator",
+            "accounts":[{"name":"default","role":"operator","base":"/a/default"}]})
     );
 
     let mut list = req("GET", "/api/v1/container");
@@ -1058,6 +1073,7 @@ fn actions_and_their_outcomes_reach_the_audit_trail() {
     assert_eq!(
         outcomes,
         [DoRequest::Outcome {
+            account: config::DEFAULT_ACCOUNT.into(),
             command_id: "c-77".into(),
             outcome: "succeeded".into(),
             message: "succeeded: success".into(),
@@ -1085,7 +1101,7 @@ fn actions_and_their_outcomes_reach_the_audit_trail() {
     assert!(csv.starts_with(AUDIT_CSV_HEADER));
     assert!(
         csv.contains(
-            ",olga,operator,ip:198.51.100.9,start,2529,c-77,200,0,,succeeded,succeeded: success\r\n"
+            ",olga,operator,ip:198.51.100.9,start,2529,c-77,200,0,,succeeded,succeeded: success,default\r\n"
         ),
         "{csv}"
     );
@@ -1182,6 +1198,7 @@ fn audit_filters_from_the_query() {
         f,
         AuditFilter {
             user: Some("olga".into()),
+            account: None,
             container: Some(7),
             action: Some("start".into()),
             from_ms: Some(1),
@@ -1221,4 +1238,285 @@ fn command_id_tricks_never_reach_the_upstream() {
         );
     }
     assert!(p.sent.borrow().is_empty());
+}
+
+/// Two accounts: `prod` (the default test upstream and keys) and
+/// `staging` (its own). olga is an operator on both, carol an operator on
+/// staging and a viewer on prod, dave a viewer on prod only.
+const STAGING: (&str, &str, &str) = (
+    "http://127.0.0.1:10",
+    "staging-access",
+    "staging-secret-key-01",
+);
+const PROD: (&str, &str, &str) = ("http://127.0.0.1:9", ACCESS, SECRET);
+const CAROL: &str = "carol-token-0123456789";
+const DAVE: &str = "dave-token-0123456789";
+
+fn two_accounts() -> Result<Config, ConfigError> {
+    Config::from_env(|var| {
+        Some(match var {
+            config::ACCOUNTS => "prod,staging".to_owned(),
+            "EWS_UPSTREAM_PROD" => PROD.0.to_owned(),
+            "EWS_ACCESS_KEY_PROD" => PROD.1.to_owned(),
+            "EWS_SECRET_KEY_PROD" => PROD.2.to_owned(),
+            "EWS_UPSTREAM_STAGING" => STAGING.0.to_owned(),
+            "EWS_ACCESS_KEY_STAGING" => STAGING.1.to_owned(),
+            "EWS_SECRET_KEY_STAGING" => STAGING.2.to_owned(),
+            "EWS_SIGN_METHOD_PROD" | "EWS_SIGN_METHOD_STAGING" => "md5".to_owned(),
+            config::CONSOLE_TOKENS => format!(
+                "olga:operator:{OPERATOR},carol:operator@staging+viewer@prod:{CAROL},dave:viewer@prod:{DAVE}"
+            ),
+            config::SESSION_KEY => SESSION_KEY.to_owned(),
+            _ => return None,
+        })
+    })
+}
+
+#[test]
+fn each_account_is_signed_with_its_own_keys_and_reached_by_its_role() {
+    let p = fake();
+    let s = State::default();
+    let call = |method: &str, path: &str, token: &str| {
+        run_with(&p, &s, &bearer(req(method, path), token), two_accounts())
+    };
+    // carol operates staging: signed with staging's keys, to staging.
+    p.answers
+        .borrow_mut()
+        .push_back(ok_envelope(r#"{"commandId":"s-1","status":"CREATED"}"#));
+    let r = call("POST", "/a/staging/api/v1/container/7/start", CAROL);
+    assert_eq!(r.status, 200);
+    assert_signed_by(
+        &p.sent.borrow()[0],
+        STAGING,
+        "/api/v1/container/7/start",
+        NOW,
+    );
+    let line: serde_json::Value = serde_json::from_str(&p.logs.borrow()[0]).unwrap();
+    assert_eq!(
+        (&line["account"], &line["role"]),
+        (&"staging".into(), &"operator".into())
+    );
+    // … and views prod, with prod's keys, but may not change it.
+    p.answers.borrow_mut().push_back(ok_envelope("[]"));
+    let r = call("GET", "/a/prod/api/v1/container", CAROL);
+    assert_eq!(r.status, 200);
+    assert_signed_by(&p.sent.borrow()[1], PROD, "/api/v1/container", NOW);
+    let sent = p.sent.borrow().len();
+    let r = call("POST", "/a/prod/api/v1/container/7/stop", CAROL);
+    assert_eq!(r.status, 403);
+    assert!(
+        json(&r)["message"]
+            .as_str()
+            .unwrap()
+            .contains("viewer on account prod"),
+        "{:?}",
+        json(&r)
+    );
+    // dave reaches prod only; nobody reaches an account not configured;
+    // `/api/v1` names no account when there are several.
+    let r = call("GET", "/a/staging/api/v1/container", DAVE);
+    assert_eq!(r.status, 403);
+    assert!(
+        json(&r)["message"]
+            .as_str()
+            .unwrap()
+            .contains("no access to account staging")
+    );
+    assert!(
+        json(&r).get("code").is_none(),
+        "a refusal, not an API error"
+    );
+    let r = call("GET", "/a/eu/api/v1/container", OPERATOR);
+    assert_eq!(r.status, 404);
+    assert!(
+        json(&r)["message"]
+            .as_str()
+            .unwrap()
+            .contains("no account named `eu`")
+    );
+    let r = call("GET", "/api/v1/container", OPERATOR);
+    assert_eq!(r.status, 404);
+    assert!(
+        json(&r)["message"]
+            .as_str()
+            .unwrap()
+            .contains("/a/{name}/api/v1/")
+    );
+    // Unauthenticated first: an account's existence is not told to strangers.
+    let r = run_with(
+        &p,
+        &s,
+        &req("GET", "/a/eu/api/v1/container"),
+        two_accounts(),
+    );
+    assert_eq!(r.status, 401);
+    assert_eq!(
+        p.sent.borrow().len(),
+        sent,
+        "no refusal reaches an upstream"
+    );
+    assert_no_secret(&r);
+}
+
+#[test]
+fn the_session_lists_the_accounts_the_user_reaches() {
+    let p = fake();
+    let s = State::default();
+    let info = |token: &str| {
+        json(&run_with(
+            &p,
+            &s,
+            &bearer(req("GET", "/edge/session"), token),
+            two_accounts(),
+        ))
+    };
+    assert_eq!(
+        info(CAROL),
+        serde_json::json!({"mode":"edge","user":"carol","role":"viewer","accounts":[
+            {"name":"prod","role":"viewer","base":"/a/prod"},
+            {"name":"staging","role":"operator","base":"/a/staging"}]})
+    );
+    assert_eq!(
+        info(DAVE)["accounts"],
+        serde_json::json!([{"name":"prod","role":"viewer","base":"/a/prod"}])
+    );
+    assert_eq!(info(OPERATOR)["accounts"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn each_account_keeps_its_own_clock() {
+    let p = fake();
+    let s = State::default();
+    let ahead = 90_000i64;
+    p.answers.borrow_mut().push_back(Ok(UpstreamReply {
+        status: 200,
+        content_type: Some("application/json".into()),
+        date: Some(clock::format_http_date(NOW as i64 + ahead)),
+        body: br#"{"code":"0","message":"success","data":[]}"#.to_vec(),
+    }));
+    let r = run_with(
+        &p,
+        &s,
+        &bearer(req("GET", "/a/staging/api/v1/container"), OPERATOR),
+        two_accounts(),
+    );
+    assert_eq!(r.status, 200);
+    assert!((s.clock("staging").correction_ms() - ahead).abs() <= 1000);
+    assert_eq!(s.clock("prod").correction_ms(), 0);
+    // prod is signed at our clock, staging at its own.
+    p.answers.borrow_mut().push_back(ok_envelope("[]"));
+    p.answers.borrow_mut().push_back(ok_envelope("[]"));
+    run_with(
+        &p,
+        &s,
+        &bearer(req("GET", "/a/prod/api/v1/container"), OPERATOR),
+        two_accounts(),
+    );
+    run_with(
+        &p,
+        &s,
+        &bearer(req("GET", "/a/staging/api/v1/container"), OPERATOR),
+        two_accounts(),
+    );
+    assert_signed_by(&p.sent.borrow()[1], PROD, "/api/v1/container", NOW);
+    assert_signed_by(
+        &p.sent.borrow()[2],
+        STAGING,
+        "/api/v1/container",
+        NOW + ahead as u64,
+    );
+}
+
+#[test]
+fn the_audit_trail_names_the_account_and_is_for_operators_of_every_account() {
+    let p = fake();
+    let s = State::default();
+    let call = |method: &str, path: &str, token: &str| {
+        run_with(&p, &s, &bearer(req(method, path), token), two_accounts())
+    };
+    // The same command id on two accounts: each outcome joins its own action.
+    for account in ["prod", "staging"] {
+        p.answers
+            .borrow_mut()
+            .push_back(ok_envelope(r#"{"commandId":"c-1","status":"CREATED"}"#));
+        assert_eq!(
+            call(
+                "POST",
+                &format!("/a/{account}/api/v1/container/7/start"),
+                OPERATOR
+            )
+            .status,
+            200
+        );
+    }
+    p.answers.borrow_mut().push_back(ok_envelope(
+        r#"{"commandId":"c-1","status":"DONE","result":"500","resultMsg":"boom"}"#,
+    ));
+    assert_eq!(
+        call("GET", "/a/staging/api/v1/command/c-1", CAROL).status,
+        200
+    );
+    let r = call("GET", "/edge/audit", OPERATOR);
+    assert_eq!(r.status, 200);
+    let page = json(&r);
+    let entries: Vec<_> = page["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["account"].clone(), e["outcome"].clone()))
+        .collect();
+    assert_eq!(
+        entries,
+        [
+            ("staging".into(), "failed".into()),
+            ("prod".into(), serde_json::Value::Null)
+        ]
+    );
+    let r = call("GET", "/edge/audit?account=prod", OPERATOR);
+    assert_eq!(json(&r)["entries"].as_array().unwrap().len(), 1);
+    // carol operates staging only: the trail (every account's) is not hers.
+    let r = call("GET", "/edge/audit", CAROL);
+    assert_eq!(r.status, 403);
+    assert!(
+        json(&r)["message"]
+            .as_str()
+            .unwrap()
+            .contains("operators on every account")
+    );
+}
+
+#[test]
+fn one_account_is_also_reached_by_its_name() {
+    let p = fake();
+    let s = State::default();
+    p.answers.borrow_mut().push_back(ok_envelope("[]"));
+    let r = run(
+        &p,
+        &s,
+        &bearer(req("GET", "/a/default/api/v1/container"), VIEWER),
+    );
+    assert_eq!(r.status, 200);
+    assert_signed(&p.sent.borrow()[0], "/api/v1/container", NOW);
+    let r = run(
+        &p,
+        &s,
+        &bearer(req("GET", "/a/other/api/v1/container"), VIEWER),
+    );
+    assert_eq!(r.status, 404);
+    // `/a/…` outside the API is the console's (its pages).
+    assert!(matches!(route_of("/a/default/containers/7"), Route::Asset));
+    assert!(matches!(
+        route_of("/a/x/api"),
+        Route::Api {
+            account: Some("x"),
+            path: "/api"
+        }
+    ));
+    assert!(matches!(
+        route_of("/a//api/v1"),
+        Route::Api {
+            account: Some(""),
+            ..
+        }
+    ));
 }
