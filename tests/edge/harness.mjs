@@ -200,6 +200,69 @@ export function edgeEnv({ upstream, accessKey, secretKey, extra = {} }) {
   };
 }
 
+/**
+ * One worker in front of several accounts, each its own ews-sim with its
+ * own keys (`names`, in `EWS_ACCOUNTS` order; `containers[i]` the fleet
+ * size of the i-th). Tokens: olga operates every account, carol operates
+ * the second and views the first, dave views the first only.
+ * Returns { sims: {name: {url, accessKey, secretKey, …}}, worker, tokens, env, stop }.
+ */
+export async function startAccountsStack({ site = null, names = ["prod", "staging"], containers = [], stepMs = 30, extra = {} } = {}) {
+  const sims = {};
+  const env = {
+    EWS_ACCOUNTS: names.join(","),
+    EWS_SESSION_KEY: random("sk-", 32),
+    EWS_CLIENT_IP_HEADER: "cf-connecting-ip",
+  };
+  try {
+    for (const [i, name] of names.entries()) {
+      const accessKey = random(`ak-${name}-`);
+      const secretKey = random(`sec-${name}-`);
+      const args = ["--step-ms", String(stepMs), "--fail-rate", "0", "--seed", String(100 + i)];
+      if (containers[i]) args.push("--containers", String(containers[i]));
+      sims[name] = { ...(await startSim({ accessKey, secretKey, args })), accessKey, secretKey };
+      const suffix = name.toUpperCase().replace(/-/g, "_");
+      Object.assign(env, {
+        [`EWS_UPSTREAM_${suffix}`]: sims[name].url,
+        [`EWS_ACCESS_KEY_${suffix}`]: accessKey,
+        [`EWS_SECRET_KEY_${suffix}`]: secretKey,
+        [`EWS_SIGN_METHOD_${suffix}`]: "md5",
+      });
+    }
+  } catch (e) {
+    for (const sim of Object.values(sims)) await sim.stop();
+    throw e;
+  }
+  const tokens = { olga: random("op-"), carol: random("ca-"), dave: random("da-") };
+  const [first, second = first] = names;
+  env.EWS_CONSOLE_TOKENS = [
+    `olga:operator:${tokens.olga}`,
+    `carol:operator@${second}+viewer@${first}:${tokens.carol}`,
+    `dave:viewer@${first}:${tokens.dave}`,
+  ].join(",");
+  Object.assign(env, extra);
+  const stopSims = async () => {
+    for (const sim of Object.values(sims)) await sim.stop();
+  };
+  let worker;
+  try {
+    worker = await startWorker({ env, site });
+  } catch (e) {
+    await stopSims();
+    throw e;
+  }
+  return {
+    sims,
+    worker,
+    tokens,
+    env,
+    stop: async () => {
+      await worker.stop();
+      await stopSims();
+    },
+  };
+}
+
 /** A tiny stand-in console: an HTML page, a script, a wasm file. */
 export function fixtureSite() {
   const dir = mkdtempSync(join(tmpdir(), "ews-edge-site-"));
