@@ -9,6 +9,7 @@ use crate::actions::{OPS, op_key, op_label, open_bulk, refresh};
 use crate::components::badge::status_class;
 use crate::components::notice::error_box;
 use crate::components::table::ContainerTable;
+use crate::components::target_attr;
 use crate::export;
 use crate::format::{escape_html, options_html};
 use crate::i18n::{Lang, M};
@@ -193,27 +194,46 @@ fn toolbar(s: Stores) -> impl IntoView {
     }
 }
 
+/// The bulk bar's content as markup of our own text: the count, one button
+/// per action and "clear selection".
+fn bulk_html(s: Stores, n: usize) -> String {
+    let mut h = format!(
+        "<strong data-testid=\"selected-count\">{}</strong>",
+        s.ui.lang().selected(n)
+    );
+    for (i, (a, again)) in OPS.into_iter().enumerate() {
+        h.push_str(&format!(
+            "<button type=\"button\" class=\"small{}\" data-testid=\"bulk-{}\" data-op=\"{i}\">{} ({n})</button>",
+            if a == Action::Delete { " danger" } else { "" },
+            op_key(a, again),
+            s.t(op_label(a, again))
+        ));
+    }
+    h + &format!(
+        "<button type=\"button\" class=\"small ghost\" data-testid=\"clear-selection\" data-op=\"clear\">{}</button>",
+        s.t(M::ClearSelection)
+    )
+}
+
+/// The bulk bar (with a selection, for those who may act): markup, one
+/// delegated handler.
 fn bulk_bar(s: Stores) -> impl IntoView {
-    let lang = s.ui.lang();
     let list = s.list;
+    let on_click = move |ev: leptos::ev::MouseEvent| match target_attr(&ev, "data-op").as_deref() {
+        Some("clear") => list.selected.update(|s| s.clear()),
+        Some(i) => {
+            if let Some(&(a, again)) = i.parse::<usize>().ok().and_then(|i| OPS.get(i)) {
+                open_bulk(s, a, again);
+            }
+        }
+        None => {}
+    };
     move || {
         let n = list.selected.with(|s| s.len());
         (n > 0 && s.can_act()).then(|| {
-            let buttons = OPS.map(|(a, again)| {
-                let class = if a == Action::Delete { "small danger" } else { "small" };
-                view! {
-                    <button type="button" class=class data-testid=format!("bulk-{}", op_key(a, again)) on:click=move |_| open_bulk(s, a, again)>
-                        {s.t(op_label(a, again))} " (" {n} ")"
-                    </button>
-                }
-            });
             view! {
-                <div class="bulkbar" role="region" aria-label=s.t(M::BulkTitle) data-testid="bulk-bar">
-                    <strong data-testid="selected-count">{lang.selected(n)}</strong>
-                    {buttons.into_iter().collect_view()}
-                    <button type="button" class="small ghost" data-testid="clear-selection"
-                        on:click=move |_| list.selected.update(|s| s.clear())>{s.t(M::ClearSelection)}</button>
-                </div>
+                <div class="bulkbar" role="region" aria-label=s.t(M::BulkTitle) data-testid="bulk-bar"
+                    inner_html=bulk_html(s, n) on:click=on_click></div>
             }
         })
     }
@@ -236,21 +256,38 @@ pub fn ListPage() -> impl IntoView {
     let s = Stores::get();
     let (ui, list) = (s.ui, s.list);
     let lang = ui.lang();
+    // The footer, as markup: "no match" (with its button), "no containers",
+    // how many are shown.
     let footer = move || {
         let (shown, total) = list.view.with(|v| (v.rows.len(), v.total));
         let loaded = list.loaded.get();
         let filtered = list.query.with(ListQuery::is_filtered);
-        view! {
-            {(loaded && shown == 0 && total > 0).then(|| view! {
-                <p class="empty" data-testid="no-match">{ui.t(M::NoMatch)} " "
-                    <button type="button" class="small" data-testid="clear-filters"
-                        on:click=move |_| list.update_query(true, |q| { q.statuses.clear(); q.search.clear(); })>{ui.t(M::ClearFilters)}</button>
-                </p>
-            })}
-            {(loaded && total == 0).then(|| view! { <p class="empty" data-testid="no-containers">{ui.t(M::NoContainers)}</p> })}
-            <p class="muted small" data-testid="showing" data-shown=shown data-total=total data-filtered=filtered.to_string()>
-                {lang.showing(shown, total)} " · " {ui.t(M::Shortcuts)}
-            </p>
+        let mut h = String::new();
+        if loaded && shown == 0 && total > 0 {
+            h.push_str(&format!(
+                "<p class=\"empty\" data-testid=\"no-match\">{} <button type=\"button\" class=\"small\" data-testid=\"clear-filters\">{}</button></p>",
+                ui.t(M::NoMatch),
+                ui.t(M::ClearFilters)
+            ));
+        }
+        if loaded && total == 0 {
+            h.push_str(&format!(
+                "<p class=\"empty\" data-testid=\"no-containers\">{}</p>",
+                ui.t(M::NoContainers)
+            ));
+        }
+        h + &format!(
+            "<p class=\"muted small\" data-testid=\"showing\" data-shown=\"{shown}\" data-total=\"{total}\" data-filtered=\"{filtered}\">{} · {}</p>",
+            lang.showing(shown, total),
+            ui.t(M::Shortcuts)
+        )
+    };
+    let on_footer_click = move |ev: leptos::ev::MouseEvent| {
+        if target_attr(&ev, "data-testid").as_deref() == Some("clear-filters") {
+            list.update_query(true, |q| {
+                q.statuses.clear();
+                q.search.clear();
+            });
         }
     };
     view! {
@@ -262,7 +299,7 @@ pub fn ListPage() -> impl IntoView {
             {error_banner(ui, list)}
             {unreadable_notice(ui, list)}
             <ContainerTable/>
-            {footer}
+            <div class="foot" inner_html=footer on:click=on_footer_click></div>
         </section>
     }
 }
