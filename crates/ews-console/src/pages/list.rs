@@ -4,6 +4,7 @@
 use ews_core::{Action, ContainerStatus};
 use leptos::html;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::actions::{OPS, op_key, op_label, open_bulk, refresh};
 use crate::components::badge::status_class;
@@ -17,33 +18,89 @@ use crate::list::{Group, ListQuery, status_keys};
 use crate::storage::keys;
 use crate::stores::{ListStore, REFRESH_CHOICES, Stores, Ui};
 
+/// The counts bar: one chip per status (and "all"), each a filter, as
+/// markup of our own text built once; one effect keeps the counts and
+/// which chips are pressed up to date in place (so focus stays), and one
+/// delegated handler takes the clicks.
 fn counts_bar(ui: Ui, list: ListStore) -> impl IntoView {
     let lang = ui.lang();
     let counts = Memo::new(move |_| list.data.with(|d| d.counts()));
     let total = Memo::new(move |_| list.data.with(|d| d.len()));
-    let chips = status_keys().enumerate().map(move |(i, key)| {
-        let pressed = move || list.query.with(|q| q.statuses.contains(key));
-        view! {
-            <button type="button" class=format!("chip {}", status_class(key))
-                class:zero=move || counts.get()[i] == 0
-                data-testid=format!("count-{key}") data-count=move || counts.get()[i]
-                title=lang.meaning(&ContainerStatus::parse(key))
-                aria-pressed=move || if pressed() { "true" } else { "false" }
-                on:click=move |_| list.update_query(true, |q| q.toggle_status(key))>
-                {key} " " <b>{move || counts.get()[i]}</b>
-            </button>
+    // Chip 0 is "all", chip i the status key i - 1: its count and whether
+    // it is pressed.
+    let chip = move |i: usize| {
+        let key = status_keys().nth(i.wrapping_sub(1));
+        let n = key.map_or_else(|| total.get(), |_| counts.get()[i - 1]);
+        let pressed = list.query.with(|q| match key {
+            Some(k) => q.statuses.contains(k),
+            None => q.statuses.is_empty(),
+        });
+        (n, pressed)
+    };
+    let mut html = String::new();
+    for (i, key) in std::iter::once("all").chain(status_keys()).enumerate() {
+        let (n, pressed) = untrack(|| chip(i));
+        let (class, title, label) = if i == 0 {
+            ("chip all".to_string(), String::new(), ui.t(M::AllStatuses))
+        } else {
+            (
+                format!(
+                    "chip {}{}",
+                    status_class(key),
+                    if n == 0 { " zero" } else { "" }
+                ),
+                format!(
+                    " title=\"{}\"",
+                    escape_html(lang.meaning(&ContainerStatus::parse(key)))
+                ),
+                key,
+            )
+        };
+        html.push_str(&format!(
+            "<button type=\"button\" class=\"{class}\" data-testid=\"count-{key}\" data-count=\"{n}\"{title} aria-pressed=\"{pressed}\">{label} <b>{n}</b></button>"
+        ));
+    }
+    html.push_str(&format!(
+        "<details class=\"legend\" data-testid=\"states-legend\">{}</details>",
+        legend(lang)
+    ));
+    Effect::new(move |_| {
+        let Some(Ok(chips)) = ui
+            .shell()
+            .find("[data-testid=counts]")
+            .map(|bar| bar.query_selector_all("button"))
+        else {
+            return;
+        };
+        for i in 0..chips.length() as usize {
+            let (n, pressed) = chip(i);
+            if let Some(Ok(b)) = chips
+                .item(i as u32)
+                .map(|b| b.dyn_into::<web_sys::Element>())
+            {
+                let n = n.to_string();
+                let _ = b.set_attribute("data-count", &n);
+                let _ = b.set_attribute("aria-pressed", &pressed.to_string());
+                if i > 0 {
+                    let _ = b.class_list().toggle_with_force("zero", n == "0");
+                }
+                if let Ok(Some(b)) = b.query_selector("b") {
+                    b.set_text_content(Some(&n));
+                }
+            }
         }
     });
+    let on_click = move |ev: leptos::ev::MouseEvent| match target_attr(&ev, "data-testid")
+        .as_deref()
+        .and_then(|t| t.strip_prefix("count-"))
+    {
+        Some("all") => list.update_query(true, |q| q.statuses.clear()),
+        Some(key) => list.update_query(true, |q| q.toggle_status(key)),
+        None => {}
+    };
     view! {
-        <div class="counts" role="group" aria-label=ui.t(M::Status) data-testid="counts">
-            <button type="button" class="chip all" data-testid="count-all" data-count=move || total.get()
-                aria-pressed=move || if list.query.with(|q| q.statuses.is_empty()) { "true" } else { "false" }
-                on:click=move |_| list.update_query(true, |q| q.statuses.clear())>
-                {ui.t(M::AllStatuses)} " " <b>{move || total.get()}</b>
-            </button>
-            {chips.collect_view()}
-            <details class="legend" data-testid="states-legend" inner_html=legend(lang)></details>
-        </div>
+        <div class="counts" role="group" aria-label=ui.t(M::Status) data-testid="counts"
+            inner_html=html on:click=on_click></div>
     }
 }
 
