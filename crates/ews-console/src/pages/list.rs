@@ -2,7 +2,6 @@
 //! grouping, refresh and auto-refresh, export, bulk actions, the table.
 
 use ews_core::{Action, ContainerStatus};
-use leptos::html;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -151,34 +150,14 @@ fn unreadable_notice(ui: Ui, list: ListStore) -> impl IntoView {
     }
 }
 
+/// The toolbar: search, grouping, refresh, auto-refresh, when the list was
+/// read, exports. Markup of our own text built once (the search text
+/// escaped); one effect keeps the search box, the grouping, the refresh
+/// button and the "updated" line up to date in place, and delegated
+/// handlers take the input, the changes and the clicks.
 fn toolbar(s: Stores) -> impl IntoView {
     let (ui, list) = (s.ui, s.list);
     let lang = ui.lang();
-    let search = NodeRef::<html::Input>::new();
-    // Sync the box when the query changes from elsewhere (back/forward),
-    // without touching it while the user types the same text.
-    Effect::new(move |_| {
-        let text = list.query.with(|q| q.search.clone());
-        if let Some(input) = search.get()
-            && input.value() != text
-        {
-            input.set_value(&text);
-        }
-    });
-    let on_search = move |ev: leptos::ev::Event| {
-        let text = event_target_value(&ev);
-        list.update_query(false, |q| q.search = text);
-    };
-    let on_group = move |ev: leptos::ev::Event| {
-        let g = Group::parse(&event_target_value(&ev));
-        list.update_query(true, |q| q.group = g);
-    };
-    let on_refresh_secs = move |ev: leptos::ev::Event| {
-        if let Ok(secs) = event_target_value(&ev).parse::<u32>() {
-            ui.shell().remember(keys::REFRESH, &secs.to_string());
-            list.refresh_secs.set(secs);
-        }
-    };
     let updated = move || {
         let now = ui.now.get();
         let text = match list.last_ok.get() {
@@ -201,53 +180,118 @@ fn toolbar(s: Stores) -> impl IntoView {
             }
         )
     };
-    let export_csv = move |_| {
-        let text = list
-            .view
-            .with_untracked(|v| export::csv(v.rows.iter().map(|r| &r.c)));
-        let _ = export::download("ews-containers.csv", "text/csv", &text);
-    };
-    let export_json = move |_| {
-        let text = list
-            .view
-            .with_untracked(|v| export::json(v.rows.iter().map(|r| &r.c)));
-        let _ = export::download("ews-containers.json", "application/json", &text);
-    };
-    let group_now = list.query.with_untracked(|q| q.group);
+    let (search_now, group_now) = list.query.with_untracked(|q| (q.search.clone(), q.group));
     let secs_now = list.refresh_secs.get_untracked();
+    let labels = REFRESH_CHOICES.map(|n| {
+        (
+            n.to_string(),
+            if n == 0 {
+                ui.t(M::Off).to_string()
+            } else {
+                format!("{n} s")
+            },
+        )
+    });
+    let html = format!(
+        "<label class=\"search\"><span class=\"sr-only\">{0}</span><input id=\"search\" type=\"search\" data-testid=\"search\" autocomplete=\"off\" placeholder=\"{1} (/)\" aria-label=\"{1}\" aria-keyshortcuts=\"/\" value=\"{2}\"></label>\
+         <label class=\"inline\"><span class=\"muted\">{3}</span><select data-testid=\"group\">{4}</select></label>\
+         <button type=\"button\" data-testid=\"refresh\"{5}>{6}</button>\
+         <label class=\"inline\"><span class=\"muted\">{7}</span><select data-testid=\"auto-refresh\">{8}</select></label>\
+         <span class=\"muted small\" data-testid=\"updated\" aria-live=\"off\">{9}</span><div class=\"spacer\"></div>\
+         <button type=\"button\" class=\"small\" data-testid=\"export-csv\">{10}</button>\
+         <button type=\"button\" class=\"small\" data-testid=\"export-json\">{11}</button>",
+        ui.t(M::SearchLabel),
+        ui.t(M::Search),
+        escape_html(&search_now),
+        ui.t(M::GroupBy),
+        options_html(Group::ALL.map(|g| {
+            let label = match g {
+                Group::None => M::GroupNone,
+                Group::Node => M::Node,
+                Group::Host => M::Host,
+            };
+            (g.as_str(), ui.t(label), g == group_now)
+        })),
+        if list.refreshing.get_untracked() {
+            " disabled"
+        } else {
+            ""
+        },
+        ui.t(M::Refresh),
+        ui.t(M::AutoRefresh),
+        options_html(labels.iter().zip(REFRESH_CHOICES).map(|((v, l), n)| (
+            v.as_str(),
+            l.as_str(),
+            n == secs_now
+        ))),
+        escape_html(&untrack(updated)),
+        ui.t(M::ExportCsv),
+        ui.t(M::ExportJson),
+    );
+    // What changes from elsewhere (back/forward, a refresh, the clock), set
+    // only where it differs: never under the user's fingers.
+    Effect::new(move |_| {
+        let shell = ui.shell();
+        let (search, group) = list.query.with(|q| (q.search.clone(), q.group.as_str()));
+        for (testid, value) in [("search", search.as_str()), ("group", group)] {
+            if let Some(e) = shell.find(&format!("[data-testid={testid}]"))
+                && js_sys::Reflect::get(&e, &"value".into())
+                    .ok()
+                    .and_then(|v| v.as_string())
+                    .as_deref()
+                    != Some(value)
+            {
+                let _ = js_sys::Reflect::set(&e, &"value".into(), &value.into());
+            }
+        }
+        if let Some(b) = shell.find("[data-testid=refresh]") {
+            let _ = b.toggle_attribute_with_force("disabled", list.refreshing.get());
+        }
+        if let Some(u) = shell.find("[data-testid=updated]") {
+            u.set_text_content(Some(&updated()));
+        }
+    });
+    let testid = |ev: &leptos::ev::Event| target_attr(ev, "data-testid");
+    let on_input = move |ev: leptos::ev::Event| {
+        if testid(&ev).as_deref() == Some("search") {
+            let text = event_target_value(&ev);
+            list.update_query(false, |q| q.search = text);
+        }
+    };
+    let on_change = move |ev: leptos::ev::Event| match testid(&ev).as_deref() {
+        Some("group") => {
+            let g = Group::parse(&event_target_value(&ev));
+            list.update_query(true, |q| q.group = g);
+        }
+        Some("auto-refresh") => {
+            if let Ok(secs) = event_target_value(&ev).parse::<u32>() {
+                ui.shell().remember(keys::REFRESH, &secs.to_string());
+                list.refresh_secs.set(secs);
+            }
+        }
+        _ => {}
+    };
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        let (name, kind, text) = match testid(&ev).as_deref() {
+            Some("refresh") => return refresh(s),
+            Some("export-csv") => (
+                "ews-containers.csv",
+                "text/csv",
+                list.view
+                    .with_untracked(|v| export::csv(v.rows.iter().map(|r| &r.c))),
+            ),
+            Some("export-json") => (
+                "ews-containers.json",
+                "application/json",
+                list.view
+                    .with_untracked(|v| export::json(v.rows.iter().map(|r| &r.c))),
+            ),
+            _ => return,
+        };
+        let _ = export::download(name, kind, &text);
+    };
     view! {
-        <div class="toolbar">
-            <label class="search">
-                <span class="sr-only">{ui.t(M::SearchLabel)}</span>
-                <input id="search" type="search" data-testid="search" node_ref=search autocomplete="off"
-                    placeholder=format!("{} (/)", ui.t(M::Search)) aria-label=ui.t(M::Search)
-                    aria-keyshortcuts="/"
-                    value=list.query.with_untracked(|q| q.search.clone()) on:input=on_search/>
-            </label>
-            <label class="inline">
-                <span class="muted">{ui.t(M::GroupBy)}</span>
-                <select data-testid="group" on:change=on_group
-                    inner_html=options_html(Group::ALL.map(|g| {
-                        let label = match g { Group::None => M::GroupNone, Group::Node => M::Node, Group::Host => M::Host };
-                        (g.as_str(), ui.t(label), g == group_now)
-                    }))
-                    prop:value=move || list.query.with(|q| q.group.as_str().to_string())></select>
-            </label>
-            <button type="button" data-testid="refresh" on:click=move |_| refresh(s)
-                disabled=move || list.refreshing.get()>{ui.t(M::Refresh)}</button>
-            <label class="inline">
-                <span class="muted">{ui.t(M::AutoRefresh)}</span>
-                <select data-testid="auto-refresh" on:change=on_refresh_secs
-                    inner_html={
-                        let labels = REFRESH_CHOICES.map(|n| (n.to_string(), if n == 0 { ui.t(M::Off).to_string() } else { format!("{n} s") }));
-                        options_html(labels.iter().zip(REFRESH_CHOICES).map(|((v, l), n)| (v.as_str(), l.as_str(), n == secs_now)))
-                    }></select>
-            </label>
-            <span class="muted small" data-testid="updated" aria-live="off">{updated}</span>
-            <div class="spacer"></div>
-            <button type="button" class="small" data-testid="export-csv" on:click=export_csv>{ui.t(M::ExportCsv)}</button>
-            <button type="button" class="small" data-testid="export-json" on:click=export_json>{ui.t(M::ExportJson)}</button>
-        </div>
+        <div class="toolbar" inner_html=html on:input=on_input on:change=on_change on:click=on_click></div>
     }
 }
 
