@@ -11,7 +11,7 @@ import { after, before, it } from "node:test";
 
 import { chromium } from "playwright-core";
 
-import { CHROMIUM_LAUNCH, paths, startEdgeStack } from "./harness.mjs";
+import { CHROMIUM_LAUNCH, paths, startAccountsStack, startEdgeStack } from "./harness.mjs";
 
 const SITE = join(paths.build, "site");
 let stack;
@@ -36,7 +36,7 @@ after(async () => {
 });
 
 /** Opens the console, follows its sign-in link, signs in with `token`. */
-async function signIn(token) {
+async function signIn(token, { worker } = stack) {
   const ctx = await browser.newContext();
   const page = await ctx.newPage();
   const problems = [];
@@ -85,4 +85,23 @@ it("shows a viewer no action buttons", async () => {
   assert.equal(await page.getByTestId("action-start").count(), 0);
   assert.deepEqual(problems, []);
   await ctx.close();
+});
+
+it("with several accounts, works on the first account the user reaches, with the role there", async () => {
+  // prod (12 containers) first, staging (20) second: carol views prod.
+  const accounts = await startAccountsStack({ site: SITE, containers: [12, 20] });
+  try {
+    const { ctx, page, problems } = await signIn(accounts.tokens.carol, accounts);
+    assert.match(await page.getByTestId("who").textContent(), /carol/);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="row"]').length === 12);
+    assert.equal(await page.getByTestId("action-start").count(), 0, "a viewer on prod has no actions");
+    assert.deepEqual(problems, []);
+    await ctx.close();
+    const olga = await signIn(accounts.tokens.olga, accounts);
+    await olga.page.waitForFunction(() => document.querySelectorAll('[data-testid="row"]').length === 12);
+    assert.ok((await olga.page.locator('[data-testid^="action-"]').count()) > 0, "an operator on prod acts");
+    await olga.ctx.close();
+  } finally {
+    await accounts.stop();
+  }
 });

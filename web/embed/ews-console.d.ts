@@ -19,6 +19,15 @@ export interface Credentials {
  */
 export type CredentialsProvider = () => Credentials | Promise<Credentials>;
 
+/** One account of the `accounts` option. */
+export interface Account {
+  /** Its name in the switcher: 1 to 40 characters, no `/`. */
+  name: string;
+  /** Its API's base URL. */
+  endpoint: string;
+  credentials: CredentialsProvider;
+}
+
 export interface MountOptions {
   /**
    * Direct mode: the API's base URL (it must allow the page's origin by
@@ -30,6 +39,12 @@ export interface MountOptions {
   mode?: 'direct' | 'edge';
   /** Direct mode only. Without it, the element shows its own connection form. */
   credentials?: CredentialsProvider;
+  /**
+   * Direct mode, several accounts (instead of `endpoint` and `credentials`):
+   * the console shows a switcher; each account's credentials are asked of
+   * its own function when it is first shown.
+   */
+  accounts?: Account[];
   lang?: 'en' | 'zh';
   theme?: 'system' | 'light' | 'dark';
   /** Auto-refresh interval in seconds: 0 (off), 5, 10, 30, 60 or 300. */
@@ -96,6 +111,8 @@ export class EwsConsoleElement extends HTMLElement {
   static readonly observedAttributes: string[];
   /** Direct mode's keys: a property only, never an attribute. */
   credentials: CredentialsProvider | undefined;
+  /** Several accounts, each with its credentials function: a property only. */
+  accounts: Account[] | undefined;
   /** The mounted console, or null. */
   readonly handle: EmbeddedConsole | null;
   endpoint: string | null;

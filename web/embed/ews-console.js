@@ -107,6 +107,8 @@ const ATTRIBUTES = /** @type {const} */ ({
  * e.g. `status=RUNNING`). Property `credentials` (direct mode): a function
  * returning `{accessKey, secretKey, signMethod?}` or a promise of it — a
  * property only, never an attribute, so the secret never sits in the DOM.
+ * Property `accounts` (direct mode, several accounts): `[{name, endpoint,
+ * credentials}]`, shown with a switcher.
  *
  * Mounts when connected (one microtask later, so a script can set
  * `credentials` right after appending it), unmounts when removed (every
@@ -122,6 +124,8 @@ export class EwsConsoleElement extends HTMLElement {
 
   /** @type {import('./ews-console.d.ts').CredentialsProvider | undefined} */
   #credentials;
+  /** @type {import('./ews-console.d.ts').Account[] | undefined} */
+  #accounts;
   /** @type {import('./ews-console.d.ts').EmbeddedConsole | null} */
   #handle = null;
   #scheduled = false;
@@ -134,10 +138,12 @@ export class EwsConsoleElement extends HTMLElement {
     super();
     // A `credentials` set on the element before this class was defined is
     // an own property that would hide the accessor: move it behind it.
-    if (Object.prototype.hasOwnProperty.call(this, 'credentials')) {
-      const value = /** @type {any} */ (this).credentials;
-      delete (/** @type {any} */ (this).credentials);
-      this.credentials = value;
+    for (const name of ['credentials', 'accounts']) {
+      if (Object.prototype.hasOwnProperty.call(this, name)) {
+        const value = /** @type {any} */ (this)[name];
+        delete (/** @type {any} */ (this)[name]);
+        /** @type {any} */ (this)[name] = value;
+      }
     }
   }
 
@@ -155,6 +161,20 @@ export class EwsConsoleElement extends HTMLElement {
       throw new TypeError('<ews-console>.credentials must be a function returning {accessKey, secretKey, signMethod?} (or a promise of it)');
     }
     this.#credentials = provider ?? undefined;
+    if (this.isConnected) this.#schedule();
+  }
+
+  /**
+   * Direct mode, several accounts: `[{name, endpoint, credentials}]` (the
+   * console checks each and says what is wrong). Setting it remounts.
+   * @returns {import('./ews-console.d.ts').Account[] | undefined}
+   */
+  get accounts() {
+    return this.#accounts;
+  }
+
+  set accounts(list) {
+    this.#accounts = list ?? undefined;
     if (this.isConnected) this.#schedule();
   }
 
@@ -206,6 +226,7 @@ export class EwsConsoleElement extends HTMLElement {
       }
     }
     if (this.#credentials) options.credentials = this.#credentials;
+    if (this.#accounts) options.accounts = this.#accounts;
     return options;
   }
 

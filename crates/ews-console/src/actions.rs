@@ -234,7 +234,8 @@ pub async fn act_and_follow(
             reason: "a command is already running for this container".into(),
         });
     };
-    let href = crate::route::Route::Command(entry.command_id.clone()).path();
+    let href =
+        s.ui.href(&crate::route::Route::Command(entry.command_id.clone()));
     let outcome = follow(s, api, generation, entry, Some(cmd)).await;
     if let (true, Some(o)) = (toast, &outcome) {
         s.ui.toast(

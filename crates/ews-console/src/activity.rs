@@ -183,9 +183,19 @@ pub fn durations(log: &[LogEntry]) -> ews_core::learn::Durations {
     d
 }
 
-/// Reads the log from session storage (anything unreadable is dropped).
-pub fn load() -> Vec<LogEntry> {
-    parse(&storage::session_get(keys::ACTIVITY).unwrap_or_default())
+/// The session-storage key of `account`'s log (`ews.activity:prod`; the
+/// console without accounts: `ews.activity`).
+fn key(account: &str) -> String {
+    if account.is_empty() {
+        keys::ACTIVITY.to_string()
+    } else {
+        format!("{}:{account}", keys::ACTIVITY)
+    }
+}
+
+/// Reads `account`'s log from session storage (anything unreadable is dropped).
+pub fn load(account: &str) -> Vec<LogEntry> {
+    parse(&storage::session_get(&key(account)).unwrap_or_default())
 }
 
 /// Parses a stored log; never fails.
@@ -198,12 +208,12 @@ pub fn parse(text: &str) -> Vec<LogEntry> {
     log
 }
 
-/// Writes the log to session storage.
-pub fn save(log: &[LogEntry]) {
+/// Writes `account`'s log to session storage.
+pub fn save(account: &str, log: &[LogEntry]) {
     if log.is_empty() {
-        storage::session_remove(keys::ACTIVITY);
+        storage::session_remove(&key(account));
     } else {
-        storage::session_set(keys::ACTIVITY, &log.to_json());
+        storage::session_set(&key(account), &log.to_json());
     }
 }
 

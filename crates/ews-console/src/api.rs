@@ -224,6 +224,9 @@ pub enum Mode {
         user: String,
         /// Operators may act; viewers only look.
         operator: bool,
+        /// The accounts the user reaches (none: a worker that names no
+        /// accounts fronts one at its own `/api`).
+        accounts: Vec<crate::accounts::Account>,
     },
     /// Edge mode, not signed in: send the user to `login`.
     EdgeSignedOut {
@@ -236,8 +239,9 @@ pub enum Mode {
 pub const EDGE_LOGIN: &str = "/edge/login";
 
 impl Mode {
-    /// Reads the answer to `GET /edge/session`: 200 `{"mode":"edge","user","role"}`
-    /// is edge mode signed in, 401 `{"mode":"edge","login"}` is edge mode
+    /// Reads the answer to `GET /edge/session`: 200 `{"mode":"edge","user","role",
+    /// "accounts":[…]}` is edge mode signed in (with the accounts the user
+    /// reaches), 401 `{"mode":"edge","login"}` is edge mode
     /// signed out, anything else (404, HTML, bad JSON) is direct mode.
     pub fn from_session(status: u16, body: &[u8]) -> Mode {
         let Ok(s) = json::parse(body) else {
@@ -251,6 +255,7 @@ impl Mode {
             200 => Mode::Edge {
                 user: text("user").unwrap_or_default().chars().take(80).collect(),
                 operator: text("role").as_deref() == Some("operator"),
+                accounts: crate::accounts::from_session(s.get("accounts")),
             },
             401 => {
                 // Only a same-origin path: never `javascript:` or another site.
@@ -376,14 +381,23 @@ mod tests {
             Mode::from_session(200, br#"{"mode":"edge","user":"ann","role":"operator"}"#),
             Mode::Edge {
                 user: "ann".into(),
-                operator: true
+                operator: true,
+                accounts: Vec::new(),
             }
         );
         assert_eq!(
-            Mode::from_session(200, br#"{"mode":"edge","user":"bob","role":"viewer"}"#),
+            Mode::from_session(
+                200,
+                br#"{"mode":"edge","user":"bob","role":"viewer","accounts":[{"name":"prod","role":"viewer","base":"/a/prod"}]}"#
+            ),
             Mode::Edge {
                 user: "bob".into(),
-                operator: false
+                operator: false,
+                accounts: crate::accounts::from_session(
+                    json::parse(br#"[{"name":"prod","role":"viewer","base":"/a/prod"}]"#)
+                        .ok()
+                        .as_ref()
+                ),
             }
         );
         assert_eq!(

@@ -14,7 +14,7 @@ use std::time::Duration;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::api::{Api, Mode};
+use crate::api::Mode;
 use crate::clock;
 use crate::components::{
     activity_panel::ActivityPanel, dialog::DialogHost, header::Header, toasts::Toasts,
@@ -28,21 +28,32 @@ use crate::route::Route;
 use crate::shell::Shell;
 use crate::stores::{CommandStore, Conn, ConnState, ListStore, Stores, Ui};
 
-/// Reads the route and, on the list, the query from the address bar.
+/// Reads the account, the route and, on the list, the query from the
+/// address bar. Back or forward to another account's page shows that
+/// account (at start-up, the account is only noted: the start opens it).
 fn read_location(s: Stores) {
     let Some((path, search)) = s.ui.shell().location() else {
         return;
     };
-    let route = Route::parse(&path);
+    let (account, rest) = crate::accounts::split_path(&path);
+    let route = Route::parse(rest);
     if route == Route::List {
         s.list.query.set(ListQuery::parse(&search));
     }
     s.ui.route.set(route);
+    match account {
+        Some(name) if s.conn.state.get_untracked() == ConnState::Probing => {
+            s.conn.accounts.update_value(|a| a.shown = Some(name));
+        }
+        Some(name) => crate::connection::switch(s, &name, false),
+        None => {}
+    }
 }
 
-/// Goes to `route` (a new history entry); the list keeps its query.
+/// Goes to `route` (a new history entry) in the account shown; the list
+/// keeps its query.
 pub fn navigate(s: Stores, route: Route) {
-    let url = s.list.url_of(&route);
+    let url = s.ui.prefix.get_value() + &s.list.url_of(&route);
     s.ui.route.set(route);
     let shell = s.ui.shell();
     shell.history(&url, true);
@@ -76,7 +87,7 @@ fn on_click(s: Stores, ev: web_sys::MouseEvent) {
     let (path, search) = href
         .split_once('?')
         .map_or((href.as_str(), ""), |(p, s)| (p, s));
-    let route = Route::parse(path);
+    let route = Route::parse(crate::accounts::split_path(path).1);
     if route == Route::List && !search.is_empty() {
         s.list.query.set(ListQuery::parse(search));
     }
@@ -168,29 +179,11 @@ pub(crate) async fn start(s: Stores, mode: Mode, base: String) {
             .conn
             .state
             .set(ConnState::SignedOut { login: login(path) }),
-        Mode::Edge { user, operator } => {
-            let skew = s.conn.skew;
-            let api = Api::edge(base.clone(), s.ui.life(), move |c| skew.set(c));
-            let state = ConnState::Connected {
-                edge_user: Some(user.clone()),
-                can_act: operator,
-                label: user,
-            };
-            s.conn.api.set_value(Some(Rc::clone(&api)));
-            s.conn.state.set(state.clone());
-            match api.list().await {
-                Ok(list) => s.connect(api, state, list),
-                Err(e) => {
-                    if crate::api::is_unauthorized(&e) {
-                        s.conn.state.set(ConnState::SignedOut {
-                            login: login(crate::api::EDGE_LOGIN.into()),
-                        });
-                    }
-                    crate::actions::report(s, "list", &e);
-                    s.list.error.set(Some(e));
-                }
-            }
-        }
+        Mode::Edge {
+            user,
+            operator,
+            accounts,
+        } => crate::connection::begin_edge(s, base, user, operator, accounts),
     }
 }
 
@@ -251,7 +244,7 @@ pub fn console(shell: Rc<Shell>) -> impl IntoView {
             Route::NotFound => view! {
                 <section class="card narrow" data-testid="not-found">
                     <p>{s.t(M::NotFound)}</p>
-                    <a href="/" data-nav>{s.t(M::Back)}</a>
+                    <a href=s.ui.href(&Route::List) data-nav>{s.t(M::Back)}</a>
                 </section>
             }
             .into_any(),

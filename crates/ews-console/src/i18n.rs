@@ -391,6 +391,13 @@ messages! {
     Disconnect => "Disconnect", "断开";
     Forget => "Forget", "忘记";
     Forgotten => "Stored credentials wiped from this device.", "已从此设备清除保存的凭据。";
+    Account => "Account", "账户";
+    AccountName => "Account name", "账户名称";
+    AccountNameHint => "e.g. production (default: the endpoint's host)", "例如 production（默认：接口地址的主机名）";
+    AccountNameInvalid => "An account name is 1 to 40 characters, without \"/\" and without spaces at either end.", "账户名称为 1 到 40 个字符，不含“/”，首尾不能有空格。";
+    AccountNameTaken => "Another account already has this name: choose another.", "已有账户使用此名称，请换一个。";
+    AddAccount => "+ Add account…", "+ 添加账户…";
+    RemoveAccount => "Remove this account", "删除此账户";
     SignIn => "Sign in", "登录";
     EdgeSignInNeeded => "This console is served by the edge gateway: sign in to continue.", "此控制台由边缘网关提供，请登录后继续。";
     RoleViewer => "viewer (read only)", "访客（只读）";

@@ -25,6 +25,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod accounts;
 pub mod actions;
 pub mod activity;
 pub mod api;
@@ -32,6 +33,7 @@ pub mod app;
 pub mod clock;
 pub mod columns;
 pub mod components;
+pub mod connection;
 pub mod embed;
 pub mod export;
 pub mod format;

@@ -158,20 +158,20 @@ impl Shell {
         }
     }
 
-    /// The activity log kept for this tab (the page, in session storage;
-    /// embedded, it lives in memory only).
-    pub fn load_activity(&self) -> Vec<LogEntry> {
+    /// The activity log of `account` kept for this tab (the page, in
+    /// session storage; embedded, it lives in memory only).
+    pub fn load_activity(&self, account: &str) -> Vec<LogEntry> {
         if self.is_embedded() {
             Vec::new()
         } else {
-            activity::load()
+            activity::load(account)
         }
     }
 
-    /// Keeps the activity log (page only).
-    pub fn save_activity(&self, log: &[LogEntry]) {
+    /// Keeps the activity log of `account` (page only).
+    pub fn save_activity(&self, account: &str, log: &[LogEntry]) {
         if !self.is_embedded() {
-            activity::save(log);
+            activity::save(account, log);
         }
     }
 

@@ -1,8 +1,9 @@
 //! The only place the console touches Web Storage.
 //!
-//! Local storage (this device, across sessions) holds preferences, the last
-//! connection's endpoint, access key and sign method, and the secret key
-//! only when the user ticked "remember on this device". Session storage
+//! Local storage (this device, across sessions) holds preferences, the
+//! accounts (name, endpoint, access key and sign method each), and an
+//! account's secret key only when the user ticked "remember on this device"
+//! for it. Session storage
 //! (this tab) holds the recent-activity log and a running rolling job. Storage can be disabled or full:
 //! every function here fails quietly, and what is read back is untrusted.
 
@@ -14,11 +15,20 @@ pub mod keys {
     pub const THEME: &str = "ews.theme";
     /// Auto-refresh interval, seconds (0: off).
     pub const REFRESH: &str = "ews.refresh";
-    /// The last connection, without the secret (JSON).
+    /// The accounts kept on this device, without secrets (JSON list).
+    pub const ACCOUNTS: &str = "ews.accounts";
+    /// The last account used (its name).
+    pub const ACCOUNT: &str = "ews.account";
+    /// Remembered secret keys by account (JSON), only of the accounts
+    /// whose user asked for it.
+    pub const SECRETS: &str = "ews.secrets";
+    /// Before accounts: the last connection, without the secret (JSON);
+    /// read once and moved into [`ACCOUNTS`].
     pub const CONNECTION: &str = "ews.connection";
-    /// The remembered secret key (JSON), only when the user asked for it.
+    /// Before accounts: the remembered secret (JSON); moved into [`SECRETS`].
     pub const SECRET: &str = "ews.secret";
-    /// This tab's recent-activity log (JSON, session storage).
+    /// This tab's recent-activity log (JSON, session storage), one per
+    /// account: `ews.activity:{name}`.
     pub const ACTIVITY: &str = "ews.activity";
     /// This tab's rolling job while it runs (session storage): when it
     /// began, the connection's base and the core's encoded rollout.

@@ -78,6 +78,18 @@ fn path() -> String {
     web_sys::window().unwrap().location().pathname().unwrap()
 }
 
+/// The path after the account's `/a/{name}`.
+fn route_path() -> String {
+    let p = path();
+    match p
+        .strip_prefix("/a/")
+        .and_then(|r| r.find('/').map(|i| r[i..].to_string()))
+    {
+        Some(rest) => rest,
+        None => p,
+    }
+}
+
 async fn sleep(ms: u64) {
     ews_console::clock::sleep(ms).await;
 }
@@ -220,7 +232,7 @@ async fn connecting_lists_every_state_and_forgets_the_secret() {
             .local_storage()
             .unwrap()
             .unwrap()
-            .get_item("ews.secret")
+            .get_item("ews.secrets")
             .unwrap(),
         None
     );
@@ -797,11 +809,21 @@ async fn a_rolling_job_survives_a_reload_and_goes_on() {
         .session_storage()
         .unwrap()
         .unwrap();
-    let kept: Vec<(&str, String)> = ["ews.rollout", "ews.activity"]
-        .into_iter()
-        .map(|k| (k, session.get_item(k).unwrap().unwrap_or_default()))
+    let kept: Vec<(String, String)> = (0..session.length().unwrap())
+        .filter_map(|i| session.key(i).unwrap())
+        .map(|k| (k.clone(), session.get_item(&k).unwrap().unwrap_or_default()))
         .collect();
-    assert!(kept[0].1.contains("\nstart 1 paused "), "{}", kept[0].1);
+    let rollout = &kept.iter().find(|(k, _)| k == "ews.rollout").unwrap().1;
+    assert!(rollout.contains("\nstart 1 paused "), "{rollout}");
+    // The account stays on this device (never its secret).
+    let accounts = web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .get_item("ews.accounts")
+        .unwrap()
+        .unwrap();
     // A reload: this tab's session storage stays, everything else starts
     // again; the secret was in memory only, so the user connects again.
     drop(m);
@@ -809,6 +831,8 @@ async fn a_rolling_job_survives_a_reload_and_goes_on() {
         for (k, v) in &kept {
             session.set_item(k, v).unwrap();
         }
+        let local = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+        local.set_item("ews.accounts", &accounts).unwrap();
     })
     .await;
     until("the form", || q("[data-testid=connect-form]").is_some()).await;
@@ -995,13 +1019,13 @@ async fn remember_stores_the_secret_and_forget_wipes_it() {
     let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
     assert!(
         storage
-            .get_item("ews.secret")
+            .get_item("ews.secrets")
             .unwrap()
             .is_some_and(|s| s.contains(fake::SECRET))
     );
     click("[data-testid=forget]");
     until("the form", || q("[data-testid=connect-form]").is_some()).await;
-    assert_eq!(storage.get_item("ews.secret").unwrap(), None);
+    assert_eq!(storage.get_item("ews.secrets").unwrap(), None);
 }
 
 #[wasm_bindgen_test]
@@ -1021,10 +1045,10 @@ async fn a_container_deep_link_shows_every_field_and_its_history() {
         q("[data-testid=timeline-step]").is_some()
     })
     .await;
-    assert!(path().starts_with("/commands/"));
+    assert!(route_path().starts_with("/commands/"));
     assert!(text("[data-testid=timeline]").contains("RunDocker"));
     click("[data-testid=command-page] a");
-    until("the list", || path() == "/").await;
+    until("the list", || route_path() == "/").await;
 }
 
 /// Marks the page as the edge worker's (`cargo xtask edge-build` does).
@@ -1123,7 +1147,22 @@ async fn a_reload_resumes_following_unfinished_commands() {
         .session_storage()
         .unwrap()
         .unwrap();
-    let _m = mount_with(12, "/", |s| {
+    // The account it was made on is kept on this device; its log is its own.
+    let origin = web_sys::window().unwrap().location().origin().unwrap();
+    let _m = mount_with(12, "/a/test/", |s| {
+        web_sys::window()
+            .unwrap()
+            .local_storage()
+            .unwrap()
+            .unwrap()
+            .set_item(
+                "ews.accounts",
+                &format!(
+                    r#"[{{"name":"test","endpoint":"{origin}","accessKey":"{}","method":"md5"}}]"#,
+                    fake::ACCESS_KEY
+                ),
+            )
+            .unwrap();
         let cmd = r#"{"commandId":"cmd-1","status":"CREATED"}"#;
         let cmd =
             ews_core::Command::from_json(&ews_core::json::parse(cmd.as_bytes()).unwrap()).unwrap();
@@ -1136,7 +1175,7 @@ async fn a_reload_resumes_following_unfinished_commands() {
             false,
             js_sys::Date::now() as u64,
         ));
-        storage.set_item("ews.activity", &tracked).unwrap();
+        storage.set_item("ews.activity:test", &tracked).unwrap();
     })
     .await;
     until("the form", || q("[data-testid=connect-form]").is_some()).await;
@@ -1154,7 +1193,7 @@ async fn a_reload_resumes_following_unfinished_commands() {
     })
     .await;
     let saved = storage
-        .get_item("ews.activity")
+        .get_item("ews.activity:test")
         .unwrap()
         .unwrap_or_default();
     assert!(saved.contains(r#""ok":true"#), "{saved}");
@@ -1189,4 +1228,226 @@ async fn auto_refresh_runs_on_its_interval_and_pauses_while_hidden() {
         storage.get_item("ews.refresh").unwrap().as_deref(),
         Some("5")
     );
+}
+
+/// Fills the form for an account named `name` and connects with `secret`.
+fn connect_account(name: &str, secret: &str) {
+    input("[data-testid=account-name]", name, "input");
+    fill_and_connect(secret);
+}
+
+fn switch_to(value: &str) {
+    input("[data-testid=account-switch]", value, "change");
+}
+
+fn options(sel: &str) -> Vec<String> {
+    q_all(&format!("{sel} option"))
+        .iter()
+        .map(|o| o.get_attribute("value").unwrap_or_default())
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn several_accounts_each_with_its_url_secret_and_log() {
+    let _m = mount(12, "/").await;
+    until("the form", || q("[data-testid=connect-form]").is_some()).await;
+    connect_account("one", fake::SECRET);
+    until("the table", || !q_all("[data-testid=row]").is_empty()).await;
+    assert_eq!(path(), "/a/one/");
+    // A second account, whose secret is wrong: its error is its own.
+    switch_to("/");
+    until("an empty form", || {
+        q("[data-testid=account-name]").is_some_and(|e| {
+            e.dyn_into::<web_sys::HtmlInputElement>()
+                .unwrap()
+                .value()
+                .is_empty()
+        })
+    })
+    .await;
+    assert_eq!(path(), "/");
+    connect_account("two", "not-the-secret");
+    until("the error", || q("[data-testid=connect-error]").is_some()).await;
+    assert_eq!(options("[data-testid=account-switch]"), ["one", "/"]);
+    // Back to the first: nothing to type, its transport was kept.
+    switch_to("one");
+    until("one's table", || !q_all("[data-testid=row]").is_empty()).await;
+    assert_eq!(path(), "/a/one/");
+    // The second, right this time; a start there is in its log only.
+    switch_to("/");
+    until("the form", || q("[data-testid=connect-form]").is_some()).await;
+    connect_account("two", fake::SECRET);
+    until("two's table", || !q_all("[data-testid=row]").is_empty()).await;
+    assert_eq!(path(), "/a/two/");
+    assert_eq!(options("[data-testid=account-switch]"), ["one", "two", "/"]);
+    click(&format!("{} [data-testid=action-start]", row(1008)));
+    until("two's log", || {
+        text("[data-testid=activity-item]").contains("succeeded")
+    })
+    .await;
+    // The row's link carries the account.
+    assert_eq!(
+        attr(&format!("{} [data-testid=row-link]", row(1008)), "href").as_deref(),
+        Some("/a/two/containers/1008")
+    );
+    switch_to("one");
+    // One's own log, which is empty (the DOM follows a tick later).
+    until("one's empty log", || {
+        path() == "/a/one/" && q("[data-testid=activity-item]").is_none()
+    })
+    .await;
+    until("one's table", || !q_all("[data-testid=row]").is_empty()).await;
+    // Back (the browser's) returns to two, with its log.
+    web_sys::window()
+        .unwrap()
+        .history()
+        .unwrap()
+        .back()
+        .unwrap();
+    until("two again", || {
+        path() == "/a/two/" && text("[data-testid=activity-item]").contains("succeeded")
+    })
+    .await;
+    // No secret was written anywhere: neither was remembered.
+    let local = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    assert_eq!(local.get_item("ews.secrets").unwrap(), None);
+    let kept = local.get_item("ews.accounts").unwrap().unwrap();
+    assert!(kept.contains("\"one\"") && kept.contains("\"two\"") && !kept.contains(fake::SECRET));
+}
+
+#[wasm_bindgen_test]
+async fn an_account_is_renamed_remembered_and_removed() {
+    let _m = mount(12, "/").await;
+    until("the form", || q("[data-testid=connect-form]").is_some()).await;
+    connect_account("one", fake::SECRET);
+    until("the table", || !q_all("[data-testid=row]").is_empty()).await;
+    switch_to("/");
+    until("the form", || q("[data-testid=connect-form]").is_some()).await;
+    click("[data-testid=remember]");
+    connect_account("two", fake::SECRET);
+    until("two", || path() == "/a/two/").await;
+    let local = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    let secrets = local.get_item("ews.secrets").unwrap().unwrap();
+    assert!(
+        secrets.contains("\"two\"") && !secrets.contains("\"one\""),
+        "{secrets}"
+    );
+    // Disconnect: the form is two's, filled in; a new name renames it.
+    click("[data-testid=disconnect]");
+    until("the form", || q("[data-testid=connect-form]").is_some()).await;
+    assert_eq!(
+        q("[data-testid=account-name]")
+            .unwrap()
+            .dyn_into::<web_sys::HtmlInputElement>()
+            .unwrap()
+            .value(),
+        "two"
+    );
+    // A name another account has is refused, saying so.
+    connect_account("one", fake::SECRET);
+    until("the error", || {
+        text("[data-testid=connect-error]").contains("Another account")
+    })
+    .await;
+    connect_account("deux", fake::SECRET);
+    until("deux", || path() == "/a/deux/").await;
+    assert_eq!(
+        options("[data-testid=account-switch]"),
+        ["one", "deux", "/"]
+    );
+    // "Remember" stayed ticked (two's secret was remembered): the secret
+    // is deux's now, and two's is gone.
+    let secrets = local.get_item("ews.secrets").unwrap().unwrap();
+    assert!(
+        secrets.contains("\"deux\"") && !secrets.contains("\"two\""),
+        "{secrets}"
+    );
+    // Remove it: the console shows the other account.
+    click("[data-testid=disconnect]");
+    until("the form", || q("[data-testid=remove-account]").is_some()).await;
+    click("[data-testid=remove-account]");
+    until("one", || {
+        path() == "/a/one/" && !q_all("[data-testid=row]").is_empty()
+    })
+    .await;
+    assert_eq!(options("[data-testid=account-switch]"), ["one", "/"]);
+    assert!(
+        !local
+            .get_item("ews.accounts")
+            .unwrap()
+            .unwrap()
+            .contains("deux")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_connection_kept_before_accounts_becomes_the_first_account() {
+    let origin = web_sys::window().unwrap().location().origin().unwrap();
+    let _m = mount_with(12, "/", |_| {
+        let local = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+        local
+            .set_item(
+                "ews.connection",
+                &format!(
+                    r#"{{"endpoint":"{origin}","accessKey":"{}","method":"md5"}}"#,
+                    fake::ACCESS_KEY
+                ),
+            )
+            .unwrap();
+        local
+            .set_item(
+                "ews.secret",
+                &format!(
+                    r#"{{"accessKey":"{}","secret":"{}"}}"#,
+                    fake::ACCESS_KEY,
+                    fake::SECRET
+                ),
+            )
+            .unwrap();
+    })
+    .await;
+    // Connected by itself, under a name from the endpoint's host.
+    until("the table", || !q_all("[data-testid=row]").is_empty()).await;
+    assert!(path().starts_with("/a/127-0-0-1-"), "{}", path());
+    let local = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    assert_eq!(local.get_item("ews.connection").unwrap(), None);
+    assert_eq!(local.get_item("ews.secret").unwrap(), None);
+    assert!(
+        local
+            .get_item("ews.secrets")
+            .unwrap()
+            .unwrap()
+            .contains(fake::SECRET)
+    );
+}
+
+#[wasm_bindgen_test]
+async fn edge_mode_shows_the_accounts_the_user_reaches() {
+    let _m = mount_with(8, "/a/staging/", |s| {
+        edge_page();
+        s.edge = Some((
+            200,
+            r#"{"mode":"edge","user":"carol","role":"viewer","accounts":[{"name":"prod","role":"viewer","base":"/a/prod"},{"name":"staging","role":"operator","base":"/a/staging"}]}"#.into(),
+        ));
+    })
+    .await;
+    // The URL's account, with the role there.
+    until("the table", || !q_all("[data-testid=row]").is_empty()).await;
+    assert!(fake::count("GET /a/staging/api/v1/container") >= 1);
+    assert!(
+        q("[data-testid=action-start]").is_some(),
+        "an operator on staging"
+    );
+    assert_eq!(options("[data-testid=account-switch]"), ["prod", "staging"]);
+    switch_to("prod");
+    until("prod", || {
+        path() == "/a/prod/" && fake::count("GET /a/prod/api/v1/container") >= 1
+    })
+    .await;
+    until("prod's table", || !q_all("[data-testid=row]").is_empty()).await;
+    assert!(
+        q("[data-testid=action-start]").is_none(),
+        "a viewer on prod"
+    );
+    assert!(q("[data-testid=connect-form]").is_none());
 }

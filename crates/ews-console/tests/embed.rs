@@ -346,3 +346,77 @@ async fn unreadable_list_items_are_told_to_the_host_page() {
         Some("2")
     );
 }
+
+#[wasm_bindgen_test]
+async fn the_accounts_option_shows_a_switcher_and_each_accounts_credentials() {
+    fresh(6);
+    let host = Host::new();
+    let origin = web_sys::window().unwrap().location().origin().unwrap();
+    let account = |name: &str, secret: &'static str| {
+        options(&[
+            ("name", name.into()),
+            ("endpoint", origin.clone().into()),
+            ("credentials", demo_credentials(secret)),
+        ])
+    };
+    let list = js_sys::Array::new();
+    list.push(&account("prod", fake::SECRET));
+    list.push(&account("broken", "wrong-secret"));
+    let _console = mount(host.el.clone(), options(&[("accounts", list.into())])).expect("mounted");
+    until("prod's rows", || host.count("[data-testid=row]") > 0).await;
+    let names: Vec<String> = {
+        let opts = host
+            .shadow()
+            .query_selector_all("[data-testid=account-switch] option")
+            .unwrap();
+        (0..opts.length())
+            .filter_map(|i| {
+                opts.item(i)?
+                    .dyn_into::<web_sys::Element>()
+                    .ok()?
+                    .get_attribute("value")
+            })
+            .collect()
+    };
+    assert_eq!(names, ["prod", "broken"], "no \"add\" in an embedding");
+    // The other account's credentials are wrong: its error is its own.
+    let select = host.q("[data-testid=account-switch]").unwrap();
+    select
+        .unchecked_ref::<web_sys::HtmlSelectElement>()
+        .set_value("broken");
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    select
+        .dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap())
+        .unwrap();
+    until("broken's error", || !host.heard("ews-error").is_empty()).await;
+    assert!(!host.heard("ews-error")[0].contains("wrong-secret"));
+    // The page's address and storage are the host page's: untouched.
+    assert_eq!(
+        web_sys::window().unwrap().location().pathname().unwrap(),
+        "/"
+    );
+    let local = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    assert_eq!(local.length().unwrap(), 0);
+    // Back to prod (the header was rebuilt): its transport was kept,
+    // nothing asked again.
+    let select = host.q("[data-testid=account-switch]").unwrap();
+    select
+        .unchecked_ref::<web_sys::HtmlSelectElement>()
+        .set_value("prod");
+    select
+        .dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap())
+        .unwrap();
+    until("prod's rows again", || host.count("[data-testid=row]") > 0).await;
+    let bad = mount(
+        host.el.clone(),
+        options(&[(
+            "accounts",
+            js_sys::Array::of1(&options(&[("name", "x".into())])).into(),
+        )]),
+    )
+    .err()
+    .unwrap();
+    let msg = String::from(bad.unchecked_into::<js_sys::Error>().message());
+    assert!(msg.contains("item 1: `endpoint` must be a string"), "{msg}");
+}

@@ -9,8 +9,10 @@ export class ConnectForm {
     this.error = page.getByTestId('connect-error');
   }
 
-  async connect({ accessKey = ACCESS_KEY, secret = SECRET, method, remember = false } = {}) {
+  async connect({ accessKey = ACCESS_KEY, secret = SECRET, method, remember = false, account, endpoint } = {}) {
     await this.form.waitFor();
+    if (account !== undefined) await this.page.getByTestId('account-name').fill(account);
+    if (endpoint !== undefined) await this.page.getByTestId('endpoint').fill(endpoint);
     await this.page.getByTestId('access-key').fill(accessKey);
     await this.page.getByTestId('secret-key').fill(secret);
     if (method) await this.page.getByTestId('sign-method').selectOption(method);

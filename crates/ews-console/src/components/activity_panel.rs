@@ -33,10 +33,11 @@ pub fn log_items_html(ui: Ui, log: &[LogEntry]) -> String {
         let id = t.container_id.0;
         h.push_str(&format!(
             "<li data-testid=\"activity-item\" data-state=\"{state}\" data-container=\"{id}\">\
-             <a href=\"{}\" data-nav>{}</a> <a href=\"/containers/{id}\" data-nav>#{id}</a>\
+             <a href=\"{}\" data-nav>{}</a> <a href=\"{}\" data-nav>#{id}</a>\
              <div class=\"small {class}\">{}</div></li>",
-            escape_html(&Route::Command(t.command_id.clone()).path()),
+            escape_html(&ui.href(&Route::Command(t.command_id.clone()))),
             escape_html(&label),
+            escape_html(&ui.href(&Route::Container(t.container_id))),
             escape_html(&text),
         ));
     }

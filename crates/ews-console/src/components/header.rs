@@ -6,15 +6,10 @@ use wasm_bindgen::JsCast;
 
 use crate::format::{escape_html, options_html};
 use crate::i18n::{Lang, M};
-use crate::storage::{self, keys};
 use crate::stores::{ConnState, Stores, Theme, Ui};
 
-/// Wipes a remembered secret (and the stored connection) from this device.
-pub fn forget(ui: Ui) {
-    storage::remove(keys::SECRET);
-    storage::remove(keys::CONNECTION);
-    ui.toast(None, ui.t(M::Forgotten), None);
-}
+/// The value of the switcher's "add account" choice (no name has a `/`).
+const ADD: &str = "/";
 
 /// Edge mode's links, as markup of our own text: the audit trail (for
 /// operators) and the worker's sign-out forms (posted from this page).
@@ -46,11 +41,21 @@ fn edge_links(ui: Ui, operator: bool, forms: bool) -> String {
 
 /// The header's content as markup of our own text (the label escaped):
 /// the name, the menu toggle (a checkbox and its label open the menu on a
-/// narrow screen without any script), who is connected, language, theme.
+/// narrow screen without any script), the account switcher, who is
+/// connected, language, theme.
 fn header_html(s: Stores) -> String {
     let ui = s.ui;
     let lang = ui.lang();
-    let who = match s.conn.state.get() {
+    let state = s.conn.state.get();
+    let (shown, direct, accounts) = s.conn.accounts.with_value(|a| {
+        let list: Vec<(String, bool)> = a
+            .list
+            .iter()
+            .map(|x| (x.name.clone(), a.shown.as_ref() == Some(&x.name)))
+            .collect();
+        (a.shown.clone(), a.edge.is_none(), list)
+    });
+    let who = match state {
         ConnState::Connected {
             label,
             edge_user,
@@ -61,7 +66,6 @@ fn header_html(s: Stores) -> String {
                 (true, true) => ui.t(M::RoleOperator),
                 (true, false) => ui.t(M::RoleViewer),
             };
-            let direct = edge_user.is_none();
             let button = |id: &str, m: M| {
                 format!(
                     "<button type=\"button\" class=\"ghost\" data-testid=\"{id}\">{}</button>",
@@ -82,7 +86,7 @@ fn header_html(s: Stores) -> String {
                 } else {
                     String::new()
                 },
-                if direct && storage::get(keys::SECRET).is_some() {
+                if direct && shown.as_deref().is_some_and(crate::accounts::is_remembered) {
                     button("forget", M::Forget)
                 } else {
                     String::new()
@@ -97,11 +101,31 @@ fn header_html(s: Stores) -> String {
             ui.t(m)
         )
     };
+    // Direct mode: every kept account, and "add"; edge: several to choose from.
+    let switcher = if (direct && !ui.shell().is_embedded()) || accounts.len() > 1 {
+        let add = (direct && !ui.shell().is_embedded()).then_some((
+            ADD,
+            ui.t(M::AddAccount),
+            shown.is_none(),
+        ));
+        select(
+            "account-switch",
+            M::Account,
+            options_html(
+                accounts
+                    .iter()
+                    .map(|(n, on)| (n.as_str(), n.as_str(), *on))
+                    .chain(add),
+            ),
+        )
+    } else {
+        String::new()
+    };
     format!(
-        "<a class=\"brand\" href=\"/\" data-nav>{}</a><div class=\"spacer\"></div>\
+        "<a class=\"brand\" href=\"{4}/\" data-nav>{}</a><div class=\"spacer\"></div>\
          <input type=\"checkbox\" id=\"ews-menu\" class=\"menu-toggle\" data-testid=\"menu\">\
          <label for=\"ews-menu\" class=\"menu-button\" title=\"{1}\"><span aria-hidden=\"true\">☰</span><span class=\"sr-only\">{1}</span></label>\
-         <div class=\"menu\">{who}{2}{3}</div>",
+         <div class=\"menu\">{switcher}{who}{2}{3}</div>",
         ui.t(M::AppName),
         ui.t(M::Menu),
         select(
@@ -118,6 +142,7 @@ fn header_html(s: Stores) -> String {
                 t == ui.theme.get_untracked()
             )))
         ),
+        escape_html(&ui.prefix.get_value()),
     )
 }
 
@@ -139,14 +164,15 @@ pub fn Header() -> impl IntoView {
             }
         }
         Some("theme") => ui.set_theme(Theme::parse(&event_target_value(&ev))),
+        Some("account-switch") => match event_target_value(&ev).as_str() {
+            ADD => crate::connection::add(s),
+            name => crate::connection::switch(s, name, true),
+        },
         _ => {}
     };
     let on_click = move |ev: leptos::ev::MouseEvent| match testid(&ev).as_deref() {
-        Some("disconnect") => s.disconnect(),
-        Some("forget") => {
-            forget(ui);
-            s.disconnect();
-        }
+        Some("disconnect") => crate::connection::disconnect(s, false),
+        Some("forget") => crate::connection::disconnect(s, true),
         _ => {}
     };
     view! {

@@ -148,7 +148,7 @@ fn row_view(s: Stores, row: Arc<Row>) -> impl IntoView {
                     prop:checked=move || list.selected.with(|s| s.contains(&id))
                     on:click=move |ev| select(s, id, ev.shift_key())/>
             </td>
-            <td class=num(1)><a href=Route::Container(id).path() data-nav data-testid="row-link">{id.0}</a></td>
+            <td class=num(1)><a href=s.ui.href(&Route::Container(id)) data-nav data-testid="row-link">{id.0}</a></td>
             <td class=C[2]>{badge(&c.status, lang)}{stuck_flag(s, &row)}</td>
             <td class=format!("op {}", C[3]) data-testid="row-op">{move || cmds.progress(id)}</td>
             <td class=C[4]>{action_buttons(s, Arc::clone(&row))}</td>

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
+use crate::accounts::Account;
 use crate::api::Mode;
 use crate::stores::{ConnState, Stores};
 
@@ -46,6 +47,43 @@ fn describe(e: &JsValue) -> String {
         .unwrap_or_else(|| "a value that is not an Error".into())
 }
 
+/// The credentials function the host page gave for the account named
+/// `name` (the `accounts` option).
+pub(crate) fn provider(s: &Stores, name: &str) -> Option<Function> {
+    let shell = s.ui.shell();
+    let e = shell.embed.as_ref()?;
+    let i = e.options.accounts.iter().position(|(n, _)| n == name)?;
+    e.providers.get(i).cloned()
+}
+
+/// Opens `account` with the credentials its function gives.
+pub(crate) fn open_account(s: Stores, account: Account, provider: Function) {
+    s.ui.spawn(async move {
+        let result = match credentials(&provider).await {
+            Ok(creds) => crate::pages::connect::connect(
+                s,
+                Some(account.name),
+                account.endpoint,
+                creds,
+                false,
+            )
+            .await
+            .map_err(|e| {
+                crate::actions::report(s, "connect", &e);
+                s.list.error.set(Some(e));
+            }),
+            Err(msg) => {
+                s.ui.shell().error("connect", &msg, None);
+                s.ui.toast(Some(false), msg, None);
+                Err(())
+            }
+        };
+        if result.is_err() {
+            s.conn.state.set(ConnState::Disconnected);
+        }
+    });
+}
+
 /// Starts an embedded console's session, as the host page chose.
 pub(crate) fn begin(s: Stores) {
     let shell = s.ui.shell();
@@ -72,6 +110,25 @@ pub(crate) fn begin(s: Stores) {
             crate::app::start(s, mode, base).await;
             return;
         }
+        if !options.accounts.is_empty() {
+            let list: Vec<Account> = options
+                .accounts
+                .iter()
+                .map(|(name, endpoint)| Account {
+                    name: name.clone(),
+                    endpoint: endpoint.clone(),
+                    access_key: String::new(),
+                    method: SignMethod::default(),
+                    can_act: true,
+                })
+                .collect();
+            s.conn.accounts.update_value(|a| a.list = list.clone());
+            if let Some(first) = list.into_iter().next() {
+                crate::connection::select(s, Some(&first.name), false);
+                crate::connection::open(s, first);
+            }
+            return;
+        }
         let Some(provider) = provider else {
             crate::pages::connect::auto_connect(s);
             return;
@@ -84,7 +141,7 @@ pub(crate) fn begin(s: Stores) {
             .unwrap_or_else(|| window().location().origin().unwrap_or_default());
         match creds {
             Ok(creds) => {
-                if let Err(e) = crate::pages::connect::connect(s, base, creds, false).await {
+                if let Err(e) = crate::pages::connect::connect(s, None, base, creds, false).await {
                     crate::actions::report(s, "connect", &e);
                     s.list.error.set(Some(e));
                     s.conn.state.set(ConnState::Disconnected);

@@ -31,6 +31,9 @@ pub struct Embedded {
     pub options: Options,
     /// The host page's credentials function (direct mode).
     pub credentials: Option<Function>,
+    /// Each account's credentials function, in the order of
+    /// [`Options::accounts`].
+    pub providers: Vec<Function>,
 }
 
 /// Dispatches `name` on `host` (bubbling, composed) with `detail` (a JSON
@@ -187,9 +190,13 @@ fn error(msg: impl std::fmt::Display) -> JsValue {
     js_sys::Error::new(&format!("ews-console: {msg}")).into()
 }
 
-fn read(options: &JsValue) -> Result<(RawOptions, Option<Function>), String> {
+/// What `read` gives: the options as data, the credentials function, and
+/// each account's.
+type Read = (RawOptions, Option<Function>, Vec<Function>);
+
+fn read(options: &JsValue) -> Result<Read, String> {
     if options.is_undefined() || options.is_null() {
-        return Ok((RawOptions::default(), None));
+        return Ok((RawOptions::default(), None, Vec::new()));
     }
     if !options.is_object() {
         return Err("options must be an object, such as { endpoint, credentials }".into());
@@ -259,8 +266,48 @@ fn read(options: &JsValue) -> Result<(RawOptions, Option<Function>), String> {
             })?)
         }
     };
+    let mut providers = Vec::new();
+    let accounts = {
+        let v = get("accounts");
+        if v.is_undefined() || v.is_null() {
+            None
+        } else if !js_sys::Array::is_array(&v) {
+            return Err(
+                "option `accounts` must be an array of { name, endpoint, credentials }".into(),
+            );
+        } else {
+            let mut list = Vec::new();
+            for (i, item) in js_sys::Array::from(&v).iter().enumerate() {
+                let field = |k: &str| {
+                    Reflect::get(&item, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED)
+                };
+                let why = |k: &str, what: &str| {
+                    format!("option `accounts`, item {}: `{k}` must be {what}", i + 1)
+                };
+                let name = field("name")
+                    .as_string()
+                    .ok_or_else(|| why("name", "a string"))?;
+                let endpoint = field("endpoint")
+                    .as_string()
+                    .ok_or_else(|| why("endpoint", "a string"))?;
+                let provider = field("credentials").dyn_into::<Function>().map_err(|_| {
+                    why(
+                        "credentials",
+                        "a function returning { accessKey, secretKey }",
+                    )
+                })?;
+                list.push((name, endpoint));
+                providers.push(provider);
+            }
+            Some(list)
+        }
+    };
+    if accounts.is_some() && credentials.is_some() {
+        return Err("give either `credentials` (one account) or `accounts` (each with its own credentials), not both".into());
+    }
     Ok((
         RawOptions {
+            accounts,
             endpoint: string("endpoint")?,
             mode: string("mode")?,
             lang: string("lang")?,
@@ -271,6 +318,7 @@ fn read(options: &JsValue) -> Result<(RawOptions, Option<Function>), String> {
             query: string("query")?,
         },
         credentials,
+        providers,
     ))
 }
 
@@ -280,7 +328,7 @@ fn read(options: &JsValue) -> Result<(RawOptions, Option<Function>), String> {
 #[wasm_bindgen]
 pub fn mount(element: web_sys::HtmlElement, options: JsValue) -> Result<EmbeddedConsole, JsValue> {
     install_panic_hook();
-    let (raw, credentials) = read(&options).map_err(error)?;
+    let (raw, credentials, providers) = read(&options).map_err(error)?;
     let options = Options::parse(raw).map_err(error)?;
     if options.edge && credentials.is_some() {
         return Err(error(
@@ -318,6 +366,7 @@ pub fn mount(element: web_sys::HtmlElement, options: JsValue) -> Result<Embedded
             root: root.clone(),
             options,
             credentials,
+            providers,
         }),
     });
     let view = leptos::mount::mount_to(root.clone(), move || crate::app::console(shell));

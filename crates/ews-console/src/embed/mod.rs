@@ -27,7 +27,7 @@ mod begin;
 mod element;
 
 #[cfg(feature = "embed")]
-pub(crate) use begin::begin;
+pub(crate) use begin::{begin, open_account, provider};
 #[cfg(feature = "embed")]
 pub use element::{Embedded, EmbeddedConsole, mount, unmount};
 
@@ -51,6 +51,9 @@ pub struct RawOptions {
     pub columns: Option<Vec<String>>,
     /// Initial list query string.
     pub query: Option<String>,
+    /// Several accounts: each one's name and endpoint (its credentials
+    /// function is the element's, in the same order).
+    pub accounts: Option<Vec<(String, String)>>,
 }
 
 /// Checked options.
@@ -64,6 +67,9 @@ pub struct Options {
     pub choices: Choices,
     /// Indexes into [`columns::COLUMNS`] of the columns shown (`None`: all).
     pub columns: Option<Vec<usize>>,
+    /// Several accounts, each a name and its API's base URL (empty: one,
+    /// the `endpoint`).
+    pub accounts: Vec<(String, String)>,
 }
 
 fn one_of<T: Copy>(name: &str, value: &str, choices: &[(&str, T)]) -> Result<T, String> {
@@ -143,7 +149,40 @@ impl Options {
                 Some(shown)
             }
         };
+        let mut accounts: Vec<(String, String)> = Vec::new();
+        if let Some(list) = raw.accounts {
+            if edge || endpoint.is_some() {
+                return Err("option `accounts` is for direct mode without `endpoint`: give each account its own endpoint (in edge mode the worker says which accounts the user reaches)".into());
+            }
+            if list.is_empty() {
+                return Err(
+                    "option `accounts` lists no account: give [{ name, endpoint, credentials }, …]"
+                        .into(),
+                );
+            }
+            for (i, (name, e)) in list.into_iter().enumerate() {
+                let n = i + 1;
+                if !crate::accounts::valid_name(&name) {
+                    return Err(format!(
+                        "option `accounts`, item {n}: `name` must be 1 to {} characters, without \"/\" or spaces at either end",
+                        crate::accounts::MAX_NAME
+                    ));
+                }
+                if accounts.iter().any(|(a, _)| *a == name) {
+                    return Err(format!(
+                        "option `accounts`, item {n}: the name \"{name}\" is used twice"
+                    ));
+                }
+                let e = crate::api::normalize_endpoint(&e, "").map_err(|why| {
+                    format!(
+                        "option `accounts`, item {n}: `endpoint` (\"{e}\") is not usable: {why}"
+                    )
+                })?;
+                accounts.push((name, e));
+            }
+        }
         Ok(Options {
+            accounts,
             endpoint,
             edge,
             choices: Choices {
@@ -191,6 +230,7 @@ mod tests {
             read_only: true,
             columns: Some(vec!["id".into(), " status".into(), "id".into()]),
             query: Some("status=RUNNING".into()),
+            accounts: None,
         })
         .unwrap();
         assert!(o.edge);
@@ -206,6 +246,81 @@ mod tests {
         assert!(!css.contains(".c-id"), "{css}");
         assert!(!css.contains(".c-status"), "{css}");
         assert!(css.contains(".c-stopped"), "{css}");
+    }
+
+    #[test]
+    fn several_accounts_each_with_its_endpoint() {
+        let list = |items: &[(&str, &str)]| {
+            Some(
+                items
+                    .iter()
+                    .map(|(n, e)| (n.to_string(), e.to_string()))
+                    .collect(),
+            )
+        };
+        let o = Options::parse(RawOptions {
+            accounts: list(&[
+                ("prod", "https://ews.example.com/api/v1"),
+                ("staging", "http://127.0.0.1:8080"),
+            ]),
+            ..RawOptions::default()
+        })
+        .unwrap();
+        assert_eq!(
+            o.accounts,
+            [
+                ("prod".to_string(), "https://ews.example.com".to_string()),
+                ("staging".to_string(), "http://127.0.0.1:8080".to_string())
+            ]
+        );
+        let bad = |raw: RawOptions, needle: &str| {
+            let e = Options::parse(raw).unwrap_err();
+            assert!(e.contains(needle), "{e:?} lacks {needle:?}");
+        };
+        bad(
+            RawOptions {
+                accounts: list(&[]),
+                ..RawOptions::default()
+            },
+            "lists no account",
+        );
+        bad(
+            RawOptions {
+                accounts: list(&[("a/b", "https://x")]),
+                ..RawOptions::default()
+            },
+            "item 1: `name`",
+        );
+        bad(
+            RawOptions {
+                accounts: list(&[("a", "https://x"), ("a", "https://y")]),
+                ..RawOptions::default()
+            },
+            "item 2: the name \"a\" is used twice",
+        );
+        bad(
+            RawOptions {
+                accounts: list(&[("a", "ftp://x")]),
+                ..RawOptions::default()
+            },
+            "item 1: `endpoint`",
+        );
+        bad(
+            RawOptions {
+                accounts: list(&[("a", "https://x")]),
+                mode: Some("edge".into()),
+                ..RawOptions::default()
+            },
+            "for direct mode",
+        );
+        bad(
+            RawOptions {
+                accounts: list(&[("a", "https://x")]),
+                endpoint: Some("https://y".into()),
+                ..RawOptions::default()
+            },
+            "its own endpoint",
+        );
     }
 
     #[test]

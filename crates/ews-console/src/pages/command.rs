@@ -106,9 +106,9 @@ pub fn CommandPage(
     let container = move || tracked.get().map(|t| t.container_id);
     view! {
         <section class="card" aria-labelledby="command-title" data-testid="command-page">
-            <a href=s.list.url_of(&Route::List) data-nav>{ui.t(M::Back)}</a>
+            <a href=ui.prefix.get_value() + &s.list.url_of(&Route::List) data-nav>{ui.t(M::Back)}</a>
             <h1 id="command-title">{ui.t(M::Command)} " " <code>{id.to_string()}</code></h1>
-            {move || container().map(|c| view! { <p><a href=Route::Container(c).path() data-nav>{ui.t(M::ContainerTitle)} " " {c.0}</a></p> })}
+            {move || container().map(|c| view! { <p><a href=ui.href(&Route::Container(c)) data-nav>{ui.t(M::ContainerTitle)} " " {c.0}</a></p> })}
             {move || tracked.get().and_then(|t| t.ended).map(|e| view! {
                 <p class=if e.ok { "ok" } else { "bad" } data-testid="command-outcome">{e.text}</p>
             })}

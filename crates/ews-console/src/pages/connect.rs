@@ -6,75 +6,17 @@
 //! cleared after a successful connection; it lives on only inside the
 //! transport (and in local storage if, and only if, the user asked).
 
-use ews_core::json::{self, Obj, Value};
 use ews_core::{Credentials, SignMethod};
 use leptos::html;
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
+use crate::accounts::{self, Account};
 use crate::api::{Api, describe, normalize_endpoint};
-use crate::components::header::forget;
 use crate::components::notice::error_box;
 use crate::format::escape_html;
 use crate::i18n::M;
-use crate::storage::{self, keys};
 use crate::stores::{ConnState, Stores};
-
-/// The last connection, without the secret.
-#[derive(Clone, Default)]
-struct StoredConnection {
-    endpoint: String,
-    access_key: String,
-    method: String,
-}
-
-/// A remembered secret (never Debug, never logged).
-struct StoredSecret {
-    access_key: String,
-    secret: String,
-}
-
-/// The string members of a stored JSON object (what storage gives back is
-/// untrusted: anything else is none of them).
-fn stored_fields<const N: usize>(key: &str, names: [&str; N]) -> Option<[String; N]> {
-    let text = storage::get(key)?;
-    let v = json::parse(text.as_bytes()).ok()?;
-    if !matches!(v, Value::Obj(_)) {
-        return None;
-    }
-    Some(names.map(|n| {
-        v.get(n)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string()
-    }))
-}
-
-fn stored_connection() -> StoredConnection {
-    stored_fields(keys::CONNECTION, ["endpoint", "accessKey", "method"])
-        .map(|[endpoint, access_key, method]| StoredConnection {
-            endpoint,
-            access_key,
-            method,
-        })
-        .unwrap_or_default()
-}
-
-fn stored_secret() -> Option<StoredSecret> {
-    stored_fields(keys::SECRET, ["accessKey", "secret"])
-        .map(|[access_key, secret]| StoredSecret { access_key, secret })
-}
-
-/// `{"a":…,"b":…}` of string pairs.
-fn fields_json(pairs: &[(&str, &str)]) -> String {
-    let mut out = String::new();
-    let mut o = Obj::new(&mut out);
-    for (name, value) in pairs {
-        o.str(name, value);
-    }
-    o.end();
-    out
-}
 
 /// The endpoint the form starts with: the embedding page's choice, or this
 /// page's origin.
@@ -91,42 +33,35 @@ enum FormError {
     Api(ews_core::Error),
 }
 
-/// Connects with `creds` (proving them with a first listing), and
-/// remembers the connection where the shell keeps one; the secret only
-/// when `remember`.
+/// Connects with `creds` (proving them with a first listing). On the page
+/// (or embedded, when `remember`), the account is kept on this device
+/// under `name` — in place of the account the form was for, so a new name
+/// renames it — and its secret remembered only when `remember`; `None`
+/// keeps nothing (an embedding's own credentials).
 pub(crate) async fn connect(
     s: Stores,
+    name: Option<String>,
     base: String,
     creds: Credentials,
     remember: bool,
 ) -> Result<(), ews_core::Error> {
     let skew = s.conn.skew;
     let label = creds.access_key().to_string();
-    let remembered = remember.then(|| StoredSecret {
-        access_key: creds.access_key().into(),
-        secret: creds.secret().into(),
-    });
-    let stored = StoredConnection {
+    let account = name.map(|name| Account {
+        name,
         endpoint: base.clone(),
         access_key: label.clone(),
-        method: creds.method().as_str().into(),
-    };
+        method: creds.method(),
+        can_act: true,
+    });
+    let secret = remember.then(|| creds.secret().to_string());
     let api = Api::direct(base, creds, s.ui.life(), move |c| skew.set(c));
     let list = api.list().await?;
-    if s.ui.shell().keeps_connection(remember) {
-        let text = fields_json(&[
-            ("endpoint", &stored.endpoint),
-            ("accessKey", &stored.access_key),
-            ("method", &stored.method),
-        ]);
-        storage::set(keys::CONNECTION, &text);
-        match remembered {
-            Some(s) => storage::set(
-                keys::SECRET,
-                &fields_json(&[("accessKey", &s.access_key), ("secret", &s.secret)]),
-            ),
-            None => storage::remove(keys::SECRET),
+    if let Some(a) = &account {
+        if s.ui.shell().keeps_connection(remember) {
+            keep(s, a, secret.as_deref());
         }
+        crate::connection::select(s, Some(&a.name), false);
     }
     s.connect(
         api,
@@ -140,51 +75,64 @@ pub(crate) async fn connect(
     Ok(())
 }
 
-/// Connects with a remembered secret, if there is one (at start-up);
-/// otherwise, or when that fails, shows the form.
-pub fn auto_connect(s: Stores) {
-    let remembered = stored_secret();
-    let conn = stored_connection();
-    let base = normalize_endpoint(&conn.endpoint, &origin(s));
-    let (Some(secret), Ok(base)) = (remembered, base) else {
-        s.conn.state.set(ConnState::Disconnected);
-        return;
-    };
-    if secret.access_key != conn.access_key || secret.secret.is_empty() {
-        s.conn.state.set(ConnState::Disconnected);
-        return;
+/// Keeps `a` on this device in place of the account the form was for (or
+/// as a new one), its secret remembered when given, else forgotten.
+fn keep(s: Stores, a: &Account, secret: Option<&str>) {
+    let was = s.conn.shown_name().unwrap_or_default();
+    let mut list = s.conn.accounts.with_value(|a| a.list.clone());
+    let at = list
+        .iter()
+        .position(|x| x.name == was || x.name == a.name)
+        .unwrap_or(list.len());
+    if was != a.name {
+        accounts::remember(&was, None);
+        s.conn.keep_api(&was, None);
     }
-    let method = SignMethod::parse(&conn.method).unwrap_or_default();
-    let creds = Credentials::new(secret.access_key, secret.secret, method);
-    s.ui.spawn(async move {
-        if let Err(e) = connect(s, base, creds, true).await {
-            crate::actions::report(s, "connect", &e);
-            s.list.error.set(Some(e));
-            s.conn.state.set(ConnState::Disconnected);
-        }
-    });
+    list.retain(|x| x.name != a.name && x.name != was);
+    list.insert(at.min(list.len()), a.clone());
+    accounts::keep(&list);
+    s.conn.accounts.update_value(|x| x.list = list);
+    accounts::remember(&a.name, secret.map(|sec| (a.access_key.as_str(), sec)));
+}
+
+/// At start-up: the accounts kept on this device, the one the URL names
+/// opened when its secret is remembered; otherwise the form.
+pub fn auto_connect(s: Stores) {
+    crate::connection::begin_direct(s);
 }
 
 /// The form's fields and buttons, as markup of our own text (values
 /// escaped): one string rather than a view per element; its handlers are
 /// the form's own, delegated ([`ConnectPage`]).
-fn form_html(
-    s: Stores,
-    endpoint: &str,
-    access_key: &str,
-    method: SignMethod,
-    forget: bool,
-) -> String {
+fn form_html(s: Stores, a: &Account, named: bool, forget: bool, kept: bool) -> String {
     let t = |m: M| s.t(m);
+    let button = |id: &str, m: M| {
+        format!(
+            "<button type=\"button\" class=\"ghost\" data-testid=\"{id}\">{}</button>",
+            t(m)
+        )
+    };
+    let (endpoint, access_key, method) = (&a.endpoint, &a.access_key, a.method);
     format!(
-        "<label>{}<input type=\"url\" name=\"endpoint\" data-testid=\"endpoint\" autocomplete=\"url\" value=\"{}\" aria-describedby=\"endpoint-hint\">\
+        "{}<label>{}<input type=\"url\" name=\"endpoint\" data-testid=\"endpoint\" autocomplete=\"url\" value=\"{}\" aria-describedby=\"endpoint-hint\">\
          <span id=\"endpoint-hint\" class=\"muted small\">{}</span></label>\
          <label>{}<input type=\"text\" name=\"accesskey\" data-testid=\"access-key\" autocomplete=\"username\" spellcheck=\"false\" value=\"{}\" required></label>\
          <label>{}<input type=\"password\" name=\"secret\" data-testid=\"secret-key\" autocomplete=\"current-password\" required></label>\
          <label>{}<select name=\"method\" data-testid=\"sign-method\">{}</select></label>\
          <label class=\"check\"><input type=\"checkbox\" name=\"remember\" data-testid=\"remember\" aria-describedby=\"remember-note\"{}>{}</label>\
          <p id=\"remember-note\" data-testid=\"remember-note\" class=\"{}\">{}</p>\
-         <div class=\"line\"><button type=\"submit\" class=\"primary\" data-testid=\"connect\">{}</button>{}</div>",
+         <div class=\"line\"><button type=\"submit\" class=\"primary\" data-testid=\"connect\">{}</button>{}{}</div>",
+        if named {
+            format!(
+                "<label>{}<input type=\"text\" name=\"account\" data-testid=\"account-name\" maxlength=\"{}\" spellcheck=\"false\" value=\"{}\" placeholder=\"{}\"></label>",
+                t(M::AccountName),
+                accounts::MAX_NAME,
+                escape_html(&a.name),
+                t(M::AccountNameHint),
+            )
+        } else {
+            String::new()
+        },
         t(M::Endpoint),
         escape_html(endpoint),
         t(M::EndpointHint),
@@ -199,10 +147,12 @@ fn form_html(
         t(note_text(forget)),
         t(M::Connect),
         if forget {
-            format!(
-                "<button type=\"button\" class=\"ghost\" data-testid=\"forget\">{}</button>",
-                t(M::Forget)
-            )
+            button("forget", M::Forget)
+        } else {
+            String::new()
+        },
+        if kept {
+            button("remove-account", M::RemoveAccount)
         } else {
             String::new()
         },
@@ -252,11 +202,31 @@ fn set_busy(s: Stores, form: &web_sys::Element, busy: bool) {
     }
 }
 
-/// What the form says: the API's base URL and the credentials, or what is
-/// missing or wrong.
-fn read_form(s: Stores, form: &web_sys::Element) -> Result<(String, Credentials), M> {
+/// What the form says: the account's name (on the page), the API's base
+/// URL and the credentials, or what is missing or wrong.
+fn read_form(
+    s: Stores,
+    form: &web_sys::Element,
+) -> Result<(Option<String>, String, Credentials), M> {
     let text = |name: &str| prop(form, name, "value").as_string().unwrap_or_default();
     let base = normalize_endpoint(&text("endpoint"), &origin(s)).map_err(|_| M::EndpointInvalid)?;
+    let was = s.conn.shown_name().unwrap_or_default();
+    let others: Vec<Account> = s
+        .conn
+        .accounts
+        .with_value(|a| a.list.iter().filter(|a| a.name != was).cloned().collect());
+    let name = text("account").trim().to_string();
+    let name = if name.is_empty() {
+        accounts::suggest_name(&base, &others)
+    } else {
+        name
+    };
+    if !accounts::valid_name(&name) {
+        return Err(M::AccountNameInvalid);
+    }
+    if others.iter().any(|a| a.name == name) {
+        return Err(M::AccountNameTaken);
+    }
     let key = text("accesskey").trim().to_string();
     if key.is_empty() {
         return Err(M::AccessKeyMissing);
@@ -266,7 +236,8 @@ fn read_form(s: Stores, form: &web_sys::Element) -> Result<(String, Credentials)
         return Err(M::SecretMissing);
     }
     let method = SignMethod::parse(&text("method")).unwrap_or_default();
-    Ok((base, Credentials::new(key, secret, method)))
+    let name = (!s.ui.shell().is_embedded()).then_some(name);
+    Ok((name, base, Credentials::new(key, secret, method)))
 }
 
 /// The form.
@@ -274,18 +245,25 @@ fn read_form(s: Stores, form: &web_sys::Element) -> Result<(String, Credentials)
 pub fn ConnectPage() -> impl IntoView {
     let s = Stores::get();
     let lang = s.ui.lang();
-    let stored = stored_connection();
-    let endpoint = if stored.endpoint.is_empty() || s.ui.shell().endpoint().is_some() {
-        origin(s)
-    } else {
-        stored.endpoint.clone()
-    };
+    // The account shown (its secret to type), or a new one.
+    let shown = s.conn.account(None);
+    let kept = shown.is_some();
+    let mut a = shown.unwrap_or_else(|| Account {
+        name: String::new(),
+        endpoint: String::new(),
+        access_key: String::new(),
+        method: SignMethod::default(),
+        can_act: true,
+    });
+    if a.endpoint.is_empty() || s.ui.shell().endpoint().is_some() {
+        a.endpoint = origin(s);
+    }
     let html = form_html(
         s,
-        &endpoint,
-        &stored.access_key,
-        SignMethod::parse(&stored.method).unwrap_or_default(),
-        storage::get(keys::SECRET).is_some(),
+        &a,
+        !s.ui.shell().is_embedded(),
+        kept && accounts::is_remembered(&a.name),
+        kept,
     );
     // An auto-connect failure (remembered secret) shows here too.
     let error = RwSignal::new(s.list.error.get_untracked().map(FormError::Api));
@@ -300,7 +278,7 @@ pub fn ConnectPage() -> impl IntoView {
         if let Ok(Some(_)) = f.query_selector("[data-testid=connect][disabled]") {
             return;
         }
-        let (base, creds) = match read_form(s, &f) {
+        let (name, base, creds) = match read_form(s, &f) {
             Ok(read) => read,
             Err(m) => return error.set(Some(FormError::Invalid(m))),
         };
@@ -308,7 +286,7 @@ pub fn ConnectPage() -> impl IntoView {
         set_busy(s, &f, true);
         error.set(None);
         s.ui.spawn(async move {
-            let result = connect(s, base, creds, remember).await;
+            let result = connect(s, name, base, creds, remember).await;
             set_busy(s, &f, false);
             match result {
                 // The secret leaves the DOM as soon as it has been used.
@@ -330,17 +308,24 @@ pub fn ConnectPage() -> impl IntoView {
         }
     };
     let on_click = move |ev: leptos::ev::MouseEvent| {
-        let forget_button = ev
+        let button = ev
             .target()
             .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .filter(|e| e.get_attribute("data-testid").as_deref() == Some("forget"));
-        if let (Some(b), Some(f)) = (forget_button, form.get_untracked()) {
-            forget(s.ui);
-            b.remove();
-            if let Ok(Some(r)) = f.query_selector("[name=remember]") {
-                let _ = js_sys::Reflect::set(&r, &"checked".into(), &false.into());
+            .and_then(|e| Some((e.get_attribute("data-testid")?, e)));
+        let name = s.conn.shown_name().unwrap_or_default();
+        match button {
+            Some((id, _)) if id == "remove-account" => crate::connection::remove(s, &name),
+            Some((id, b)) if id == "forget" => {
+                if let Some(f) = form.get_untracked() {
+                    crate::connection::forget_secret(s, Some(&name));
+                    b.remove();
+                    if let Ok(Some(r)) = f.query_selector("[name=remember]") {
+                        let _ = js_sys::Reflect::set(&r, &"checked".into(), &false.into());
+                    }
+                    remember_note(s, &f);
+                }
             }
-            remember_note(s, &f);
+            _ => {}
         }
     };
 

@@ -93,7 +93,7 @@ pub fn ContainerPage(
         cmds.ops.with(|m| m.get(&id).cloned()).map(|op| {
             view! {
                 <p class="op" data-testid="detail-op"><strong>{ui.t(M::CurrentCommand)}</strong> ": " {op.progress}
-                    {op.command_id.map(|c| view! { " " <a href=Route::Command(c).path() data-nav>{ui.t(M::ViewCommand)}</a> })}
+                    {op.command_id.map(|c| view! { " " <a href=ui.href(&Route::Command(c)) data-nav>{ui.t(M::ViewCommand)}</a> })}
                 </p>
             }
         })
@@ -108,7 +108,7 @@ pub fn ContainerPage(
     };
     view! {
         <section class="card" aria-labelledby="detail-title" data-testid="container-page">
-            <a href=list.url_of(&Route::List) data-nav data-testid="back">{ui.t(M::Back)}</a>
+            <a href=ui.prefix.get_value() + &list.url_of(&Route::List) data-nav data-testid="back">{ui.t(M::Back)}</a>
             <h1 id="detail-title">{ui.t(M::ContainerTitle)} " " {id.0}</h1>
             {move || error.get().map(|e| {
                 let (msg, detail) = describe(&e, lang);

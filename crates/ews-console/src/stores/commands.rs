@@ -152,6 +152,8 @@ pub struct CommandStore {
     /// The commands followed through the list (the bulk job's).
     pub watch: StoredValue<ews_core::watch::Watch>,
     shell: StoredValue<Rc<Shell>, LocalStorage>,
+    /// The account whose log this is (each account keeps its own).
+    account: StoredValue<String>,
 }
 
 impl CommandStore {
@@ -159,12 +161,22 @@ impl CommandStore {
     pub fn new(shell: Rc<Shell>) -> CommandStore {
         CommandStore {
             ops: RwSignal::new(HashMap::default()),
-            log: RwSignal::new(shell.load_activity()),
+            log: RwSignal::new(shell.load_activity("")),
             bulk: RwSignal::new(None),
             watch: StoredValue::new(ews_core::watch::Watch::new(
                 ews_core::FollowPolicy::default(),
             )),
             shell: StoredValue::new_local(shell),
+            account: StoredValue::new(String::new()),
+        }
+    }
+
+    /// Shows the activity log of the account named `name`.
+    pub fn use_account(&self, name: &str) {
+        if self.account.with_value(|a| a != name) {
+            self.account.set_value(name.to_string());
+            let shell = self.shell.with_value(Rc::clone);
+            self.log.set(shell.load_activity(name));
         }
     }
 
@@ -177,7 +189,8 @@ impl CommandStore {
     pub fn edit_log(&self, f: impl FnOnce(&mut Vec<LogEntry>)) {
         self.log.update(f);
         let shell = self.shell.with_value(Rc::clone);
-        self.log.with_untracked(|log| shell.save_activity(log));
+        self.account
+            .with_value(|a| self.log.with_untracked(|log| shell.save_activity(a, log)));
     }
 
     /// Whether a command is running for this container (tracked).

@@ -5,6 +5,7 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 
+use crate::accounts::Account;
 use crate::api::Api;
 
 /// Where the connection stands.
@@ -41,6 +42,25 @@ pub struct Conn {
     pub generation: StoredValue<u32>,
     /// Clock correction, server − local, ms (from the core's client).
     pub skew: RwSignal<i64>,
+    /// The accounts, the one shown, and their transports (not reactive:
+    /// what shows them is rebuilt when [`Conn::state`] changes, which
+    /// every change of account sets).
+    pub accounts: StoredValue<Accounts, LocalStorage>,
+}
+
+/// The accounts the console knows and the one it shows.
+#[derive(Default)]
+pub struct Accounts {
+    /// Kept on this device (direct mode) or reached (edge mode), in order.
+    pub list: Vec<Account>,
+    /// The account shown, by name.
+    pub shown: Option<String>,
+    /// Edge mode: the worker (empty: this page's origin) and who is signed in.
+    pub edge: Option<(String, String)>,
+    /// Each account's transport while the console lives (its clock; in
+    /// direct mode the secret, in memory): going back to an account needs
+    /// nothing typed again. Disconnecting drops it.
+    pub kept: Vec<(String, Rc<Api>)>,
 }
 
 impl Conn {
@@ -51,6 +71,7 @@ impl Conn {
             api: StoredValue::new_local(None),
             generation: StoredValue::new(0),
             skew: RwSignal::new(0),
+            accounts: StoredValue::new_local(Accounts::default()),
         }
     }
 
@@ -89,6 +110,39 @@ impl Conn {
     /// The current generation (see [`Conn::generation`]).
     pub fn current(&self) -> u32 {
         self.generation.get_value()
+    }
+
+    /// The name of the account shown.
+    pub fn shown_name(&self) -> Option<String> {
+        self.accounts.with_value(|a| a.shown.clone())
+    }
+
+    /// The account named `name`, or shown (`None`).
+    pub fn account(&self, name: Option<&str>) -> Option<Account> {
+        self.accounts.with_value(|a| {
+            let name = name.or(a.shown.as_deref())?;
+            a.list.iter().find(|x| x.name == name).cloned()
+        })
+    }
+
+    /// The transport kept for the account named `name`.
+    pub fn kept_api(&self, name: &str) -> Option<Rc<Api>> {
+        self.accounts.with_value(|a| {
+            a.kept
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, a)| Rc::clone(a))
+        })
+    }
+
+    /// Keeps (`Some`) or drops the transport of the account named `name`.
+    pub fn keep_api(&self, name: &str, api: Option<Rc<Api>>) {
+        self.accounts.update_value(|a| {
+            a.kept.retain(|(n, _)| n != name);
+            if let Some(api) = api {
+                a.kept.push((name.to_string(), api));
+            }
+        });
     }
 
     /// Forgets the transport (and the secret with it) and stops every loop

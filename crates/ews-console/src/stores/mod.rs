@@ -20,7 +20,7 @@ pub mod list;
 pub mod ui;
 
 pub use commands::{BulkJob, BulkState, CommandStore, RowOp};
-pub use conn::{Conn, ConnState};
+pub use conn::{Accounts, Conn, ConnState};
 pub use list::{ListStore, REFRESH_CHOICES};
 pub use ui::{Dialog, Metrics, Theme, Toast, Ui};
 
@@ -104,17 +104,5 @@ impl Stores {
         self.list.apply(list);
         self.ui.shell().ready(n);
         crate::actions::resume(*self);
-    }
-
-    /// Disconnects: forgets the transport (and the secret with it), stops
-    /// every loop, clears the data; a rolling job ends with its connection
-    /// (its running commands stay in the log, followed on the next one).
-    pub fn disconnect(&self) {
-        self.conn.forget();
-        self.list.clear();
-        self.cmds.clear();
-        self.ui.shell().keep_rollout(None);
-        self.ui.dialog.set(None);
-        self.conn.state.set(ConnState::Disconnected);
     }
 }

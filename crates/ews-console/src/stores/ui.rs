@@ -108,6 +108,8 @@ pub struct Ui {
     pub theme: RwSignal<Theme>,
     /// Current route.
     pub route: RwSignal<Route>,
+    /// The account's part of every URL (`/a/prod`; empty: none).
+    pub prefix: StoredValue<String>,
     /// Toasts.
     pub toasts: RwSignal<Vec<Toast>>,
     /// Open dialog.
@@ -133,6 +135,7 @@ impl Ui {
             lang: RwSignal::new(shell.initial_lang()),
             theme: RwSignal::new(shell.initial_theme()),
             route: RwSignal::new(Route::List),
+            prefix: StoredValue::new(String::new()),
             toasts: RwSignal::new(Vec::new()),
             dialog: RwSignal::new(None),
             now,
@@ -161,6 +164,12 @@ impl Ui {
     /// Runs `task` as part of this console (never after it ends).
     pub fn spawn(&self, task: impl std::future::Future<Output = ()> + 'static) {
         self.life().spawn(task);
+    }
+
+    /// The link to `route` in the account shown (untracked: views are
+    /// rebuilt when the account changes).
+    pub fn href(&self, route: &Route) -> String {
+        self.prefix.get_value() + &route.path()
     }
 
     /// The text of `m` in the current language. Not reactive: the views

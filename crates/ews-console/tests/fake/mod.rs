@@ -163,6 +163,14 @@ fn handle(input: JsValue) -> js_sys::Promise {
 }
 
 fn api(s: &mut State, method: &str, path: &str, query: &str, auth: Option<&str>) -> (u16, String) {
+    // An edge worker's account, `/a/{name}/api/v1/…`, is the same fleet here.
+    let path = match path
+        .strip_prefix("/a/")
+        .and_then(|p| p.find('/').map(|i| &p[i..]))
+    {
+        Some(rest) => rest,
+        None => path,
+    };
     let op = match Operation::route(method, path) {
         Ok(op) => op,
         Err(_) => return (404, error("1008", "ActionNotExist")),
