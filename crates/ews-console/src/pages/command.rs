@@ -1,12 +1,12 @@
 //! One command (`/commands/{id}`): status, result, and the full
 //! activity/step timeline, live while it is being followed.
 
-use ews_core::{Command, CommandId};
+use ews_core::{Command, CommandId, ContainerId};
 use leptos::prelude::*;
 
 use crate::actions::load_command;
 use crate::api::describe;
-use crate::components::notice::error_box;
+use crate::components::target_attr;
 use crate::format::{self, escape_html};
 use crate::i18n::M;
 use crate::route::Route;
@@ -62,7 +62,55 @@ fn timeline_html(ui: Ui, cmd: &Command) -> String {
     h
 }
 
-/// The page.
+/// The page's markup above the timeline: the way back, the title, the
+/// container's link, how the command ended, the refresh button and an
+/// error, as our own text (values escaped).
+fn head_html(
+    s: Stores,
+    id: &CommandId,
+    container: Option<ContainerId>,
+    ended: Option<(bool, String)>,
+    error: Option<&ews_core::Error>,
+) -> String {
+    let ui = s.ui;
+    let mut h = format!(
+        "<a href=\"{}\" data-nav>{}</a><h1 id=\"command-title\">{} <code>{}</code></h1>",
+        escape_html(&(ui.prefix.get_value() + &s.list.url_of(&Route::List))),
+        ui.t(M::Back),
+        ui.t(M::Command),
+        escape_html(id.as_str()),
+    );
+    if let Some(c) = container {
+        h.push_str(&format!(
+            "<p><a href=\"{}\" data-nav>{} {c}</a></p>",
+            escape_html(&ui.href(&Route::Container(c))),
+            ui.t(M::ContainerTitle),
+        ));
+    }
+    if let Some((ok, text)) = ended {
+        h.push_str(&format!(
+            "<p class=\"{}\" data-testid=\"command-outcome\">{}</p>",
+            if ok { "ok" } else { "bad" },
+            escape_html(&text)
+        ));
+    }
+    h.push_str(&format!(
+        "<button type=\"button\" class=\"small\" data-testid=\"command-refresh\">{}</button>",
+        ui.t(M::Refresh)
+    ));
+    if let Some(e) = error {
+        let (msg, detail) = describe(e, ui.lang());
+        h.push_str(&format!(
+            "<div class=\"error\" role=\"alert\" data-testid=\"command-error\"><span data-testid=\"error-message\">{}</span>{}</div>",
+            escape_html(&msg),
+            detail.map_or_else(String::new, |d| format!("<div class=\"small\">{}</div>", escape_html(&d))),
+        ));
+    }
+    h
+}
+
+/// The page: its markup (rebuilt as the command moves on) and one
+/// delegated handler, for the refresh button.
 #[component]
 pub fn CommandPage(
     /// The command.
@@ -70,7 +118,6 @@ pub fn CommandPage(
 ) -> impl IntoView {
     let s = Stores::get();
     let (ui, cmds) = (s.ui, s.cmds);
-    let lang = ui.lang();
     let fetched = RwSignal::new(None::<Command>);
     let error = RwSignal::new(None::<ews_core::Error>);
     let load = {
@@ -89,35 +136,32 @@ pub fn CommandPage(
         }
     };
     load();
-    let tracked = {
-        let id = id.clone();
-        Memo::new(move |_| {
-            cmds.log
-                .with(|log| log.iter().find(|t| t.command_id == id).cloned())
-        })
+    let html = move || {
+        let tracked = cmds
+            .log
+            .with(|log| log.iter().find(|t| t.command_id == id).cloned());
+        let container = tracked.as_ref().map(|t| t.container_id);
+        let ended = tracked
+            .as_ref()
+            .and_then(|t| t.ended.as_ref())
+            .map(|e| (e.ok, e.text.clone()));
+        // The follower's latest state when it has one, else what we fetched.
+        let latest = tracked.and_then(|t| t.command).or_else(|| fetched.get());
+        let mut h = error.with(|e| head_html(s, &id, container, ended, e.as_ref()));
+        h.push_str("<div>");
+        if let Some(c) = latest {
+            h.push_str(&timeline_html(ui, &c));
+        }
+        h.push_str("</div>");
+        h
     };
-    // The follower's latest state when it has one, else what we fetched.
-    let latest = move || {
-        tracked
-            .get()
-            .and_then(|t| t.command)
-            .or_else(|| fetched.get())
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        if target_attr(&ev, "data-testid").as_deref() == Some("command-refresh") {
+            load();
+        }
     };
-    let container = move || tracked.get().map(|t| t.container_id);
     view! {
-        <section class="card" aria-labelledby="command-title" data-testid="command-page">
-            <a href=ui.prefix.get_value() + &s.list.url_of(&Route::List) data-nav>{ui.t(M::Back)}</a>
-            <h1 id="command-title">{ui.t(M::Command)} " " <code>{id.to_string()}</code></h1>
-            {move || container().map(|c| view! { <p><a href=ui.href(&Route::Container(c)) data-nav>{ui.t(M::ContainerTitle)} " " {c.0}</a></p> })}
-            {move || tracked.get().and_then(|t| t.ended).map(|e| view! {
-                <p class=if e.ok { "ok" } else { "bad" } data-testid="command-outcome">{e.text}</p>
-            })}
-            <button type="button" class="small" data-testid="command-refresh" on:click=move |_| load()>{ui.t(M::Refresh)}</button>
-            {move || error.get().map(|e| {
-                let (msg, detail) = describe(&e, lang);
-                error_box("command-error", None, msg, detail)
-            })}
-            <div inner_html=move || latest().map(|c| timeline_html(ui, &c)).unwrap_or_default()></div>
-        </section>
+        <section class="card" aria-labelledby="command-title" data-testid="command-page"
+            inner_html=html on:click=on_click></section>
     }
 }
