@@ -89,6 +89,14 @@ test('two accounts: switched, in the URL, each with its own secret, list and log
   await page.getByTestId('container-page').waitFor();
   assert.equal(pathOf(page), `/a/beta/containers/${id}`);
   assert.equal(await page.getByTestId('field-status').textContent(), 'RUNNING');
+  // Away to alpha (its form: its secret was in memory only, before the
+  // reload), then back: beta's container page, as the address says.
+  await switcher.selectOption('alpha');
+  await page.waitForFunction(() => location.pathname === '/a/alpha/');
+  await page.goBack();
+  await page.waitForFunction((id) => location.pathname === `/a/beta/containers/${id}`, id);
+  await page.getByTestId('container-page').waitFor();
+  assert.equal(await page.getByTestId('field-status').textContent(), 'RUNNING');
 
   // No secret anywhere: not in the page, not in storage, not in a URL.
   const html = await page.content();

@@ -110,6 +110,7 @@ describe("two accounts behind one worker", () => {
       mode: "edge",
       user: "carol",
       role: "viewer",
+      audit: false,
       accounts: [
         { name: "prod", role: "viewer", base: "/a/prod" },
         { name: "staging", role: "operator", base: "/a/staging" },

@@ -61,7 +61,7 @@ it("signs in with the form; the browser keeps a Secure, HttpOnly, SameSite=Stric
   assert.equal(await page.evaluate(() => document.body.dataset.loaded), "yes");
   assert.equal(await page.evaluate(() => document.cookie), "");
   const session = await page.evaluate(async () => (await fetch("/edge/session")).json());
-  assert.deepEqual(session, { mode: "edge", user: "olga", role: "operator", accounts: [{ name: "default", role: "operator", base: "/a/default" }] });
+  assert.deepEqual(session, { mode: "edge", user: "olga", role: "operator", audit: true, accounts: [{ name: "default", role: "operator", base: "/a/default" }] });
   assert.deepEqual(problems, []);
   await ctx.close();
 });

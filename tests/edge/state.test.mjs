@@ -208,7 +208,7 @@ describe("the audit trail", () => {
       const html = await page.text();
       assert.ok(html.includes("审计记录"), "in Chinese");
       assert.equal((html.match(/data-testid="audit-row"/g) || []).length, 1);
-      assert.ok(html.includes(`href="/commands/${commandId}"`));
+      assert.ok(html.includes(`href="/a/default/commands/${commandId}"`));
       assert.ok(html.includes(`format=csv`));
       assert.equal((await call(first, "/audit", { cookie: viewer })).status, 403);
       const anonymous = await call(first, "/audit");

@@ -100,7 +100,7 @@ describe("authentication", () => {
   it("tells the console who is signed in with a bearer token", async () => {
     const r = await call("/edge/session", { token: tokens.viewer });
     assert.equal(r.status, 200);
-    assert.deepEqual(r.json(), { mode: "edge", user: "vic", role: "viewer", accounts: [{ name: "default", role: "viewer", base: "/a/default" }] });
+    assert.deepEqual(r.json(), { mode: "edge", user: "vic", role: "viewer", audit: false, accounts: [{ name: "default", role: "viewer", base: "/a/default" }] });
   });
 });
 
@@ -169,7 +169,7 @@ describe("login page and session cookie", () => {
     }
     assert.ok(cookie.startsWith("__Host-ews_session=v2.olga."), cookie);
     const s = await call("/edge/session", { cookie });
-    assert.deepEqual(s.json(), { mode: "edge", user: "olga", role: "operator", accounts: [{ name: "default", role: "operator", base: "/a/default" }] });
+    assert.deepEqual(s.json(), { mode: "edge", user: "olga", role: "operator", audit: true, accounts: [{ name: "default", role: "operator", base: "/a/default" }] });
     const list = await call("/api/v1/container", { cookie });
     assert.equal(list.status, 200);
     assert.equal(list.json().code, "0");

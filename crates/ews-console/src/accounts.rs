@@ -33,13 +33,28 @@ pub struct Account {
     pub can_act: bool,
 }
 
+impl Account {
+    /// A direct-mode account at `endpoint`, its keys still to be given.
+    pub fn new(name: String, endpoint: String) -> Account {
+        Account {
+            name,
+            endpoint,
+            access_key: String::new(),
+            method: SignMethod::default(),
+            can_act: true,
+        }
+    }
+}
+
 /// Whether `name` can name an account: 1–[`MAX_NAME`] characters, no `/`,
-/// no control characters, no space at either end.
+/// no control characters, no space at either end, not only dots (`.` and
+/// `..` would leave the URL as a browser reads it).
 pub fn valid_name(name: &str) -> bool {
     let n = name.chars().count();
     (1..=MAX_NAME).contains(&n)
         && name.trim() == name
         && !name.chars().any(|c| c == '/' || c.is_control())
+        && !name.chars().all(|c| c == '.')
 }
 
 /// `/a/{name}`: the part of a URL that names the account.
@@ -167,6 +182,9 @@ pub fn suggest_name(endpoint: &str, taken: &[Account]) -> String {
 /// once.
 pub fn kept() -> Vec<Account> {
     if let Some(text) = storage::get(keys::ACCOUNTS) {
+        // What the move below left behind, if it was cut short.
+        storage::remove(keys::CONNECTION);
+        storage::remove(keys::SECRET);
         return parse_stored(&text);
     }
     let Some(old) = storage::get(keys::CONNECTION) else {
@@ -285,6 +303,8 @@ mod tests {
         for bad in [
             "",
             " prod",
+            ".",
+            "..",
             "prod ",
             "a/b",
             "a\nb",

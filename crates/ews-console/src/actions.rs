@@ -197,9 +197,15 @@ fn failed(s: Stores, e: Error) {
     s.list.error.set(Some(e));
 }
 
-/// Re-reads one container after a command (a deleted one leaves the list).
+/// Re-reads one container after a command (a deleted one leaves the list;
+/// after a switch of account, nothing changes).
 pub async fn refresh_container(s: Stores, api: &Api, id: ContainerId) {
-    match api.container(id).await {
+    let generation = s.conn.current();
+    let answer = api.container(id).await;
+    if s.conn.current() != generation {
+        return;
+    }
+    match answer {
         Ok(c) => s.list.put(id, Some(c)),
         Err(e) if e.api_code() == Some(&ApiErrorCode::ResourceNotExist) => s.list.put(id, None),
         Err(_) => {}
@@ -267,6 +273,7 @@ async fn issue(
     if !s.cmds.claim(id, op) {
         return Ok(None);
     }
+    let account = s.conn.shown_name().unwrap_or_default();
     let cmd = match api.act(action, id).await {
         Ok(cmd) => cmd,
         Err(e) => {
@@ -285,7 +292,8 @@ async fn issue(
         }
     };
     let entry = LogEntry::new(action, id, cmd.clone(), clock::now_ms());
-    s.cmds.edit_log(|log| activity::push(log, entry.clone()));
+    s.cmds
+        .edit_log_of(&account, |log| activity::push(log, entry.clone()));
     Ok(Some((entry, cmd)))
 }
 
@@ -354,7 +362,12 @@ async fn follow(
         if s.conn.current() != generation {
             return None;
         }
-        next = match api.command(&entry.command_id).await {
+        let answer = api.command(&entry.command_id).await;
+        // Another account meanwhile: this one's log follows it on return.
+        if s.conn.current() != generation {
+            return None;
+        }
+        next = match answer {
             Ok(cmd) => {
                 let next = follower.on_command(clock::now_ms(), &cmd);
                 record(s, &entry, &cmd, follower.polls());
@@ -453,7 +466,11 @@ pub async fn load_command(s: Stores, id: &CommandId) -> Result<Command, Error> {
         timed_out: false,
         cause: "not connected".into(),
     })?;
+    let generation = s.conn.current();
     let cmd = api.command(id).await?;
+    if s.conn.current() != generation {
+        return Ok(cmd);
+    }
     s.cmds.edit_log(|log| {
         if let Some(t) = log.iter_mut().find(|t| t.command_id == *id) {
             t.command = Some(cmd.clone());
@@ -680,8 +697,15 @@ fn keep_roll(s: Stores) {
         Some((!b.finished()).then(|| (*began, r.encode())))
     });
     let Some(kept) = kept else { return };
-    let text = kept.and_then(|(began, r)| Some(format!("{began} {}\n{r}", s.conn.api()?.base())));
+    let text =
+        kept.and_then(|(began, r)| Some(format!("{began} {}\n{r}", owner(s, &*s.conn.api()?))));
     s.ui.shell().keep_rollout(text.as_deref());
+}
+
+/// Whose rolling job a kept one is: the connection's base and the
+/// account's name (two accounts on one endpoint are two owners).
+fn owner(s: Stores, api: &Api) -> String {
+    format!("{}#{}", api.base(), s.conn.shown_name().unwrap_or_default())
 }
 
 /// A rolling job kept before a reload, on this connection: shown again and
@@ -690,7 +714,7 @@ fn resume_roll(s: Stores, api: &Rc<Api>) {
     let kept = s.ui.shell().kept_rollout().and_then(|text| {
         let (head, kept) = text.split_once('\n')?;
         let (began, base) = head.split_once(' ')?;
-        let roll = Rollout::decode(kept).filter(|_| base == api.base())?;
+        let roll = Rollout::decode(kept).filter(|_| base == owner(s, api))?;
         Some(BulkJob::resumed(roll, began.parse().ok()?))
     });
     let Some(job) = kept.filter(|_| s.cmds.bulk.with_untracked(Option::is_none)) else {

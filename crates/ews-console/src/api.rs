@@ -224,6 +224,9 @@ pub enum Mode {
         user: String,
         /// Operators may act; viewers only look.
         operator: bool,
+        /// May read the worker's audit trail (a worker that does not say:
+        /// operators).
+        audit: bool,
         /// The accounts the user reaches (none: a worker that names no
         /// accounts fronts one at its own `/api`).
         accounts: Vec<crate::accounts::Account>,
@@ -255,6 +258,10 @@ impl Mode {
             200 => Mode::Edge {
                 user: text("user").unwrap_or_default().chars().take(80).collect(),
                 operator: text("role").as_deref() == Some("operator"),
+                audit: match s.get("audit") {
+                    Some(Value::Bool(b)) => *b,
+                    _ => text("role").as_deref() == Some("operator"),
+                },
                 accounts: crate::accounts::from_session(s.get("accounts")),
             },
             401 => {
@@ -382,6 +389,7 @@ mod tests {
             Mode::Edge {
                 user: "ann".into(),
                 operator: true,
+                audit: true,
                 accounts: Vec::new(),
             }
         );
@@ -393,6 +401,7 @@ mod tests {
             Mode::Edge {
                 user: "bob".into(),
                 operator: false,
+                audit: false,
                 accounts: crate::accounts::from_session(
                     json::parse(br#"[{"name":"prod","role":"viewer","base":"/a/prod"}]"#)
                         .ok()

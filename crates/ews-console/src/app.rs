@@ -40,14 +40,20 @@ fn read_location(s: Stores) {
     if route == Route::List {
         s.list.query.set(ListQuery::parse(&search));
     }
-    s.ui.route.set(route);
+    // Another known account: switch first (its page then mounts on its
+    // own transport); at start-up none is known yet, and the name is noted
+    // for the start to open.
+    let known = account
+        .as_ref()
+        .is_some_and(|n| s.conn.account(Some(n)).is_some());
     match account {
-        Some(name) if s.conn.state.get_untracked() == ConnState::Probing => {
-            s.conn.accounts.update_value(|a| a.shown = Some(name));
+        Some(name) if known && s.conn.shown_name().as_ref() != Some(&name) => {
+            return crate::connection::switch(s, &name, Some(route));
         }
-        Some(name) => crate::connection::switch(s, &name, false),
-        None => {}
+        Some(name) if !known => s.conn.accounts.update_value(|a| a.shown = Some(name)),
+        _ => {}
     }
+    s.ui.route.set(route);
 }
 
 /// Goes to `route` (a new history entry) in the account shown; the list
@@ -87,9 +93,16 @@ fn on_click(s: Stores, ev: web_sys::MouseEvent) {
     let (path, search) = href
         .split_once('?')
         .map_or((href.as_str(), ""), |(p, s)| (p, s));
-    let route = Route::parse(crate::accounts::split_path(path).1);
+    let (account, rest) = crate::accounts::split_path(path);
+    let route = Route::parse(rest);
     if route == Route::List && !search.is_empty() {
         s.list.query.set(ListQuery::parse(search));
+    }
+    // A link into another known account (a toast of the one left) opens there.
+    if let Some(a) = account
+        .filter(|a| s.conn.shown_name().as_ref() != Some(a) && s.conn.account(Some(a)).is_some())
+    {
+        crate::connection::switch(s, &a, Some(route.clone()));
     }
     navigate(s, route);
 }
@@ -182,8 +195,12 @@ pub(crate) async fn start(s: Stores, mode: Mode, base: String) {
         Mode::Edge {
             user,
             operator,
+            audit,
             accounts,
-        } => crate::connection::begin_edge(s, base, user, operator, accounts),
+        } => {
+            s.conn.accounts.update_value(|a| a.audit = audit);
+            crate::connection::begin_edge(s, base, user, operator, accounts)
+        }
     }
 }
 

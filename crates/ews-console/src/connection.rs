@@ -6,7 +6,9 @@
 //! (coming back needs nothing typed again), stops its loops, and shows the
 //! other; the URL's `/a/{name}` follows, so links, reload and back/forward
 //! keep the account. A wrong secret or an error of one account never
-//! touches another: nothing but the name shown is shared.
+//! touches another: each answer that comes back after a switch is dropped
+//! (the console's generation moved on), and a command issued just before
+//! one is logged in its own account's log, to be followed there.
 
 use std::rc::Rc;
 
@@ -23,18 +25,24 @@ use crate::stores::{ConnState, Stores};
 /// replaced, or a new one when `push`); `None`: no account (a new one is
 /// being added, or the console has none).
 pub fn select(s: Stores, name: Option<&str>, push: bool) {
+    mark(s, name);
+    let url = s.ui.prefix.get_value() + &s.list.url_of(&s.ui.route.get_untracked());
+    s.ui.shell().history(&url, push);
+}
+
+/// Sets the account shown, its log and the URL's account part (the address
+/// bar untouched: it says so already, or [`select`] writes it).
+fn mark(s: Stores, name: Option<&str>) {
     let prefix = name.map_or_else(String::new, accounts::prefix);
     let direct = s.conn.accounts.try_update_value(|a| {
         a.shown = name.map(str::to_string);
         a.edge.is_none()
     });
-    s.ui.prefix.set_value(prefix.clone());
+    s.ui.prefix.set_value(prefix);
     s.cmds.use_account(name.unwrap_or_default());
     if let (Some(n), Some(true)) = (name, direct) {
         s.ui.shell().remember(keys::ACCOUNT, n);
     }
-    let url = prefix + &s.list.url_of(&s.ui.route.get_untracked());
-    s.ui.shell().history(&url, push);
 }
 
 /// Leaves the account shown: its transport is kept for coming back (unless
@@ -71,18 +79,15 @@ pub fn open(s: Stores, account: Account) {
             return crate::embed::open_account(s, account, p);
         }
         let secret = accounts::remembered(&account);
-        let Some(secret) = secret.filter(|_| !s.ui.shell().is_embedded()) else {
+        let Some(secret) = secret else {
             return s.conn.state.set(ConnState::Disconnected);
         };
         let creds = Credentials::new(account.access_key.clone(), secret, account.method);
         let base = account.endpoint.clone();
+        // Nothing of the account left shows while this one connects.
+        s.conn.state.set(ConnState::Probing);
         return s.ui.spawn(async move {
-            let name = account.name.clone();
-            if let Err(e) = crate::pages::connect::connect(s, Some(name), base, creds, true).await {
-                crate::actions::report(s, "connect", &e);
-                s.list.error.set(Some(e));
-                s.conn.state.set(ConnState::Disconnected);
-            }
+            crate::pages::connect::connect_or_form(s, Some(account.name), base, creds, true).await;
         });
     };
     let (worker, user) = edge.unzip();
@@ -115,9 +120,10 @@ pub fn open(s: Stores, account: Account) {
     });
 }
 
-/// Shows the account named `name` (the header's switcher, a link, back or
-/// forward), keeping the one left open in memory.
-pub fn switch(s: Stores, name: &str, push: bool) {
+/// Shows the account named `name`, keeping the one left open in memory:
+/// from the header's switcher (`None`: its list, a new history entry), or
+/// from the address (back, forward, a link: `Some` of the page it names).
+pub fn switch(s: Stores, name: &str, address: Option<Route>) {
     let Some(account) = s.conn.account(Some(name)) else {
         return;
     };
@@ -125,8 +131,16 @@ pub fn switch(s: Stores, name: &str, push: bool) {
         return;
     }
     leave(s, false);
-    s.ui.route.set(Route::List);
-    select(s, Some(name), push);
+    match address {
+        Some(route) => {
+            mark(s, Some(name));
+            s.ui.route.set(route);
+        }
+        None => {
+            s.ui.route.set(Route::List);
+            select(s, Some(name), true);
+        }
+    }
     open(s, account);
 }
 
@@ -222,11 +236,8 @@ pub fn begin_edge(s: Stores, base: String, user: String, operator: bool, list: V
         list
     } else {
         vec![Account {
-            name: String::new(),
-            endpoint: String::new(),
-            access_key: String::new(),
-            method: Default::default(),
             can_act: operator,
+            ..Account::new(String::new(), String::new())
         }]
     };
     s.conn.accounts.update_value(|a| {

@@ -194,6 +194,12 @@ impl Shell {
         }
     }
 
+    /// Whether the user names and adds accounts here: on the page; an
+    /// embedding's accounts are its host page's (its `accounts` option).
+    pub fn adds_accounts(&self) -> bool {
+        !self.is_embedded()
+    }
+
     /// Whether a connection is remembered on this device: on the page
     /// always (without the secret unless `remember`), embedded only when the
     /// user ticked "remember" in its own form.

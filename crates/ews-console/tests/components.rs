@@ -1451,3 +1451,41 @@ async fn edge_mode_shows_the_accounts_the_user_reaches() {
     );
     assert!(q("[data-testid=connect-form]").is_none());
 }
+
+#[wasm_bindgen_test]
+async fn a_rolling_job_stays_with_its_account_on_a_shared_endpoint() {
+    let _m = connected(40, "/?status=STOPPED").await;
+    let first = options("[data-testid=account-switch]")[0].clone();
+    plan_start_of_the_stopped().await;
+    input("[data-testid=roll-batch]", "1", "change");
+    click("[data-testid=confirm]");
+    until("running", || q("[data-testid=roll-pause]").is_some()).await;
+    click("[data-testid=roll-pause]");
+    until_within("the first done", 30, || {
+        bulk_state(1008).as_deref() == Some("ok")
+    })
+    .await;
+    let starts = || fake::count("POST /api/v1/container/");
+    let sent = starts();
+    // Another account on the same endpoint (other keys in real life): the
+    // paused job is not its own, and nothing is sent for it.
+    switch_to("/");
+    until("the form", || q("[data-testid=connect-form]").is_some()).await;
+    connect_account("second", fake::SECRET);
+    until("second's rows", || {
+        path() == "/a/second/" && !q_all("[data-testid=row]").is_empty()
+    })
+    .await;
+    sleep(300).await;
+    assert!(q("[data-testid=roll-pause]").is_none() && q("[data-testid=roll-resume]").is_none());
+    assert!(
+        q("[data-testid=bulk-item]").is_none(),
+        "no job on the second account"
+    );
+    assert_eq!(starts(), sent);
+    // Back on the first account, its job is there again, still paused.
+    switch_to(&first);
+    until("the job again", || q("[data-testid=roll-resume]").is_some()).await;
+    assert_eq!(bulk_state(1008).as_deref(), Some("ok"));
+    assert_eq!(starts(), sent);
+}

@@ -6,10 +6,10 @@
 //! |---|---|
 //! | `/a/{account}/api/v1/…` | the six operations on one account, proxied and signed (bearer or session) |
 //! | `/api/v1/…` | the same, when the worker fronts one account |
-//! | `GET /edge/session` | who is signed in and the accounts they reach: 200 `{"mode":"edge","user","role","accounts":[{"name","role","base"}]}` or 401 `{"mode":"edge","login":"/edge/login"}` |
+//! | `GET /edge/session` | who is signed in and the accounts they reach: 200 `{"mode":"edge","user","role","audit","accounts":[{"name","role","base"}]}` or 401 `{"mode":"edge","login":"/edge/login"}` |
 //! | `GET /edge/login` | the login page; `POST` (form `token=…`) signs in |
 //! | `POST /edge/logout` | signs out (form `scope=everywhere`: every session of the user) |
-//! | `GET /edge/audit` | the audit trail, for operators (JSON, filtered, paged) |
+//! | `GET /edge/audit` | the audit trail, for operators of every account (JSON, filtered, paged) |
 //! | anything else | the console's files (`GET`/`HEAD`), SPA fallback to `/index.html` |
 //!
 //! What must hold across isolates — the sign-in limiter, revoked sessions,
@@ -650,10 +650,11 @@ async fn session_info<P: Platform>(p: &P, state: &State, cfg: &Config, req: &Inc
     }
 }
 
-/// `{"mode":"edge","user","role","accounts":[{"name","role","base"}…]}`:
+/// `{"mode":"edge","user","role","audit","accounts":[{"name","role","base"}…]}`:
 /// the accounts the user reaches, in configuration order, each with the
 /// user's role there and the base its API is under (`/a/{name}`); `role`
-/// is the role on the first of them.
+/// is the role on the first of them; `audit`, whether the user may read
+/// the audit trail.
 pub fn session_json(cfg: &Config, user: &User) -> String {
     let reach: Vec<(&str, Role)> = cfg
         .accounts
@@ -677,6 +678,7 @@ pub fn session_json(cfg: &Config, user: &User) -> String {
         .str("mode", "edge")
         .str("user", user.name())
         .str("role", first.as_str())
+        .field("audit", Value::Bool(cfg.operator_everywhere(user)))
         .field("accounts", Value::Raw(&accounts))
         .finish()
 }

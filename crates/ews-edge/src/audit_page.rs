@@ -246,21 +246,28 @@ fn rows(entries: &[AuditEntry], lang: Lang) -> String {
             Some(c) => format!("{who} · {c}"),
             None => who,
         };
-        // The console's container page is the default account's; another
-        // account's container is named with its account, not linked.
-        let container = match (e.container, e.account.as_deref()) {
-            (None, _) => String::new(),
-            (Some(c), None | Some(crate::config::DEFAULT_ACCOUNT)) => {
-                format!("<a href=\"/containers/{c}\">{c}</a>")
-            }
-            (Some(c), Some(a)) => format!(
-                "<span class=\"muted\" data-testid=\"audit-account\">{}</span> {c}",
+        // The console's pages of the entry's account (`/a/{name}/…`; an
+        // entry from before accounts: the console's own account).
+        let at = e
+            .account
+            .as_deref()
+            .map_or_else(String::new, |a| format!("/a/{}", percent_encode(a)));
+        let account = e.account.as_deref().map_or_else(String::new, |a| {
+            format!(
+                "<span class=\"muted\" data-testid=\"audit-account\">{}</span> ",
                 escape_html(a)
-            ),
-        };
+            )
+        });
+        let container = e.container.map_or_else(String::new, |c| {
+            format!(
+                "{account}<a href=\"{}/containers/{c}\">{c}</a>",
+                escape_html(&at)
+            )
+        });
         let command = e.command_id.as_deref().map_or_else(String::new, |c| {
             format!(
-                "<a href=\"/commands/{}\">{}</a>",
+                "<a href=\"{}/commands/{}\">{}</a>",
+                escape_html(&at),
                 escape_html(&percent_encode(c)),
                 escape_html(c)
             )
@@ -429,6 +436,31 @@ mod tests {
             PageQuery::parse("/audit?from=yesterday").filter(50),
             Err("from")
         );
+    }
+
+    #[test]
+    fn an_entry_links_to_its_accounts_pages() {
+        let body = BODY.replace(
+            r#""role":"operator","#,
+            r#""role":"operator","account":"prod eu","#,
+        );
+        let (list, _) = entries(body.as_bytes());
+        let html = rows(&list, Lang::En);
+        assert!(
+            html.contains("href=\"/a/prod%20eu/containers/2529\""),
+            "{html}"
+        );
+        assert!(
+            html.contains("href=\"/a/prod%20eu/commands/c-1\""),
+            "{html}"
+        );
+        assert!(
+            html.contains("data-testid=\"audit-account\">prod eu<"),
+            "{html}"
+        );
+        // An entry from before accounts links to the console's own pages.
+        let (list, _) = entries(BODY.as_bytes());
+        assert!(rows(&list, Lang::En).contains("href=\"/containers/2529\""));
     }
 
     #[test]

@@ -330,6 +330,11 @@ impl<G: Fn(&str) -> Option<String>> Reader<G> {
         if names.len() > MAX_ACCOUNTS {
             why = Some(format!("at most {MAX_ACCOUNTS} accounts"));
         }
+        if names.is_empty() {
+            why = Some(
+                "it names no account: give names separated by commas, e.g. prod,staging".into(),
+            );
+        }
         if let Some(why) = why {
             self.invalid(ACCOUNTS.into(), why);
             return None;
@@ -446,9 +451,11 @@ impl Config {
     /// Whether `user` is an operator on every account (who may read the
     /// whole audit trail).
     pub fn operator_everywhere(&self, user: &crate::users::User) -> bool {
-        self.accounts
-            .iter()
-            .all(|a| user.role_in(&a.name) == Some(crate::users::Role::Operator))
+        !self.accounts.is_empty()
+            && self
+                .accounts
+                .iter()
+                .all(|a| user.role_in(&a.name) == Some(crate::users::Role::Operator))
     }
 }
 
@@ -587,6 +594,7 @@ mod tests {
             (&[(ACCOUNTS, "prod,Prod")], &[ACCOUNTS]),
             (&[(ACCOUNTS, "prod,prod")], &[ACCOUNTS]),
             (&[(ACCOUNTS, "-x")], &[ACCOUNTS]),
+            (&[(ACCOUNTS, " , ")], &[ACCOUNTS]),
             (&[(SECRET_KEY, "left-over-secret")], &[SECRET_KEY]),
             (
                 &[(CONSOLE_TOKENS, "carol:operator@eu:carol-token-0123456789")],

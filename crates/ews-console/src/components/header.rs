@@ -12,10 +12,11 @@ use crate::stores::{ConnState, Stores, Theme, Ui};
 const ADD: &str = "/";
 
 /// Edge mode's links, as markup of our own text: the audit trail (for
-/// operators) and the worker's sign-out forms (posted from this page).
-fn edge_links(ui: Ui, operator: bool, forms: bool) -> String {
+/// those the worker lets read it) and the worker's sign-out forms (posted
+/// from this page).
+fn edge_links(ui: Ui, audit: bool, forms: bool) -> String {
     let mut html = String::new();
-    if operator {
+    if audit {
         // The worker renders the audit trail itself (a page, not part of
         // the console's bundle), in the console's language.
         html.push_str(&format!(
@@ -47,13 +48,13 @@ fn header_html(s: Stores) -> String {
     let ui = s.ui;
     let lang = ui.lang();
     let state = s.conn.state.get();
-    let (shown, direct, accounts) = s.conn.accounts.with_value(|a| {
+    let (shown, direct, audit, accounts) = s.conn.accounts.with_value(|a| {
         let list: Vec<(String, bool)> = a
             .list
             .iter()
             .map(|x| (x.name.clone(), a.shown.as_ref() == Some(&x.name)))
             .collect();
-        (a.shown.clone(), a.edge.is_none(), list)
+        (a.shown.clone(), a.edge.is_none(), a.audit, list)
     });
     let who = match state {
         ConnState::Connected {
@@ -76,11 +77,7 @@ fn header_html(s: Stores) -> String {
                 "<span class=\"who\" data-testid=\"who\">{}{}{role}</span><span class=\"inline\">{}</span>{}{}",
                 escape_html(&label),
                 if role.is_empty() { "" } else { " · " },
-                edge_links(
-                    ui,
-                    !direct && can_act,
-                    !direct && ui.shell().signs_out_here()
-                ),
+                edge_links(ui, !direct && audit, !direct && ui.shell().signs_out_here()),
                 if direct {
                     button("disconnect", M::Disconnect)
                 } else {
@@ -102,12 +99,9 @@ fn header_html(s: Stores) -> String {
         )
     };
     // Direct mode: every kept account, and "add"; edge: several to choose from.
-    let switcher = if (direct && !ui.shell().is_embedded()) || accounts.len() > 1 {
-        let add = (direct && !ui.shell().is_embedded()).then_some((
-            ADD,
-            ui.t(M::AddAccount),
-            shown.is_none(),
-        ));
+    let adds = direct && ui.shell().adds_accounts();
+    let switcher = if adds || accounts.len() > 1 {
+        let add = adds.then_some((ADD, ui.t(M::AddAccount), shown.is_none()));
         select(
             "account-switch",
             M::Account,
@@ -164,10 +158,20 @@ pub fn Header() -> impl IntoView {
             }
         }
         Some("theme") => ui.set_theme(Theme::parse(&event_target_value(&ev))),
-        Some("account-switch") => match event_target_value(&ev).as_str() {
-            ADD => crate::connection::add(s),
-            name => crate::connection::switch(s, name, true),
-        },
+        Some("account-switch") => {
+            match event_target_value(&ev).as_str() {
+                ADD => crate::connection::add(s),
+                name => crate::connection::switch(s, name, None),
+            }
+            // The header is rebuilt: the keyboard stays on the switcher.
+            request_animation_frame(move || {
+                if let Some(e) = ui.shell().find("[data-testid=account-switch]")
+                    && let Ok(e) = e.dyn_into::<web_sys::HtmlElement>()
+                {
+                    let _ = e.focus();
+                }
+            });
+        }
         _ => {}
     };
     let on_click = move |ev: leptos::ev::MouseEvent| match testid(&ev).as_deref() {

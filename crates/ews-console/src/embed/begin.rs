@@ -59,27 +59,17 @@ pub(crate) fn provider(s: &Stores, name: &str) -> Option<Function> {
 /// Opens `account` with the credentials its function gives.
 pub(crate) fn open_account(s: Stores, account: Account, provider: Function) {
     s.ui.spawn(async move {
-        let result = match credentials(&provider).await {
-            Ok(creds) => crate::pages::connect::connect(
-                s,
-                Some(account.name),
-                account.endpoint,
-                creds,
-                false,
-            )
-            .await
-            .map_err(|e| {
-                crate::actions::report(s, "connect", &e);
-                s.list.error.set(Some(e));
-            }),
+        match credentials(&provider).await {
+            Ok(creds) => {
+                let name = Some(account.name);
+                crate::pages::connect::connect_or_form(s, name, account.endpoint, creds, false)
+                    .await
+            }
             Err(msg) => {
                 s.ui.shell().error("connect", &msg, None);
                 s.ui.toast(Some(false), msg, None);
-                Err(())
+                s.conn.state.set(ConnState::Disconnected);
             }
-        };
-        if result.is_err() {
-            s.conn.state.set(ConnState::Disconnected);
         }
     });
 }
@@ -114,13 +104,7 @@ pub(crate) fn begin(s: Stores) {
             let list: Vec<Account> = options
                 .accounts
                 .iter()
-                .map(|(name, endpoint)| Account {
-                    name: name.clone(),
-                    endpoint: endpoint.clone(),
-                    access_key: String::new(),
-                    method: SignMethod::default(),
-                    can_act: true,
-                })
+                .map(|(name, endpoint)| Account::new(name.clone(), endpoint.clone()))
                 .collect();
             s.conn.accounts.update_value(|a| a.list = list.clone());
             if let Some(first) = list.into_iter().next() {
@@ -140,13 +124,7 @@ pub(crate) fn begin(s: Stores) {
             .clone()
             .unwrap_or_else(|| window().location().origin().unwrap_or_default());
         match creds {
-            Ok(creds) => {
-                if let Err(e) = crate::pages::connect::connect(s, None, base, creds, false).await {
-                    crate::actions::report(s, "connect", &e);
-                    s.list.error.set(Some(e));
-                    s.conn.state.set(ConnState::Disconnected);
-                }
-            }
+            Ok(creds) => crate::pages::connect::connect_or_form(s, None, base, creds, false).await,
             Err(msg) => {
                 s.ui.shell().error("connect", &msg, None);
                 s.ui.toast(Some(false), msg, None);

@@ -136,6 +136,8 @@ pub fn CommandPage(
         }
     };
     load();
+    // Re-read on every change of the log; the DOM is written only when
+    // this page's markup changed (focus stays while other commands move).
     let html = move || {
         let tracked = cmds
             .log

@@ -55,11 +55,17 @@ pub(crate) async fn connect(
         can_act: true,
     });
     let secret = remember.then(|| creds.secret().to_string());
+    // The account the form was for, and the console's generation: a switch
+    // while the list is on its way leaves this answer unused.
+    let (was, generation) = (s.conn.shown_name().unwrap_or_default(), s.conn.current());
     let api = Api::direct(base, creds, s.ui.life(), move |c| skew.set(c));
     let list = api.list().await?;
+    if s.conn.current() != generation {
+        return Ok(());
+    }
     if let Some(a) = &account {
         if s.ui.shell().keeps_connection(remember) {
-            keep(s, a, secret.as_deref());
+            keep(s, &was, a, secret.as_deref());
         }
         crate::connection::select(s, Some(&a.name), false);
     }
@@ -75,18 +81,32 @@ pub(crate) async fn connect(
     Ok(())
 }
 
+/// [`connect`], and on failure the form with what went wrong.
+pub(crate) async fn connect_or_form(
+    s: Stores,
+    name: Option<String>,
+    base: String,
+    creds: Credentials,
+    remember: bool,
+) {
+    if let Err(e) = connect(s, name, base, creds, remember).await {
+        crate::actions::report(s, "connect", &e);
+        s.list.error.set(Some(e));
+        s.conn.state.set(ConnState::Disconnected);
+    }
+}
+
 /// Keeps `a` on this device in place of the account the form was for (or
 /// as a new one), its secret remembered when given, else forgotten.
-fn keep(s: Stores, a: &Account, secret: Option<&str>) {
-    let was = s.conn.shown_name().unwrap_or_default();
+fn keep(s: Stores, was: &str, a: &Account, secret: Option<&str>) {
     let mut list = s.conn.accounts.with_value(|a| a.list.clone());
     let at = list
         .iter()
         .position(|x| x.name == was || x.name == a.name)
         .unwrap_or(list.len());
     if was != a.name {
-        accounts::remember(&was, None);
-        s.conn.keep_api(&was, None);
+        accounts::remember(was, None);
+        s.conn.keep_api(was, None);
     }
     list.retain(|x| x.name != a.name && x.name != was);
     list.insert(at.min(list.len()), a.clone());
@@ -204,10 +224,7 @@ fn set_busy(s: Stores, form: &web_sys::Element, busy: bool) {
 
 /// What the form says: the account's name (on the page), the API's base
 /// URL and the credentials, or what is missing or wrong.
-fn read_form(
-    s: Stores,
-    form: &web_sys::Element,
-) -> Result<(Option<String>, String, Credentials), M> {
+fn read_form(s: Stores, form: &web_sys::Element) -> Result<(String, String, Credentials), M> {
     let text = |name: &str| prop(form, name, "value").as_string().unwrap_or_default();
     let base = normalize_endpoint(&text("endpoint"), &origin(s)).map_err(|_| M::EndpointInvalid)?;
     let was = s.conn.shown_name().unwrap_or_default();
@@ -236,7 +253,6 @@ fn read_form(
         return Err(M::SecretMissing);
     }
     let method = SignMethod::parse(&text("method")).unwrap_or_default();
-    let name = (!s.ui.shell().is_embedded()).then_some(name);
     Ok((name, base, Credentials::new(key, secret, method)))
 }
 
@@ -248,20 +264,14 @@ pub fn ConnectPage() -> impl IntoView {
     // The account shown (its secret to type), or a new one.
     let shown = s.conn.account(None);
     let kept = shown.is_some();
-    let mut a = shown.unwrap_or_else(|| Account {
-        name: String::new(),
-        endpoint: String::new(),
-        access_key: String::new(),
-        method: SignMethod::default(),
-        can_act: true,
-    });
+    let mut a = shown.unwrap_or_else(|| Account::new(String::new(), String::new()));
     if a.endpoint.is_empty() || s.ui.shell().endpoint().is_some() {
         a.endpoint = origin(s);
     }
     let html = form_html(
         s,
         &a,
-        !s.ui.shell().is_embedded(),
+        s.ui.shell().adds_accounts(),
         kept && accounts::is_remembered(&a.name),
         kept,
     );
@@ -286,7 +296,7 @@ pub fn ConnectPage() -> impl IntoView {
         set_busy(s, &f, true);
         error.set(None);
         s.ui.spawn(async move {
-            let result = connect(s, name, base, creds, remember).await;
+            let result = connect(s, Some(name), base, creds, remember).await;
             set_busy(s, &f, false);
             match result {
                 // The secret leaves the DOM as soon as it has been used.

@@ -30,7 +30,12 @@ pub fn ContainerPage(
     // Fresh data for this container, whatever the list had.
     ui.spawn(async move {
         let Some(api) = s.conn.api() else { return };
-        match api.container(id).await {
+        let generation = s.conn.current();
+        let answer = api.container(id).await;
+        if s.conn.current() != generation {
+            return;
+        }
+        match answer {
             Ok(c) => list.put(id, Some(c)),
             Err(e) if e.api_code() == Some(&ApiErrorCode::ResourceNotExist) => {
                 refresh_container(s, &api, id).await;

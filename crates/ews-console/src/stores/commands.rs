@@ -171,6 +171,19 @@ impl CommandStore {
         }
     }
 
+    /// Edits the log of the account named `account`: the one shown, or the
+    /// one kept in storage for another (a command issued just before a
+    /// switch of account is logged where it belongs, and followed there).
+    pub fn edit_log_of(&self, account: &str, f: impl FnOnce(&mut Vec<LogEntry>)) {
+        if self.account.with_value(|a| a == account) {
+            return self.edit_log(f);
+        }
+        let shell = self.shell.with_value(Rc::clone);
+        let mut log = shell.load_activity(account);
+        f(&mut log);
+        shell.save_activity(account, &log);
+    }
+
     /// Shows the activity log of the account named `name`.
     pub fn use_account(&self, name: &str) {
         if self.account.with_value(|a| a != name) {
@@ -228,10 +241,14 @@ impl CommandStore {
         });
     }
 
-    /// Forgets running commands and the bulk job (on disconnect; the log
-    /// stays, and resumes on the next connection).
+    /// Forgets running commands, the bulk job and the commands watched
+    /// through the list (on disconnect or a switch of account; the log
+    /// stays, and resumes on the account's next connection).
     pub fn clear(&self) {
         self.ops.set(HashMap::default());
         self.bulk.set(None);
+        self.watch.set_value(ews_core::watch::Watch::new(
+            ews_core::FollowPolicy::default(),
+        ));
     }
 }

@@ -57,6 +57,8 @@ pub struct Accounts {
     pub shown: Option<String>,
     /// Edge mode: the worker (empty: this page's origin) and who is signed in.
     pub edge: Option<(String, String)>,
+    /// Edge mode: the worker lets the user read its audit trail.
+    pub audit: bool,
     /// Each account's transport while the console lives (its clock; in
     /// direct mode the secret, in memory): going back to an account needs
     /// nothing typed again. Disconnecting drops it.

@@ -576,7 +576,7 @@ fn login_sets_a_session_that_lists_and_changes_only_from_our_origin() {
     assert_eq!(info.status, 200);
     assert_eq!(
         json(&info),
-        serde_json::json!({"mode":"edge","user":"olga","role":"operator",
+        serde_json::json!({"mode":"edge","user":"olga","role":"operator","audit":true,
             "accounts":[{"name":"default","role":"operator","base":"/a/default"}]})
     );
 
@@ -1372,7 +1372,7 @@ fn the_session_lists_the_accounts_the_user_reaches() {
     };
     assert_eq!(
         info(CAROL),
-        serde_json::json!({"mode":"edge","user":"carol","role":"viewer","accounts":[
+        serde_json::json!({"mode":"edge","user":"carol","role":"viewer","audit":false,"accounts":[
             {"name":"prod","role":"viewer","base":"/a/prod"},
             {"name":"staging","role":"operator","base":"/a/staging"}]})
     );
@@ -1381,6 +1381,7 @@ fn the_session_lists_the_accounts_the_user_reaches() {
         serde_json::json!([{"name":"prod","role":"viewer","base":"/a/prod"}])
     );
     assert_eq!(info(OPERATOR)["accounts"].as_array().unwrap().len(), 2);
+    assert_eq!(info(OPERATOR)["audit"], true);
 }
 
 #[test]
