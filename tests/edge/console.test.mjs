@@ -95,11 +95,17 @@ it("with several accounts, works on the first account the user reaches, with the
     assert.match(await page.getByTestId("who").textContent(), /carol/);
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="row"]').length === 12);
     assert.equal(await page.getByTestId("action-start").count(), 0, "a viewer on prod has no actions");
+    // The switcher: staging, where carol operates (20 containers), its own URL.
+    await page.getByTestId("account-switch").selectOption("staging");
+    await page.waitForFunction(() => location.pathname === "/a/staging/" && document.querySelectorAll('[data-testid="row"]').length > 12);
+    assert.ok((await page.locator('[data-testid^="action-"]').count()) > 0, "an operator on staging acts");
+    assert.equal(await page.getByTestId("audit-link").count(), 0, "the audit trail is for operators of every account");
     assert.deepEqual(problems, []);
     await ctx.close();
     const olga = await signIn(accounts.tokens.olga, accounts);
     await olga.page.waitForFunction(() => document.querySelectorAll('[data-testid="row"]').length === 12);
     assert.ok((await olga.page.locator('[data-testid^="action-"]').count()) > 0, "an operator on prod acts");
+    assert.equal(await olga.page.getByTestId("audit-link").count(), 1, "olga operates every account");
     await olga.ctx.close();
   } finally {
     await accounts.stop();
