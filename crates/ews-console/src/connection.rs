@@ -26,7 +26,7 @@ use crate::stores::{ConnState, Stores};
 /// being added, or the console has none).
 pub fn select(s: Stores, name: Option<&str>, push: bool) {
     mark(s, name);
-    let url = s.ui.prefix.get_value() + &s.list.url_of(&s.ui.route.get_untracked());
+    let url = s.url_of(&s.ui.route.get_untracked());
     s.ui.shell().history(&url, push);
 }
 

@@ -226,16 +226,7 @@ async fn connecting_lists_every_state_and_forgets_the_secret() {
             .unwrap()
             .contains(fake::SECRET)
     );
-    assert_eq!(
-        web_sys::window()
-            .unwrap()
-            .local_storage()
-            .unwrap()
-            .unwrap()
-            .get_item("ews.secrets")
-            .unwrap(),
-        None
-    );
+    assert_eq!(local().get_item("ews.secrets").unwrap(), None);
     let pw = q("[data-testid=secret-key]");
     assert!(pw.is_none(), "the form is gone once connected");
     assert!(fake::count("GET /api/v1/container") >= 1);
@@ -755,6 +746,25 @@ async fn plan_start_of_the_stopped() {
     until("the plan", || q("[data-testid=roll-batch]").is_some()).await;
 }
 
+/// A rolling start of the stopped, one at a time, paused while the first
+/// runs: the first (1008) done, the others waiting.
+async fn paused_after_the_first() {
+    plan_start_of_the_stopped().await;
+    input("[data-testid=roll-batch]", "1", "change");
+    click("[data-testid=confirm]");
+    until("running", || q("[data-testid=roll-pause]").is_some()).await;
+    click("[data-testid=roll-pause]");
+    until_within("the first done", 30, || {
+        bulk_state(1008).as_deref() == Some("ok")
+    })
+    .await;
+}
+
+/// This origin's local storage.
+fn local() -> web_sys::Storage {
+    web_sys::window().unwrap().local_storage().unwrap().unwrap()
+}
+
 /// A bulk job's item's state (`waiting`, `running`, `ok`, …).
 fn bulk_state(id: u64) -> Option<String> {
     attr(
@@ -795,15 +805,7 @@ async fn a_rolling_start_goes_batch_by_batch_and_halts_at_the_first_failure() {
 #[wasm_bindgen_test]
 async fn a_rolling_job_survives_a_reload_and_goes_on() {
     let m = connected(40, "/?status=STOPPED").await;
-    plan_start_of_the_stopped().await;
-    input("[data-testid=roll-batch]", "1", "change");
-    click("[data-testid=confirm]");
-    until("running", || q("[data-testid=roll-pause]").is_some()).await;
-    click("[data-testid=roll-pause]");
-    until_within("the first done", 30, || {
-        bulk_state(1008).as_deref() == Some("ok")
-    })
-    .await;
+    paused_after_the_first().await;
     let session = web_sys::window()
         .unwrap()
         .session_storage()
@@ -816,14 +818,7 @@ async fn a_rolling_job_survives_a_reload_and_goes_on() {
     let rollout = &kept.iter().find(|(k, _)| k == "ews.rollout").unwrap().1;
     assert!(rollout.contains("\nstart 1 paused "), "{rollout}");
     // The account stays on this device (never its secret).
-    let accounts = web_sys::window()
-        .unwrap()
-        .local_storage()
-        .unwrap()
-        .unwrap()
-        .get_item("ews.accounts")
-        .unwrap()
-        .unwrap();
+    let accounts = local().get_item("ews.accounts").unwrap().unwrap();
     // A reload: this tab's session storage stays, everything else starts
     // again; the secret was in memory only, so the user connects again.
     drop(m);
@@ -831,7 +826,7 @@ async fn a_rolling_job_survives_a_reload_and_goes_on() {
         for (k, v) in &kept {
             session.set_item(k, v).unwrap();
         }
-        let local = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+        let local = local();
         local.set_item("ews.accounts", &accounts).unwrap();
     })
     .await;
@@ -992,7 +987,7 @@ async fn chinese_and_dark_are_switchable_and_remembered() {
     assert_eq!(html_el.get_attribute("lang").as_deref(), Some("zh-CN"));
     input("[data-testid=theme]", "dark", "change");
     assert_eq!(html_el.get_attribute("data-theme").as_deref(), Some("dark"));
-    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    let storage = local();
     assert_eq!(
         storage.get_item("ews.lang").unwrap().as_deref(),
         Some("zh-CN")
@@ -1016,7 +1011,7 @@ async fn remember_stores_the_secret_and_forget_wipes_it() {
     .await;
     fill_and_connect(fake::SECRET);
     until("the table", || !q_all("[data-testid=row]").is_empty()).await;
-    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    let storage = local();
     assert!(
         storage
             .get_item("ews.secrets")
@@ -1150,11 +1145,7 @@ async fn a_reload_resumes_following_unfinished_commands() {
     // The account it was made on is kept on this device; its log is its own.
     let origin = web_sys::window().unwrap().location().origin().unwrap();
     let _m = mount_with(12, "/a/test/", |s| {
-        web_sys::window()
-            .unwrap()
-            .local_storage()
-            .unwrap()
-            .unwrap()
+        local()
             .set_item(
                 "ews.accounts",
                 &format!(
@@ -1223,7 +1214,7 @@ async fn auto_refresh_runs_on_its_interval_and_pauses_while_hidden() {
     assert_eq!(lists(), paused_at, "refreshed while hidden");
     set_hidden(false);
     until("refreshing again", || lists() > paused_at).await;
-    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    let storage = local();
     assert_eq!(
         storage.get_item("ews.refresh").unwrap().as_deref(),
         Some("5")
@@ -1309,7 +1300,7 @@ async fn several_accounts_each_with_its_url_secret_and_log() {
     })
     .await;
     // No secret was written anywhere: neither was remembered.
-    let local = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    let local = local();
     assert_eq!(local.get_item("ews.secrets").unwrap(), None);
     let kept = local.get_item("ews.accounts").unwrap().unwrap();
     assert!(kept.contains("\"one\"") && kept.contains("\"two\"") && !kept.contains(fake::SECRET));
@@ -1326,7 +1317,7 @@ async fn an_account_is_renamed_remembered_and_removed() {
     click("[data-testid=remember]");
     connect_account("two", fake::SECRET);
     until("two", || path() == "/a/two/").await;
-    let local = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    let local = local();
     let secrets = local.get_item("ews.secrets").unwrap().unwrap();
     assert!(
         secrets.contains("\"two\"") && !secrets.contains("\"one\""),
@@ -1384,7 +1375,7 @@ async fn an_account_is_renamed_remembered_and_removed() {
 async fn a_connection_kept_before_accounts_becomes_the_first_account() {
     let origin = web_sys::window().unwrap().location().origin().unwrap();
     let _m = mount_with(12, "/", |_| {
-        let local = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+        let local = local();
         local
             .set_item(
                 "ews.connection",
@@ -1409,7 +1400,7 @@ async fn a_connection_kept_before_accounts_becomes_the_first_account() {
     // Connected by itself, under a name from the endpoint's host.
     until("the table", || !q_all("[data-testid=row]").is_empty()).await;
     assert!(path().starts_with("/a/127-0-0-1-"), "{}", path());
-    let local = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    let local = local();
     assert_eq!(local.get_item("ews.connection").unwrap(), None);
     assert_eq!(local.get_item("ews.secret").unwrap(), None);
     assert!(
@@ -1456,15 +1447,7 @@ async fn edge_mode_shows_the_accounts_the_user_reaches() {
 async fn a_rolling_job_stays_with_its_account_on_a_shared_endpoint() {
     let _m = connected(40, "/?status=STOPPED").await;
     let first = options("[data-testid=account-switch]")[0].clone();
-    plan_start_of_the_stopped().await;
-    input("[data-testid=roll-batch]", "1", "change");
-    click("[data-testid=confirm]");
-    until("running", || q("[data-testid=roll-pause]").is_some()).await;
-    click("[data-testid=roll-pause]");
-    until_within("the first done", 30, || {
-        bulk_state(1008).as_deref() == Some("ok")
-    })
-    .await;
+    paused_after_the_first().await;
     let starts = || fake::count("POST /api/v1/container/");
     let sent = starts();
     // Another account on the same endpoint (other keys in real life): the

@@ -277,34 +277,25 @@ mod tests {
             let e = Options::parse(raw).unwrap_err();
             assert!(e.contains(needle), "{e:?} lacks {needle:?}");
         };
-        bad(
-            RawOptions {
-                accounts: list(&[]),
-                ..RawOptions::default()
-            },
-            "lists no account",
-        );
-        bad(
-            RawOptions {
-                accounts: list(&[("a/b", "https://x")]),
-                ..RawOptions::default()
-            },
-            "item 1: `name`",
-        );
-        bad(
-            RawOptions {
-                accounts: list(&[("a", "https://x"), ("a", "https://y")]),
-                ..RawOptions::default()
-            },
-            "item 2: the name \"a\" is used twice",
-        );
-        bad(
-            RawOptions {
-                accounts: list(&[("a", "ftp://x")]),
-                ..RawOptions::default()
-            },
-            "item 1: `endpoint`",
-        );
+        let cases: [(&[(&str, &str)], &str); 4] = [
+            (&[], "lists no account"),
+            (&[("a/b", "https://x")], "item 1: `name`"),
+            (
+                &[("a", "https://x"), ("a", "https://y")],
+                "item 2: the name \"a\" is used twice",
+            ),
+            (&[("a", "ftp://x")], "item 1: `endpoint`"),
+        ];
+        for (items, needle) in cases {
+            let accounts = list(items);
+            bad(
+                RawOptions {
+                    accounts,
+                    ..RawOptions::default()
+                },
+                needle,
+            );
+        }
         bad(
             RawOptions {
                 accounts: list(&[("a", "https://x")]),

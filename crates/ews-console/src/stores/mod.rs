@@ -58,6 +58,11 @@ impl Stores {
         provide_context(self.cmds);
     }
 
+    /// The URL of `route` in the account shown (the list's with its query).
+    pub fn url_of(&self, route: &crate::route::Route) -> String {
+        self.ui.prefix.get_value() + &self.list.url_of(route)
+    }
+
     /// The text of `m` in the current language.
     pub fn t(&self, m: crate::i18n::M) -> &'static str {
         self.ui.t(m)
