@@ -76,11 +76,12 @@ pub async fn restart_and_follow(
         s.cmds.log.with_untracked(|log| {
             log.iter()
                 .find(|t| t.container_id == id)
-                .map(|t| crate::route::Route::Command(t.command_id.clone()).path())
+                .map(|t| s.href_at(id, |_| crate::route::Route::Command(t.command_id.clone())))
         })
     };
     let say = move |ok: bool, text: String, href: Option<String>| {
         if toast {
+            let id = s.label(id);
             s.ui.toast(Some(ok), format!("{} {id}: {text}", s.t(M::Restart)), href);
         }
         (ok, text)
@@ -162,7 +163,26 @@ pub async fn refresh_now(s: Stores) {
     let generation = s.conn.current();
     s.list.refreshing.set(true);
     s.list.last_attempt.set_value(clock::now_ms());
-    let result = api.list().await;
+    let result = if api.parts().is_empty() {
+        api.list().await
+    } else {
+        // The fleet view: every account at once; one that fails keeps its
+        // last rows and says why (see crate::fleet::merge).
+        let answers = api.list_each().await;
+        if s.conn.current() != generation {
+            return;
+        }
+        let names: Vec<String> = api.parts().iter().map(|(n, _)| n.clone()).collect();
+        let (list, parts) = s.list.data.with_untracked(|d| {
+            let before: Vec<&ews_core::Container> = d.rows().iter().map(|r| &r.c).collect();
+            crate::fleet::merge(&names, answers, &before)
+        });
+        let expired = parts
+            .iter()
+            .find_map(|p| p.error.clone().filter(is_unauthorized));
+        s.list.parts.set(parts);
+        expired.map_or(Ok(list), Err)
+    };
     if s.conn.current() != generation {
         return;
     }
@@ -240,13 +260,19 @@ pub async fn act_and_follow(
             reason: "a command is already running for this container".into(),
         });
     };
-    let href =
-        s.ui.href(&crate::route::Route::Command(entry.command_id.clone()));
+    let href = s.href_at(id, |_| {
+        crate::route::Route::Command(entry.command_id.clone())
+    });
     let outcome = follow(s, api, generation, entry, Some(cmd)).await;
     if let (true, Some(o)) = (toast, &outcome) {
         s.ui.toast(
             Some(o.is_success()),
-            format!("{} {id}: {}", verb(s, action), s.ui.lang().outcome(o)),
+            format!(
+                "{} {}: {}",
+                verb(s, action),
+                s.label(id),
+                s.ui.lang().outcome(o)
+            ),
             Some(href),
         );
     }
@@ -273,7 +299,7 @@ async fn issue(
     if !s.cmds.claim(id, op) {
         return Ok(None);
     }
-    let account = s.conn.shown_name().unwrap_or_default();
+    let account = s.cmds.log_name();
     let cmd = match api.act(action, id).await {
         Ok(cmd) => cmd,
         Err(e) => {
@@ -283,7 +309,7 @@ async fn issue(
                 let (msg, _) = describe(&e, s.ui.lang());
                 s.ui.toast(
                     Some(false),
-                    format!("{} {id}: {msg}", verb(s, action)),
+                    format!("{} {}: {msg}", verb(s, action), s.label(id)),
                     None,
                 );
             }
@@ -362,7 +388,7 @@ async fn follow(
         if s.conn.current() != generation {
             return None;
         }
-        let answer = api.command(&entry.command_id).await;
+        let answer = api.command(entry.container_id, &entry.command_id).await;
         // Another account meanwhile: this one's log follows it on return.
         if s.conn.current() != generation {
             return None;
@@ -448,7 +474,12 @@ pub fn resume(s: Stores) {
                 if let Some(o) = follow(s, api, generation, entry, None).await {
                     s.ui.toast(
                         Some(o.is_success()),
-                        format!("{} {id}: {}", verb(s, action), s.ui.lang().outcome(&o)),
+                        format!(
+                            "{} {}: {}",
+                            verb(s, action),
+                            s.label(id),
+                            s.ui.lang().outcome(&o)
+                        ),
                         None,
                     );
                 }
@@ -467,7 +498,7 @@ pub async fn load_command(s: Stores, id: &CommandId) -> Result<Command, Error> {
         cause: "not connected".into(),
     })?;
     let generation = s.conn.current();
-    let cmd = api.command(id).await?;
+    let cmd = api.command(ContainerId(0), id).await?;
     if s.conn.current() != generation {
         return Ok(cmd);
     }
@@ -895,7 +926,13 @@ fn watch_list(s: Stores, api: &Rc<Api>, containers: &[ews_core::Container]) {
         let api = Rc::clone(api);
         s.ui.spawn(async move {
             let now = || clock::now_ms();
-            let done = match api.command(&command_id).await {
+            let of = s.cmds.watch.with_value(|w| {
+                w.items()
+                    .iter()
+                    .find(|x| x.command == command_id)
+                    .map_or(ContainerId(0), |x| x.container)
+            });
+            let done = match api.command(of, &command_id).await {
                 Ok(cmd) => s
                     .cmds
                     .watch

@@ -73,6 +73,9 @@ pub struct Api {
     base: String,
     life: Rc<Life>,
     on_skew: Box<dyn Fn(i64)>,
+    /// The fleet view's transport: each account's (`None`: it cannot be
+    /// reached from here yet), in order (empty: one account's).
+    parts: Vec<(String, Option<Rc<Api>>)>,
 }
 
 impl std::fmt::Debug for Api {
@@ -111,7 +114,53 @@ impl Api {
             base,
             life,
             on_skew: Box::new(on_skew),
+            parts: Vec::new(),
         })
+    }
+
+    /// The fleet view's transport over `parts` (each account's name and
+    /// transport, in order): it lists them all ([`Api::list_each`]), and
+    /// sends a request about a container to the account its fleet id names
+    /// ([`crate::fleet`]), each with its own client, clock and secret.
+    pub fn fleet(parts: Vec<(String, Option<Rc<Api>>)>, life: Rc<Life>) -> Rc<Api> {
+        let names: Vec<&str> = parts.iter().map(|(n, _)| n.as_str()).collect();
+        Rc::new(Api {
+            client: RefCell::new(Client::edge()),
+            // Never fetched from: it names the fleet (whose rolling job a
+            // kept one is).
+            base: format!("fleet:{}", names.join("/")),
+            life,
+            on_skew: Box::new(|_| {}),
+            parts,
+        })
+    }
+
+    /// The accounts of a fleet transport, in order (empty: one account's).
+    pub fn parts(&self) -> &[(String, Option<Rc<Api>>)] {
+        &self.parts
+    }
+
+    /// The transport of the account a fleet id names, and the server's id.
+    fn route(&self, id: ContainerId) -> (&Api, ContainerId) {
+        match crate::fleet::untag(id) {
+            (Some(p), real) => match self.parts.get(p) {
+                Some((_, Some(a))) => (a, real),
+                _ => (self, id),
+            },
+            (None, _) => (self, id),
+        }
+    }
+
+    /// Every account of a fleet transport listed at once, in order (`None`:
+    /// one that cannot be reached from here yet).
+    pub async fn list_each(&self) -> Vec<Option<Result<ContainerList, Error>>> {
+        let each = self.parts.iter().map(|(_, a)| async move {
+            match a {
+                Some(a) => Some(a.list().await),
+                None => None,
+            }
+        });
+        crate::fleet::join(each.collect()).await
     }
 
     /// Direct: the API's base URL; edge: the worker's origin (empty: this
@@ -151,19 +200,28 @@ impl Api {
     }
 
     /// `GET /api/v1/container/{id}`.
+    /// (A fleet id is answered with the fleet id.)
     pub async fn container(&self, id: ContainerId) -> Result<Container, Error> {
-        self.call(Operation::GetContainer(id), decode::container)
-            .await
+        let (api, real) = self.route(id);
+        let mut c = api
+            .call(Operation::GetContainer(real), decode::container)
+            .await?;
+        c.id = id;
+        Ok(c)
     }
 
     /// Start, stop or delete: the command that will do it.
     pub async fn act(&self, action: Action, id: ContainerId) -> Result<Command, Error> {
-        self.call(action.operation(id), decode::command).await
+        let (api, real) = self.route(id);
+        api.call(action.operation(real), decode::command).await
     }
 
-    /// `GET /api/v1/command/{id}`.
-    pub async fn command(&self, id: &CommandId) -> Result<Command, Error> {
-        self.call(Operation::GetCommand(id.clone()), decode::command)
+    /// `GET /api/v1/command/{id}`, of the account of container `of` (a
+    /// fleet id; any other is this transport's).
+    pub async fn command(&self, of: ContainerId, id: &CommandId) -> Result<Command, Error> {
+        self.route(of)
+            .0
+            .call(Operation::GetCommand(id.clone()), decode::command)
             .await
     }
 

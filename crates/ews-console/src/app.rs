@@ -37,7 +37,7 @@ fn read_location(s: Stores) {
     };
     let (account, rest) = crate::accounts::split_path(&path);
     let route = Route::parse(rest);
-    if route == Route::List {
+    if route.is_list() {
         s.list.query.set(ListQuery::parse(&search));
     }
     // Another known account: switch first (its page then mounts on its
@@ -51,6 +51,13 @@ fn read_location(s: Stores) {
             return crate::connection::switch(s, &name, Some(route));
         }
         Some(name) if !known => s.conn.accounts.update_value(|a| a.shown = Some(name)),
+        // Back or forward to the fleet view (at start-up, the start opens it).
+        None if route == Route::Fleet
+            && s.ui.route.get_untracked() != route
+            && matches!(s.conn.state.get_untracked(), ConnState::Connected { .. }) =>
+        {
+            return crate::connection::fleet(s, false);
+        }
         _ => {}
     }
     s.ui.route.set(route);
@@ -95,8 +102,11 @@ fn on_click(s: Stores, ev: web_sys::MouseEvent) {
         .map_or((href.as_str(), ""), |(p, s)| (p, s));
     let (account, rest) = crate::accounts::split_path(path);
     let route = Route::parse(rest);
-    if route == Route::List && !search.is_empty() {
+    if route.is_list() && !search.is_empty() {
         s.list.query.set(ListQuery::parse(search));
+    }
+    if route == Route::Fleet && s.ui.route.get_untracked() != route {
+        crate::connection::fleet(s, false);
     }
     // A link into another known account (a toast of the one left) opens there.
     if let Some(a) = account
@@ -255,7 +265,7 @@ pub fn console(shell: Rc<Shell>) -> impl IntoView {
         .into_any(),
         ConnState::Disconnected => view! { <ConnectPage/> }.into_any(),
         ConnState::Connected { .. } => (move || match s.ui.route.get() {
-            Route::List => view! { <ListPage/> }.into_any(),
+            Route::List | Route::Fleet => view! { <ListPage/> }.into_any(),
             Route::Container(id) => view! { <ContainerPage id=id/> }.into_any(),
             Route::Command(id) => view! { <CommandPage id=id/> }.into_any(),
             Route::NotFound => view! {

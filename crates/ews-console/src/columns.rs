@@ -35,9 +35,11 @@ const fn col(key: &'static str, label: M, class: &'static str, sort: Option<Sort
 }
 
 /// Every column, in table order.
-pub const COLUMNS: [Column; 14] = [
+pub const COLUMNS: [Column; 15] = [
     col("select", M::SelectAll, "c-select", None),
     col("id", M::Id, "c-id", Some(SortKey::Id)),
+    // Shown in the fleet view only (the stylesheet hides it elsewhere).
+    col("account", M::Account, "c-account", None),
     col("status", M::Status, "c-status", Some(SortKey::Status)),
     col("command", M::Command, "c-command", None),
     col("actions", M::Actions, "c-actions", None),
@@ -105,13 +107,13 @@ mod tests {
             );
         }
         assert_eq!(label_of(SortKey::Mem), M::Mem);
-        assert!(option_keys().starts_with("select, id, status"));
+        assert!(option_keys().starts_with("select, id, account, status"));
     }
 
     #[test]
     fn hiding_names_each_hidden_column_once() {
         assert_eq!(hiding_css(&(0..COLUMNS.len()).collect::<Vec<_>>()), "");
-        let css = hiding_css(&[1, 2]);
+        let css = hiding_css(&[1, 3]);
         assert!(css.contains(".containers .c-select,"), "{css}");
         assert!(css.contains(".c-stopped{display:none}"), "{css}");
         assert!(!css.contains("c-id") && !css.contains("c-status"), "{css}");

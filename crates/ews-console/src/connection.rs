@@ -58,21 +58,29 @@ fn leave(s: Stores, drop: bool) {
     s.ui.dialog.set(None);
 }
 
-/// Shows `account`: with its kept transport, in edge mode with the
-/// worker's, in direct mode with its remembered secret; otherwise the
-/// connection form, filled in for it.
-pub fn open(s: Stores, account: Account) {
+/// The transport of `account` that needs nothing typed: kept in memory,
+/// or in edge mode the worker's.
+fn ready_api(s: Stores, account: &Account) -> Option<Rc<Api>> {
     let edge = s.conn.accounts.with_value(|a| a.edge.clone());
     let skew = s.conn.skew;
-    let api = s.conn.kept_api(&account.name).or_else(|| {
-        edge.as_ref().map(|(base, _)| {
+    s.conn.kept_api(&account.name).or_else(|| {
+        edge.map(|(base, _)| {
             Api::edge(
                 format!("{base}{}", account.endpoint),
                 s.ui.life(),
                 move |c| skew.set(c),
             )
         })
-    });
+    })
+}
+
+/// Shows `account`: with its kept transport, in edge mode with the
+/// worker's, in direct mode with its remembered secret; otherwise the
+/// connection form, filled in for it.
+pub fn open(s: Stores, account: Account) {
+    let edge = s.conn.accounts.with_value(|a| a.edge.clone());
+    let skew = s.conn.skew;
+    let api = ready_api(s, &account);
     let Some(api) = api else {
         #[cfg(feature = "embed")]
         if let Some(p) = crate::embed::provider(&s, &account.name) {
@@ -144,6 +152,66 @@ pub fn switch(s: Stores, name: &str, address: Option<Route>) {
     open(s, account);
 }
 
+/// The activity log of the fleet view (no account's name has a `/`).
+pub const FLEET_LOG: &str = "/fleet";
+
+/// Shows the fleet view: every account's containers in one list, each
+/// account through its own transport (kept in memory, the worker's, or in
+/// direct mode its remembered secret, then kept for it too). An account
+/// that cannot be reached from here yet (its secret is in no memory) is
+/// listed as such, with how to reach it; so is one that fails to answer.
+/// `push`: a new history entry (the switcher), else the address says so.
+pub fn fleet(s: Stores, push: bool) {
+    leave(s, false);
+    mark(s, None);
+    s.cmds.use_account(FLEET_LOG);
+    s.ui.route.set(Route::Fleet);
+    if push {
+        s.ui.shell().history(&s.url_of(&Route::Fleet), true);
+    }
+    let (list, user) = s
+        .conn
+        .accounts
+        .with_value(|a| (a.list.clone(), a.edge.as_ref().map(|(_, u)| u.clone())));
+    let skew = s.conn.skew;
+    let parts: Vec<(String, Option<Rc<Api>>)> = list
+        .iter()
+        .map(|a| {
+            let api = ready_api(s, a).or_else(|| {
+                let secret = accounts::remembered(a)?;
+                let creds = Credentials::new(a.access_key.clone(), secret, a.method);
+                Some(Api::direct(
+                    a.endpoint.clone(),
+                    creds,
+                    s.ui.life(),
+                    move |c| skew.set(c),
+                ))
+            });
+            s.conn.keep_api(&a.name, api.clone());
+            (a.name.clone(), api)
+        })
+        .collect();
+    s.list.data.set(crate::list::Dataset::fleet(
+        list.iter().map(|a| a.name.clone()).collect(),
+    ));
+    s.conn.api.set_value(Some(Api::fleet(parts, s.ui.life())));
+    s.conn.state.set(ConnState::Connected {
+        label: user
+            .clone()
+            .unwrap_or_else(|| s.t(crate::i18n::M::AllAccounts).into()),
+        edge_user: user,
+        can_act: list.iter().any(|a| a.can_act),
+    });
+    let generation = s.conn.current();
+    s.ui.spawn(async move {
+        crate::actions::refresh_now(s).await;
+        if s.conn.current() == generation {
+            s.ui.shell().ready(s.list.data.with_untracked(|d| d.len()));
+            crate::actions::resume(s);
+        }
+    });
+}
+
 /// The connection form for a new account (direct mode).
 pub fn add(s: Stores) {
     leave(s, false);
@@ -202,6 +270,12 @@ fn show(s: Stores, named: bool) {
             .then(|| storage::get(keys::ACCOUNT))
             .flatten()
     };
+    if s.ui.route.get_untracked() == Route::Fleet {
+        if s.conn.accounts.with_value(|a| a.list.len() > 1) {
+            return fleet(s, false);
+        }
+        s.ui.route.set(Route::List);
+    }
     let wanted = s.conn.shown_name().or_else(last);
     let account = s
         .conn

@@ -38,12 +38,24 @@ fn num<T: ToString>(out: &mut String, n: Option<T>) {
     }
 }
 
-/// The containers as CSV (RFC 4180, CRLF line ends, header first).
-pub fn csv<'a>(rows: impl IntoIterator<Item = &'a Container>) -> String {
-    let mut out = String::from(CSV_HEADER);
+/// The containers as CSV (RFC 4180, CRLF line ends, header first); in the
+/// fleet view (`names`: its accounts, see [`crate::fleet`]) an `account`
+/// column comes first and `id` is the server's.
+pub fn csv<'a>(rows: impl IntoIterator<Item = &'a Container>, names: &[String]) -> String {
+    let fleet = !names.is_empty();
+    let mut out = String::from(if fleet { "account," } else { "" });
+    out.push_str(CSV_HEADER);
     out.push_str("\r\n");
     for c in rows {
-        out.push_str(&c.id.to_string());
+        let (part, id) = crate::fleet::untag(c.id);
+        if fleet {
+            field(
+                &mut out,
+                part.and_then(|p| names.get(p)).map_or("", String::as_str),
+            );
+            out.push(',');
+        }
+        out.push_str(&id.to_string());
         out.push(',');
         num(&mut out, c.node_id);
         out.push(',');
@@ -67,10 +79,30 @@ pub fn csv<'a>(rows: impl IntoIterator<Item = &'a Container>) -> String {
     out
 }
 
-/// The containers as a JSON array, in the API's own shape.
-pub fn json<'a>(rows: impl IntoIterator<Item = &'a Container>) -> String {
+/// The containers as a JSON array, in the API's own shape; in the fleet
+/// view (`names`: its accounts) each with its `account` first and the
+/// server's `id`.
+pub fn json<'a>(rows: impl IntoIterator<Item = &'a Container>, names: &[String]) -> String {
     let list: Vec<&Container> = rows.into_iter().collect();
-    list.to_json()
+    if names.is_empty() {
+        return list.to_json();
+    }
+    let mut out = String::from("[");
+    for (i, c) in list.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let (part, id) = crate::fleet::untag(c.id);
+        let mut c = c.clone();
+        c.id = id;
+        ews_core::json::Obj::new(&mut out).str(
+            "account",
+            part.and_then(|p| names.get(p)).map_or("", String::as_str),
+        );
+        out.push(',');
+        out.push_str(&c.to_json()[1..]);
+    }
+    out + "]"
 }
 
 /// Offers `text` to the user as a file named `name`.
@@ -101,7 +133,7 @@ mod tests {
         c.mem = Some(1024);
         c.health = "=cmd|' /C calc'!A0, \"x\"".into();
         c.create_time = ApiTime::new("2016-01-28 14:22:35");
-        let text = csv([&c]);
+        let text = csv([&c], &[]);
         let mut lines = text.split("\r\n");
         assert_eq!(lines.next(), Some(CSV_HEADER));
         assert_eq!(
@@ -113,12 +145,34 @@ mod tests {
     #[test]
     fn json_is_the_api_shape() {
         let c = Container::new(ContainerId(7), ContainerStatus::Stopped);
-        let text = json([&c]);
+        let text = json([&c], &[]);
         let back = ews_core::decode::container_list(
             200,
             format!(r#"{{"code":"0","data":{text}}}"#).as_bytes(),
         )
         .unwrap();
         assert_eq!(back.containers, vec![c]);
+    }
+
+    #[test]
+    fn the_fleet_view_exports_each_account_and_the_servers_id() {
+        let names = ["prod".to_string(), "eu, west".to_string()];
+        let mut c = Container::new(ContainerId(7), ContainerStatus::Running);
+        c.id = crate::fleet::tag(1, c.id).unwrap();
+        let text = csv([&c], &names);
+        let mut lines = text.split("\r\n");
+        assert_eq!(lines.next(), Some(format!("account,{CSV_HEADER}").as_str()));
+        assert_eq!(lines.next(), Some("\"eu, west\",7,,RUNNING,,,,,,,,"));
+        let text = json([&c], &names);
+        assert!(
+            text.starts_with(r#"[{"account":"eu, west","id":7,"#),
+            "{text}"
+        );
+        let back = ews_core::decode::container_list(
+            200,
+            format!(r#"{{"code":"0","data":{text}}}"#).as_bytes(),
+        )
+        .unwrap();
+        assert_eq!(back.containers[0].id, ContainerId(7));
     }
 }

@@ -201,7 +201,7 @@ impl Lang {
     }
 
     /// "Delete container 42?"
-    pub fn delete_question(self, id: u64) -> String {
+    pub fn delete_question(self, id: &str) -> String {
         match self {
             Lang::En => format!("Delete container {id}? This cannot be undone."),
             Lang::Zh => format!("删除容器 {id}？此操作不可撤销。"),
@@ -282,7 +282,7 @@ impl Lang {
     }
 
     /// "Stop container 42?"
-    pub fn action_question(self, action: M, id: u64) -> String {
+    pub fn action_question(self, action: M, id: &str) -> String {
         let verb = action.text(self);
         match self {
             Lang::En => format!("{verb} container {id}?"),
@@ -398,6 +398,9 @@ messages! {
     AccountNameTaken => "Another account already has this name: choose another.", "已有账户使用此名称，请换一个。";
     AddAccount => "+ Add account…", "+ 添加账户…";
     RemoveAccount => "Remove this account", "删除此账户";
+    AllAccounts => "All accounts", "全部账户";
+    NotReached => "Not connected in this tab: open it once to type its secret.", "此标签页未连接：请打开该账户输入一次 Secret Key。";
+    AccountDown => "Not answering (rows as last seen):", "未响应（列表为上次所见）：";
     SignIn => "Sign in", "登录";
     EdgeSignInNeeded => "This console is served by the edge gateway: sign in to continue.", "此控制台由边缘网关提供，请登录后继续。";
     RoleViewer => "viewer (read only)", "访客（只读）";

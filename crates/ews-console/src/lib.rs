@@ -36,6 +36,7 @@ pub mod components;
 pub mod connection;
 pub mod embed;
 pub mod export;
+pub mod fleet;
 pub mod format;
 pub mod i18n;
 pub mod life;

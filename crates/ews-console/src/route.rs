@@ -1,5 +1,6 @@
 //! The console's routes, as plain data: `/` (the list), `/containers/{id}`
-//! (a container), `/commands/{id}` (a command's timeline).
+//! (a container), `/commands/{id}` (a command's timeline), `/fleet` (every
+//! account's containers in one list).
 //!
 //! Parsing is total: any path gives a [`Route`], unknown ones
 //! [`Route::NotFound`]. The History API plumbing lives in [`crate::app`].
@@ -12,6 +13,9 @@ use ews_core::{CommandId, ContainerId};
 pub enum Route {
     /// `/`: the container list (its filters live in the query string).
     List,
+    /// `/fleet`: the containers of every account (see [`crate::fleet`];
+    /// the list's query string too).
+    Fleet,
     /// `/containers/{id}`: one container.
     Container(ContainerId),
     /// `/commands/{id}`: one command's activity/step timeline.
@@ -29,6 +33,7 @@ impl Route {
         }
         let mut parts = path.trim_start_matches('/').splitn(2, '/');
         match (parts.next(), parts.next()) {
+            (Some("fleet"), None) => Route::Fleet,
             (Some("containers"), Some(id)) => percent_decode(id)
                 .and_then(|id| ContainerId::parse(&id).ok())
                 .map_or(Route::NotFound, Route::Container),
@@ -39,10 +44,16 @@ impl Route {
         }
     }
 
+    /// Whether it is a list of containers (one account's, or the fleet's).
+    pub fn is_list(&self) -> bool {
+        matches!(self, Route::List | Route::Fleet)
+    }
+
     /// The path of the route (without query string).
     pub fn path(&self) -> String {
         match self {
             Route::List | Route::NotFound => "/".into(),
+            Route::Fleet => "/fleet".into(),
             Route::Container(id) => format!("/containers/{id}"),
             Route::Command(id) => format!("/commands/{}", percent_encode(id.as_str())),
         }
@@ -85,6 +96,7 @@ mod tests {
             "/commands/a/b",
             "/commands/..%2F..",
             "/commands/a%20b",
+            "/fleet/1",
         ] {
             assert_eq!(Route::parse(p), Route::NotFound, "{p}");
         }
@@ -92,7 +104,7 @@ mod tests {
 
     #[test]
     fn paths_round_trip() {
-        for r in [Route::List, Route::Container(ContainerId(7))] {
+        for r in [Route::List, Route::Fleet, Route::Container(ContainerId(7))] {
             assert_eq!(Route::parse(&r.path()), r);
         }
     }

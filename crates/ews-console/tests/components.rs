@@ -1472,3 +1472,88 @@ async fn a_rolling_job_stays_with_its_account_on_a_shared_endpoint() {
     assert_eq!(bulk_state(1008).as_deref(), Some("ok"));
     assert_eq!(starts(), sent);
 }
+
+#[wasm_bindgen_test]
+async fn the_fleet_view_lists_every_account_and_one_down_says_so() {
+    let _m = mount_with(12, "/fleet", |s| {
+        edge_page();
+        s.edge = Some((
+            200,
+            r#"{"mode":"edge","user":"carol","role":"viewer","accounts":[{"name":"prod","role":"viewer","base":"/a/prod"},{"name":"staging","role":"operator","base":"/a/staging"},{"name":"eu","role":"operator","base":"/a/eu"}]}"#.into(),
+        ));
+        s.down = vec!["eu".into()];
+    })
+    .await;
+    // Both accounts that answer, in one list; eu says why it is not there.
+    until("every container", || {
+        attr("[data-testid=count-all]", "data-count").as_deref() == Some("24")
+    })
+    .await;
+    assert_eq!(
+        attr("[data-account=eu]", "data-state").as_deref(),
+        Some("down")
+    );
+    assert!(
+        text("[data-account=eu]").contains("Not answering"),
+        "{}",
+        text("[data-account=eu]")
+    );
+    for name in ["prod", "staging"] {
+        let sel = format!("[data-testid=fleet-account][data-account={name}]");
+        assert_eq!(attr(&sel, "data-state").as_deref(), Some("ok"));
+        assert_eq!(attr(&sel, "data-count").as_deref(), Some("12"));
+        assert!(text(&sel).contains("STOPPED 1"), "{}", text(&sel));
+    }
+    assert_eq!(path(), "/fleet");
+    assert_eq!(
+        options("[data-testid=account-switch]"),
+        ["/fleet", "prod", "staging", "eu"]
+    );
+    // The same filters: the stopped ones, one per account.
+    click("[data-testid=count-STOPPED]");
+    until("the stopped", || q_all("[data-testid=row]").len() == 2).await;
+    assert_eq!(search(), "?status=STOPPED");
+    let staging = "[data-testid=row][data-id=\"staging/1008\"]";
+    assert_eq!(text(&format!("{staging} td.c-account")), "staging");
+    assert_eq!(text(&format!("{staging} [data-testid=row-link]")), "1008");
+    assert_eq!(
+        attr(&format!("{staging} [data-testid=row-link]"), "href").as_deref(),
+        Some("/a/staging/containers/1008")
+    );
+    // Buttons where the user is an operator (staging), none where a viewer.
+    assert!(q("[data-testid=row][data-id=\"prod/1008\"] [data-testid=action-start]").is_none());
+    // A start on staging's 1008 goes to staging, and is followed there.
+    click(&format!("{staging} [data-testid=action-start]"));
+    until("the fleet log", || {
+        q("[data-testid=activity-item][data-container=\"staging/1008\"][data-state=ok]").is_some()
+    })
+    .await;
+    assert_eq!(
+        fake::count("POST /a/staging/api/v1/container/1008/start"),
+        1
+    );
+    assert_eq!(fake::count("POST /a/prod/"), 0);
+    // Grouped by account: a heading for each.
+    click("[data-testid=count-STOPPED]");
+    input("[data-testid=search]", "#1008", "input");
+    input("[data-testid=group]", "account", "change");
+    until("grouped", || q_all("[data-testid=group-row]").len() == 2).await;
+    assert!(text("[data-testid=group-row]").contains("prod"));
+    assert_eq!(search(), "?q=%231008&group=account");
+    // The search finds an account by its name.
+    input("[data-testid=search]", "#1008 staging", "input");
+    until("staging's 1008", || q_all("[data-testid=row]").len() == 1).await;
+    // An account from the switcher, and back (the browser's) to the fleet.
+    switch_to("staging");
+    until("staging", || path() == "/a/staging/").await;
+    web_sys::window()
+        .unwrap()
+        .history()
+        .unwrap()
+        .back()
+        .unwrap();
+    until("the fleet again", || {
+        path() == "/fleet" && q_all("[data-testid=fleet-account]").len() == 3
+    })
+    .await;
+}

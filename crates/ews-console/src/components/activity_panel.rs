@@ -8,11 +8,12 @@ use crate::export;
 use crate::format::{self, escape_html};
 use crate::i18n::M;
 use crate::route::Route;
-use crate::stores::{CommandStore, Ui};
+use crate::stores::Stores;
 
 /// Commands as list items' markup (the names and texts escaped), newest
 /// first: one string for the list rather than a view per item.
-pub fn log_items_html(ui: Ui, log: &[LogEntry]) -> String {
+pub fn log_items_html(s: Stores, log: &[LogEntry]) -> String {
+    let ui = s.ui;
     let mut h = String::new();
     for t in log {
         let label = LogEntry::action(t).map_or_else(
@@ -30,14 +31,14 @@ pub fn log_items_html(ui: Ui, log: &[LogEntry]) -> String {
                     .map_or_else(|| "…".into(), format::progress),
             ),
         };
-        let id = t.container_id.0;
+        let (c, id) = (t.container_id, escape_html(&s.label(t.container_id)));
         h.push_str(&format!(
             "<li data-testid=\"activity-item\" data-state=\"{state}\" data-container=\"{id}\">\
              <a href=\"{}\" data-nav>{}</a> <a href=\"{}\" data-nav>#{id}</a>\
              <div class=\"small {class}\">{}</div></li>",
-            escape_html(&ui.href(&Route::Command(t.command_id.clone()))),
+            escape_html(&s.href_at(c, |_| Route::Command(t.command_id.clone()))),
             escape_html(&label),
-            escape_html(&ui.href(&Route::Container(t.container_id))),
+            escape_html(&s.href_at(c, Route::Container)),
             escape_html(&text),
         ));
     }
@@ -47,8 +48,8 @@ pub fn log_items_html(ui: Ui, log: &[LogEntry]) -> String {
 /// The panel.
 #[component]
 pub fn ActivityPanel() -> impl IntoView {
-    let ui = Ui::get();
-    let cmds = CommandStore::get();
+    let s = Stores::get();
+    let (ui, cmds) = (s.ui, s.cmds);
     let export_json = move |_| {
         let text = cmds.log.with_untracked(|log| activity::export(log));
         let _ = export::download("ews-activity.json", "application/json", &text);
@@ -56,7 +57,7 @@ pub fn ActivityPanel() -> impl IntoView {
     let clear = move |_| cmds.edit_log(|log| log.retain(|t| t.ended.is_none()));
     let recent = move || {
         cmds.log
-            .with(|log| log_items_html(ui, &log[..log.len().min(50)]))
+            .with(|log| log_items_html(s, &log[..log.len().min(50)]))
     };
     view! {
         <aside class="activity" aria-labelledby="activity-title" data-testid="activity">

@@ -37,6 +37,7 @@ pub fn request(s: Stores, action: Action, restart_: bool, id: ContainerId, usual
 pub fn action_buttons(s: Stores, row: Arc<Row>) -> impl IntoView + use<> {
     let lang = s.ui.lang();
     let id = row.c.id;
+    let name = crate::format::escape_html(&s.label(id));
     let status = row.c.status.clone();
     let usual = move |action: Action, again: bool| {
         if again {
@@ -63,7 +64,7 @@ pub fn action_buttons(s: Stores, row: Arc<Row>) -> impl IntoView + use<> {
                 format!(" title=\"{}\"", escape_html(&lang.not_usual(m, &status)))
             };
             h.push_str(&format!(
-                "<button type=\"button\" class=\"small{}{}\" data-testid=\"action-{}\" data-op=\"{i}\" data-usual=\"{u}\"{title} aria-label=\"{label} {id}\"{busy}>{label}</button>",
+                "<button type=\"button\" class=\"small{}{}\" data-testid=\"action-{}\" data-op=\"{i}\" data-usual=\"{u}\"{title} aria-label=\"{label} {name}\"{busy}>{label}</button>",
                 if action == Action::Delete { " danger" } else { "" },
                 if u { "" } else { " quiet" },
                 op_key(action, again),
@@ -82,6 +83,6 @@ pub fn action_buttons(s: Stores, row: Arc<Row>) -> impl IntoView + use<> {
             request(s, action, again, id, untrack(|| usual(action, again)));
         }
     };
-    s.can_act()
+    s.can_act_on(id)
         .then(|| view! { <span class="actions" inner_html=html on:click=on_click></span> })
 }

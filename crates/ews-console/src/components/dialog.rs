@@ -147,9 +147,9 @@ fn confirm(s: Stores, action: Action, again: bool, id: ContainerId) -> impl Into
         s.t(m).to_string()
     };
     view! {
-        <h2 id="dialog-title">{lang.action_question(m, id.0)}</h2>
+        <h2 id="dialog-title">{lang.action_question(m, &s.label(id))}</h2>
         {unusual.map(|w| view! { <p class="warning" data-testid="dialog-unusual">{w}</p> })}
-        {(action == Action::Delete).then(|| view! { <p data-testid="dialog-text">{lang.delete_question(id.0)}</p> })}
+        {(action == Action::Delete).then(|| view! { <p data-testid="dialog-text">{lang.delete_question(&s.label(id))}</p> })}
         {facts.map(|f| view! { <p class="muted">{f}</p> })}
         <div class="line-end">
             <button type="button" data-autofocus data-testid="cancel" on:click=move |_| close(s)>{s.t(M::Cancel)}</button>
@@ -316,6 +316,7 @@ fn bulk(s: Stores) -> impl IntoView {
                     BulkState::Done(false, msg) => ("bad", "failed", msg.clone()),
                     BulkState::Left => ("muted", "left", s.t(M::NotStarted).to_string()),
                 };
+                let id = escape_html(&s.label(id));
                 h.push_str(&format!(
                     "<li data-testid=\"bulk-item\" data-id=\"{id}\" data-state=\"{key}\"><strong>#{id}</strong> <span class=\"{class}\">{}</span></li>",
                     escape_html(&text)

@@ -10,6 +10,8 @@ use crate::stores::{ConnState, Stores, Theme, Ui};
 
 /// The value of the switcher's "add account" choice (no name has a `/`).
 const ADD: &str = "/";
+/// The value of the switcher's "all accounts" choice: the fleet view.
+const FLEET: &str = "/fleet";
 
 /// Edge mode's links, as markup of our own text: the audit trail (for
 /// those the worker lets read it) and the worker's sign-out forms (posted
@@ -56,6 +58,7 @@ fn header_html(s: Stores) -> String {
             .collect();
         (a.shown.clone(), a.edge.is_none(), a.audit, list)
     });
+    let fleet = ui.route.get_untracked() == crate::route::Route::Fleet;
     let who = match state {
         ConnState::Connected {
             label,
@@ -78,7 +81,7 @@ fn header_html(s: Stores) -> String {
                 escape_html(&label),
                 if role.is_empty() { "" } else { " · " },
                 edge_links(ui, !direct && audit, !direct && ui.shell().signs_out_here()),
-                if direct {
+                if direct && !fleet {
                     button("disconnect", M::Disconnect)
                 } else {
                     String::new()
@@ -101,14 +104,14 @@ fn header_html(s: Stores) -> String {
     // Direct mode: every kept account, and "add"; edge: several to choose from.
     let adds = direct && ui.shell().adds_accounts();
     let switcher = if adds || accounts.len() > 1 {
-        let add = adds.then_some((ADD, ui.t(M::AddAccount), shown.is_none()));
+        let all = (accounts.len() > 1).then_some((FLEET, ui.t(M::AllAccounts), fleet));
+        let add = adds.then_some((ADD, ui.t(M::AddAccount), shown.is_none() && !fleet));
         select(
             "account-switch",
             M::Account,
             options_html(
-                accounts
-                    .iter()
-                    .map(|(n, on)| (n.as_str(), n.as_str(), *on))
+                all.into_iter()
+                    .chain(accounts.iter().map(|(n, on)| (n.as_str(), n.as_str(), *on)))
                     .chain(add),
             ),
         )
@@ -116,7 +119,7 @@ fn header_html(s: Stores) -> String {
         String::new()
     };
     format!(
-        "<a class=\"brand\" href=\"{4}/\" data-nav>{}</a><div class=\"spacer\"></div>\
+        "<a class=\"brand\" href=\"{4}\" data-nav>{}</a><div class=\"spacer\"></div>\
          <input type=\"checkbox\" id=\"ews-menu\" class=\"menu-toggle\" data-testid=\"menu\">\
          <label for=\"ews-menu\" class=\"menu-button\" title=\"{1}\"><span aria-hidden=\"true\">☰</span><span class=\"sr-only\">{1}</span></label>\
          <div class=\"menu\">{switcher}{who}{2}{3}</div>",
@@ -136,7 +139,11 @@ fn header_html(s: Stores) -> String {
                 t == ui.theme.get_untracked()
             )))
         ),
-        escape_html(&ui.prefix.get_value()),
+        if fleet {
+            FLEET.to_string()
+        } else {
+            escape_html(&ui.prefix.get_value()) + "/"
+        },
     )
 }
 
@@ -161,6 +168,7 @@ pub fn Header() -> impl IntoView {
         Some("account-switch") => {
             match event_target_value(&ev).as_str() {
                 ADD => crate::connection::add(s),
+                FLEET => crate::connection::fleet(s, true),
                 name => crate::connection::switch(s, name, None),
             }
             // The header is rebuilt: the keyboard stays on the switcher.

@@ -137,10 +137,13 @@ fn row_view(s: Stores, row: Arc<Row>) -> impl IntoView {
     let c = &row.c;
     let id = c.id;
     let key = status_key(&c.status);
-    let select_label = format!("{} {}", s.t(M::SelectRow), id);
+    // In the fleet view: `prod/12`, and the account's name on its own.
+    let label = s.label(id);
+    let (account, real) = label.rsplit_once('/').unwrap_or(("", &label));
+    let select_label = format!("{} {label}", s.t(M::SelectRow));
     let num = |i: usize| format!("num {}", C[i]);
     view! {
-        <tr class="row" data-testid="row" data-id=id.0 data-status=key
+        <tr class="row" data-testid="row" data-id=label.clone() data-status=key
             aria-rowindex=move || list.view.with(|v| v.item_position(id)).map(|p| p + 2)
             class:selected=move || list.selected.with(|s| s.contains(&id))>
             <td class=format!("sel {}", C[0])>
@@ -148,19 +151,20 @@ fn row_view(s: Stores, row: Arc<Row>) -> impl IntoView {
                     prop:checked=move || list.selected.with(|s| s.contains(&id))
                     on:click=move |ev| select(s, id, ev.shift_key())/>
             </td>
-            <td class=num(1)><a href=s.ui.href(&Route::Container(id)) data-nav data-testid="row-link">{id.0}</a></td>
-            <td class=C[2]>{badge(&c.status, lang)}{stuck_flag(s, &row)}</td>
-            <td class=format!("op {}", C[3]) data-testid="row-op">{move || cmds.progress(id)}</td>
-            <td class=C[4]>{action_buttons(s, Arc::clone(&row))}</td>
-            {field_cell(c, "nodeId", num(5), format::opt_id(c.node_id), lang)}
-            {field_cell(c, "hostId", num(6), format::opt_id(c.host_id), lang)}
-            {field_cell(c, "cpu", num(7), format::cpu(c.cpu, lang), lang)}
-            {field_cell(c, "mem", num(8), format::megabytes(c.mem), lang)}
-            {field_cell(c, "disk", num(9), format::megabytes(c.disk), lang)}
-            {field_cell(c, "health", C[10].to_string(), format::text(&c.health), lang)}
-            {time_cell(s, 11, c.create_time.clone())}
-            {time_cell(s, 12, c.start_time.clone())}
-            {time_cell(s, 13, c.stop_time.clone())}
+            <td class=num(1)><a href=s.href_at(id, Route::Container) data-nav data-testid="row-link">{real.to_string()}</a></td>
+            <td class=C[2]>{account.to_string()}</td>
+            <td class=C[3]>{badge(&c.status, lang)}{stuck_flag(s, &row)}</td>
+            <td class=format!("op {}", C[4]) data-testid="row-op">{move || cmds.progress(id)}</td>
+            <td class=C[5]>{action_buttons(s, Arc::clone(&row))}</td>
+            {field_cell(c, "nodeId", num(6), format::opt_id(c.node_id), lang)}
+            {field_cell(c, "hostId", num(7), format::opt_id(c.host_id), lang)}
+            {field_cell(c, "cpu", num(8), format::cpu(c.cpu, lang), lang)}
+            {field_cell(c, "mem", num(9), format::megabytes(c.mem), lang)}
+            {field_cell(c, "disk", num(10), format::megabytes(c.disk), lang)}
+            {field_cell(c, "health", C[11].to_string(), format::text(&c.health), lang)}
+            {time_cell(s, 12, c.create_time.clone())}
+            {time_cell(s, 13, c.start_time.clone())}
+            {time_cell(s, 14, c.stop_time.clone())}
         </tr>
     }
 }
@@ -178,6 +182,11 @@ fn line_height(wrap: &web_sys::Element) -> i32 {
 
 fn group_view(s: Stores, group: Group, key: Option<i64>, count: usize) -> impl IntoView {
     let label = match (group, key) {
+        (Group::Account, k) => {
+            let names = s.list.names();
+            let name = k.and_then(|k| names.get(k as usize).cloned());
+            format!("{} {}", s.t(M::Account), name.unwrap_or_default())
+        }
         (Group::Host, Some(k)) => format!("{} {k}", s.t(M::Host)),
         (Group::Host, None) => s.t(M::NoHost).to_string(),
         (_, Some(k)) => format!("{} {k}", s.t(M::Node)),
@@ -239,6 +248,7 @@ fn header_cell(
 pub fn ContainerTable() -> impl IntoView {
     let s = Stores::get();
     let list = s.list;
+    let fleet = s.ui.route.get_untracked() == Route::Fleet;
     let wrap = NodeRef::<html::Div>::new();
     let scroll_top = RwSignal::new(list.scroll.get_value());
     let viewport = RwSignal::new(900);
@@ -330,7 +340,7 @@ pub fn ContainerTable() -> impl IntoView {
 
     view! {
         <div class="table-wrap" node_ref=wrap on:scroll=on_scroll data-testid="table-wrap">
-            <table class="containers" data-testid="container-table" aria-label=s.t(M::Containers)
+            <table class="containers" class:fleet=fleet data-testid="container-table" aria-label=s.t(M::Containers)
                 aria-rowcount=move || len.get() + 1>
                 <colgroup inner_html=colgroup()></colgroup>
                 <thead>

@@ -240,7 +240,7 @@ mod tests {
         assert_eq!(o.choices.refresh, Some(30));
         assert!(o.choices.read_only);
         assert_eq!(o.choices.query.as_deref(), Some("status=RUNNING"));
-        assert_eq!(o.columns, Some(vec![1, 2]));
+        assert_eq!(o.columns, Some(vec![1, 3]));
         let css = o.column_css();
         assert!(css.contains(".c-select"), "{css}");
         assert!(!css.contains(".c-id"), "{css}");

@@ -27,8 +27,12 @@ impl PartialEq for Row {
 }
 
 impl Row {
-    fn new(c: Container, rev: u64) -> Row {
-        let mut hay = format!("#{} ", c.id);
+    fn new(c: Container, rev: u64, names: &[String]) -> Row {
+        let (part, id) = crate::fleet::untag(c.id);
+        let mut hay = format!("#{id} ");
+        if let Some(name) = part.and_then(|p| names.get(p)) {
+            hay.push_str(&format!("{} ", name.to_ascii_lowercase()));
+        }
         if let Some(n) = c.node_id {
             hay.push_str(&format!("node {n} "));
         }
@@ -45,6 +49,8 @@ pub struct Dataset {
     rows: Vec<Arc<Row>>,
     index: HashMap<ContainerId, usize>,
     next_rev: u64,
+    /// The fleet view's accounts, in order (empty: one account's list).
+    names: Arc<[String]>,
 }
 
 impl PartialEq for Dataset {
@@ -66,6 +72,20 @@ impl Dataset {
         Dataset::default().apply(list).unwrap_or_default()
     }
 
+    /// An empty dataset of the fleet view over the accounts `names` (in
+    /// order: a fleet id's account, see [`crate::fleet`]).
+    pub fn fleet(names: Vec<String>) -> Dataset {
+        Dataset {
+            names: names.into(),
+            ..Dataset::default()
+        }
+    }
+
+    /// The fleet view's accounts (empty: one account's list).
+    pub fn names(&self) -> Arc<[String]> {
+        Arc::clone(&self.names)
+    }
+
     /// The dataset after a refresh that returned `list`, or `None` when
     /// nothing changed (same ids, same data; order is irrelevant). Unchanged
     /// rows keep their `Arc` and revision.
@@ -83,7 +103,7 @@ impl Dataset {
                 _ => {
                     changed = true;
                     next_rev += 1;
-                    Arc::new(Row::new(c, next_rev))
+                    Arc::new(Row::new(c, next_rev, &self.names))
                 }
             };
             index.insert(row.c.id, rows.len());
@@ -95,6 +115,7 @@ impl Dataset {
             rows,
             index,
             next_rev,
+            names: Arc::clone(&self.names),
         })
     }
 
@@ -106,7 +127,7 @@ impl Dataset {
         }
         let mut next = self.clone();
         next.next_rev += 1;
-        let row = Arc::new(Row::new(c, next.next_rev));
+        let row = Arc::new(Row::new(c, next.next_rev, &self.names));
         match next.index.get(&row.c.id) {
             Some(&i) => next.rows[i] = row,
             None => {
@@ -126,6 +147,7 @@ impl Dataset {
             rows,
             index,
             next_rev: self.next_rev,
+            names: Arc::clone(&self.names),
         })
     }
 

@@ -178,11 +178,13 @@ pub enum Group {
     Node,
     /// By host id.
     Host,
+    /// By account (the fleet view).
+    Account,
 }
 
 impl Group {
     /// Every choice.
-    pub const ALL: [Group; 3] = [Group::None, Group::Node, Group::Host];
+    pub const ALL: [Group; 4] = [Group::None, Group::Node, Group::Host, Group::Account];
 
     /// The URL name (`""` for none).
     pub fn as_str(self) -> &'static str {
@@ -190,6 +192,7 @@ impl Group {
             Group::None => "",
             Group::Node => "node",
             Group::Host => "host",
+            Group::Account => "account",
         }
     }
 
@@ -198,6 +201,7 @@ impl Group {
         match text {
             "node" => Group::Node,
             "host" => Group::Host,
+            "account" => Group::Account,
             _ => Group::None,
         }
     }
@@ -207,6 +211,7 @@ impl Group {
             Group::None => None,
             Group::Node => c.node_id,
             Group::Host => c.host_id,
+            Group::Account => crate::fleet::untag(c.id).0.map(|p| p as i64),
         }
     }
 }

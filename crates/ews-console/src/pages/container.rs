@@ -123,7 +123,7 @@ pub fn ContainerPage(
             {running}
             <h2>{ui.t(M::CommandHistory)}</h2>
             {move || history().is_empty().then(|| view! { <p class="muted">{ui.t(M::NoHistory)}</p> })}
-            <ul class="activity-list" data-testid="history" inner_html=move || log_items_html(ui, &history())></ul>
+            <ul class="activity-list" data-testid="history" inner_html=move || log_items_html(s, &history())></ul>
         </section>
     }
 }

@@ -14,6 +14,7 @@ use crate::export;
 use crate::format::{escape_html, options_html};
 use crate::i18n::{Lang, M};
 use crate::list::{Group, ListQuery, status_keys};
+use crate::route::Route;
 use crate::storage::keys;
 use crate::stores::{ListStore, REFRESH_CHOICES, Stores, Ui};
 
@@ -181,6 +182,7 @@ fn toolbar(s: Stores) -> impl IntoView {
         )
     };
     let (search_now, group_now) = list.query.with_untracked(|q| (q.search.clone(), q.group));
+    let fleet = ui.route.get_untracked() == Route::Fleet;
     let secs_now = list.refresh_secs.get_untracked();
     let labels = REFRESH_CHOICES.map(|n| {
         (
@@ -204,13 +206,15 @@ fn toolbar(s: Stores) -> impl IntoView {
         ui.t(M::Search),
         escape_html(&search_now),
         ui.t(M::GroupBy),
-        options_html(Group::ALL.map(|g| {
+        options_html(Group::ALL.into_iter().filter_map(|g| {
             let label = match g {
                 Group::None => M::GroupNone,
                 Group::Node => M::Node,
                 Group::Host => M::Host,
+                Group::Account if fleet => M::Account,
+                Group::Account => return None,
             };
-            (g.as_str(), ui.t(label), g == group_now)
+            Some((g.as_str(), ui.t(label), g == group_now))
         })),
         if list.refreshing.get_untracked() {
             " disabled"
@@ -278,13 +282,13 @@ fn toolbar(s: Stores) -> impl IntoView {
                 "ews-containers.csv",
                 "text/csv",
                 list.view
-                    .with_untracked(|v| export::csv(v.rows.iter().map(|r| &r.c))),
+                    .with_untracked(|v| export::csv(v.rows.iter().map(|r| &r.c), &list.names())),
             ),
             Some("export-json") => (
                 "ews-containers.json",
                 "application/json",
                 list.view
-                    .with_untracked(|v| export::json(v.rows.iter().map(|r| &r.c))),
+                    .with_untracked(|v| export::json(v.rows.iter().map(|r| &r.c), &list.names())),
             ),
             _ => return,
         };
@@ -340,6 +344,64 @@ fn bulk_bar(s: Stores) -> impl IntoView {
     }
 }
 
+/// The fleet view's accounts, one line each: its name (a link to it), how
+/// many containers it has and of which states, and, when it did not answer
+/// or cannot be reached from here, why (its containers stay as last seen).
+/// Markup of our own text (the names and errors escaped).
+fn fleet_strip(s: Stores) -> impl IntoView {
+    let (ui, list) = (s.ui, s.list);
+    let lang = ui.lang();
+    let html = move || {
+        let counts = list.data.with(|d| {
+            let mut counts = vec![[0usize; 12]; d.names().len()];
+            for r in d.rows() {
+                if let Some(c) = crate::fleet::untag(r.c.id)
+                    .0
+                    .and_then(|p| counts.get_mut(p))
+                {
+                    c[crate::list::status_index(&r.c.status)] += 1;
+                }
+            }
+            counts
+        });
+        let mut h = String::new();
+        list.parts.with(|parts| {
+            for (p, n) in parts.iter().zip(&counts) {
+                let name = escape_html(&p.name);
+                let total: usize = n.iter().sum();
+                let states: Vec<String> = status_keys()
+                    .zip(n)
+                    .filter(|(_, n)| **n > 0)
+                    .map(|(k, n)| format!("{k} {n}"))
+                    .collect();
+                let (state, why) = match &p.error {
+                    None if p.reached => ("ok", String::new()),
+                    None => (
+                        "unreached",
+                        format!("<div class=\"warn small\">{}</div>", ui.t(M::NotReached)),
+                    ),
+                    Some(e) => (
+                        "down",
+                        format!(
+                            "<div class=\"bad small\">{} {}</div>",
+                            ui.t(M::AccountDown),
+                            escape_html(&crate::api::describe(e, lang).0)
+                        ),
+                    ),
+                };
+                h.push_str(&format!(
+                    "<li data-testid=\"fleet-account\" data-account=\"{name}\" data-state=\"{state}\" data-count=\"{total}\">\
+                     <a href=\"{}/\" data-nav>{name}</a> <b>{total}</b> <span class=\"muted small\">{}</span>{why}</li>",
+                    escape_html(&crate::accounts::prefix(&p.name)),
+                    states.join(" · ")
+                ));
+            }
+        });
+        h
+    };
+    view! { <ul class="accounts" data-testid="fleet" aria-label=ui.t(M::AllAccounts) inner_html=html></ul> }
+}
+
 fn error_banner(ui: Ui, list: ListStore) -> impl IntoView {
     let lang = ui.lang();
     move || {
@@ -357,6 +419,7 @@ pub fn ListPage() -> impl IntoView {
     let s = Stores::get();
     let (ui, list) = (s.ui, s.list);
     let lang = ui.lang();
+    let fleet = ui.route.get_untracked() == Route::Fleet;
     // The footer, as markup: "no match" (with its button), "no containers",
     // how many are shown.
     let footer = move || {
@@ -393,7 +456,8 @@ pub fn ListPage() -> impl IntoView {
     };
     view! {
         <section class="list" aria-labelledby="list-title">
-            <h1 id="list-title" class="sr-only">{ui.t(M::Containers)}</h1>
+            <h1 id="list-title" class="sr-only">{ui.t(if fleet { M::AllAccounts } else { M::Containers })}</h1>
+            {fleet.then(|| fleet_strip(s))}
             {counts_bar(ui, list)}
             {toolbar(s)}
             {bulk_bar(s)}

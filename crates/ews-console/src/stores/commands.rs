@@ -184,6 +184,12 @@ impl CommandStore {
         shell.save_activity(account, &log);
     }
 
+    /// The name of the log shown (its account's; see
+    /// [`crate::connection::FLEET_LOG`]).
+    pub fn log_name(&self) -> String {
+        self.account.get_value()
+    }
+
     /// Shows the activity log of the account named `name`.
     pub fn use_account(&self, name: &str) {
         if self.account.with_value(|a| a != name) {

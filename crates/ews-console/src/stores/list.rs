@@ -23,6 +23,8 @@ pub struct ListStore {
     ui: Ui,
     /// Every container.
     pub data: RwSignal<Dataset>,
+    /// The fleet view: what each account said at the last refresh.
+    pub parts: RwSignal<Vec<crate::fleet::Part>>,
     /// The items of the last list that could not be read.
     pub skipped: RwSignal<Vec<Skipped>>,
     /// Containers seen in a passing state: the state, and when (local
@@ -61,6 +63,7 @@ impl ListStore {
             query,
             ui,
             data,
+            parts: RwSignal::new(Vec::new()),
             skipped: RwSignal::new(Vec::new()),
             passing: StoredValue::new(HashMap::default()),
             view: Memo::new(move |_| data.with(|d| query.with(|q| d.view(q)))),
@@ -89,8 +92,10 @@ impl ListStore {
             return;
         }
         self.query.set(q);
-        if self.ui.route.get_untracked() == Route::List {
-            self.ui.shell().history(&self.url_of(&Route::List), push);
+        let route = self.ui.route.get_untracked();
+        if route.is_list() {
+            let url = self.ui.prefix.get_value() + &self.url_of(&route);
+            self.ui.shell().history(&url, push);
         }
     }
 
@@ -105,8 +110,14 @@ impl ListStore {
     pub fn url_of(&self, route: &Route) -> String {
         match route {
             Route::List => format!("/{}", self.query.with_untracked(ListQuery::to_query)),
+            Route::Fleet => format!("/fleet{}", self.query.with_untracked(ListQuery::to_query)),
             other => other.path(),
         }
+    }
+
+    /// The fleet view's accounts, in order (empty: one account's list).
+    pub fn names(&self) -> std::sync::Arc<[String]> {
+        self.data.with_untracked(Dataset::names)
     }
 
     /// When (local clock) this console first saw `c` in its current
@@ -217,6 +228,7 @@ impl ListStore {
         self.refreshing.set(false);
         self.selected.set(HashSet::default());
         self.skipped.set(Vec::new());
+        self.parts.set(Vec::new());
         self.passing.set_value(HashMap::default());
     }
 }

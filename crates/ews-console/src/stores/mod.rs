@@ -63,6 +63,26 @@ impl Stores {
         self.ui.prefix.get_value() + &self.list.url_of(route)
     }
 
+    /// How container `id` reads: its id; in the fleet view, its account's
+    /// name and its id (`prod/12`, see [`crate::fleet`]).
+    pub fn label(&self, id: ews_core::ContainerId) -> String {
+        crate::fleet::label(id, &self.list.names())
+    }
+
+    /// The URL of `route` (given the server's id of container `id`) in the
+    /// account of `id`: the one shown, or the one a fleet id names.
+    pub fn href_at(
+        &self,
+        id: ews_core::ContainerId,
+        route: impl FnOnce(ews_core::ContainerId) -> crate::route::Route,
+    ) -> String {
+        let (part, real) = crate::fleet::untag(id);
+        let prefix = part
+            .and_then(|p| self.list.names().get(p).map(|n| crate::accounts::prefix(n)))
+            .unwrap_or_else(|| self.ui.prefix.get_value());
+        prefix + &route(real).path()
+    }
+
     /// The text of `m` in the current language.
     pub fn t(&self, m: crate::i18n::M) -> &'static str {
         self.ui.t(m)
@@ -93,6 +113,17 @@ impl Stores {
     /// embedding.
     pub fn can_act(&self) -> bool {
         self.conn.can_act() && !self.ui.shell().read_only()
+    }
+
+    /// Whether the user may act on container `id`: [`Stores::can_act`],
+    /// and in the fleet view, not a viewer of its account.
+    pub fn can_act_on(&self, id: ews_core::ContainerId) -> bool {
+        self.can_act()
+            && crate::fleet::untag(id).0.is_none_or(|p| {
+                self.conn
+                    .accounts
+                    .with_value(|a| a.list.get(p).is_some_and(|a| a.can_act))
+            })
     }
 
     /// Connects with `api`, showing `list` (the first listing, which proved

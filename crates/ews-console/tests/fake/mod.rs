@@ -45,6 +45,8 @@ pub(crate) struct State {
     /// List items (JSON text) the list answer carries after the containers:
     /// the odd data a real service may send.
     pub(crate) extra_items: Vec<String>,
+    /// Edge accounts (`/a/{name}/…`) whose API calls fail with 503.
+    pub(crate) down: Vec<String>,
     next_command: u32,
 }
 
@@ -152,6 +154,10 @@ fn handle(input: JsValue) -> js_sys::Promise {
         }
         if s.offline {
             return js_sys::Promise::reject(&js_sys::TypeError::new("Failed to fetch"));
+        }
+        let account = path.strip_prefix("/a/").and_then(|p| p.split('/').next());
+        if account.is_some_and(|a| s.down.iter().any(|d| d == a)) {
+            return respond(503, "<html>down</html>", "text/html", s.skew_ms);
         }
         if !s.canned.is_empty() {
             let c = s.canned.remove(0);
