@@ -1,8 +1,8 @@
 // An automated accessibility audit: axe-core (pinned in tests/package.json)
 // run inside real Chromium on the connect form, the container list (with
 // odd rows, an unknown state, a stuck container and a command in flight),
-// a container page and a command page, light and dark, on a desktop and on
-// a phone-sized touch viewport. A serious or critical WCAG 2.1 A/AA
+// a container page, a command page and the fleet view (one account down),
+// light and dark, on a desktop and on a phone-sized touch viewport. A serious or critical WCAG 2.1 A/AA
 // violation fails the test and names the rule, the element and the fix.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { launch, root, startSim, watchedPage } from './lib/harness.mjs';
+import { ACCESS_KEY, SECRET, launch, root, startSim, watchedPage } from './lib/harness.mjs';
 import { ConnectForm, ContainerList } from './lib/pages.mjs';
 
 const require = createRequire(join(root, 'tests', 'package.json'));
@@ -91,6 +91,19 @@ for (const [layout, device] of Object.entries(LAYOUTS)) {
       assertNone(await audit(page), 'command page (following)');
       await page.getByTestId('command-outcome').waitFor({ timeout: 30000 });
       assertNone(await audit(page), 'command page (ended)');
+
+      // The fleet view: two accounts on the simulator and one that does
+      // not answer (nothing listens on port 9), its error shown.
+      w.expect(/127\.0\.0\.1:9\//);
+      await page.evaluate(([url, ak, secret]) => {
+        const accounts = ['one', 'two', 'down'].map((name) => ({ name, endpoint: name === 'down' ? 'http://127.0.0.1:9' : url, accessKey: ak, method: 'md5' }));
+        localStorage.setItem('ews.accounts', JSON.stringify(accounts));
+        localStorage.setItem('ews.secrets', JSON.stringify(Object.fromEntries(accounts.map((a) => [a.name, { accessKey: ak, secret }]))));
+      }, [sim.url, ACCESS_KEY, SECRET]);
+      await page.goto(sim.url + '/fleet');
+      await page.waitForFunction(() => document.querySelector('[data-testid=fleet-account][data-account=down]')?.dataset.state === 'down', null, { timeout: 30000 });
+      await list.waitForRows();
+      assertNone(await audit(page), 'fleet view');
       w.assertClean();
       await w.close();
     });

@@ -9,7 +9,13 @@
 // - scrolling 10,000 rows: frame times
 // - requests made to follow one start command to the end, against polling
 //   every 3 s as public EWS scripts do
+// - the fleet view over 3 accounts × 3,400 containers (three simulators,
+//   each with its own keys): navigation → first table paint, and a refresh
+//   in which nothing changed
 // - the bundle: raw, gzip -9, brotli
+//
+// `node e2e/bench.mjs fleet` (`cargo xtask bench console fleet`): only the
+// fleet view's rows and the bundle.
 import { createHmac } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -284,6 +290,63 @@ async function rollingRestart(browser, { containers, n, batch, stepMs, jitter })
   }
 }
 
+/**
+ * The fleet view over `n` simulators of `each` containers, each with its
+ * own keys, all remembered on this device: navigation to `/fleet` → first
+ * table paint (median of `runs`), then refreshes in which nothing changed.
+ */
+async function fleetRun(browser, { n, each, runs, refreshes }) {
+  const sims = [];
+  try {
+    for (let i = 0; i < n; i++) {
+      sims.push(await startSim(['--containers', String(each), '--seed', String(11 + i), '--access-key', `fleet-${i}`, '--secret-key', `fleet-secret-${i}-0123456789`]));
+    }
+    const accounts = sims.map((s, i) => ({ name: `account-${i}`, endpoint: s.url, accessKey: `fleet-${i}`, method: 'md5' }));
+    const secrets = Object.fromEntries(sims.map((_, i) => [`account-${i}`, { accessKey: `fleet-${i}`, secret: `fleet-secret-${i}-0123456789` }]));
+    const open = async () => {
+      const w = await watchedPage(browser);
+      await w.context.addInitScript(([accounts, secrets]) => {
+        localStorage.setItem('ews.accounts', accounts);
+        localStorage.setItem('ews.secrets', secrets);
+        localStorage.setItem('ews.refresh', '0');
+        window.__firstRow = new Promise((resolve) => {
+          const obs = new MutationObserver(() => {
+            if (document.querySelector('[data-testid=row]')) {
+              obs.disconnect();
+              requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now())));
+            }
+          });
+          obs.observe(document, { childList: true, subtree: true });
+        });
+      }, [JSON.stringify(accounts), JSON.stringify(secrets)]);
+      await w.page.goto(sims[0].url + '/fleet');
+      const t = await w.page.evaluate(() => window.__firstRow);
+      return { w, t };
+    };
+    const paints = [];
+    for (let i = 0; i < runs; i++) {
+      const { w, t } = await open();
+      paints.push(t);
+      w.assertClean();
+      await w.close();
+    }
+    const { w } = await open();
+    await w.page.waitForFunction((total) => document.querySelector('[data-testid=count-all]')?.dataset.count === String(total), n * each);
+    const unchanged = [];
+    let before = await metrics(w.page);
+    for (let i = 0; i < refreshes; i++) {
+      const m = await refreshOnce(w.page);
+      unchanged.push({ us: m[3], wall: m[4], rebuilt: m[2] - before[2], replaced: m[1] - before[1] });
+      before = m;
+    }
+    w.assertClean();
+    await w.close();
+    return { n, each, paints, unchanged };
+  } finally {
+    await Promise.all(sims.map((s) => s.stop()));
+  }
+}
+
 function bundle() {
   const files = readFileSync(join(DIST, '.console-files'), 'utf8').split('\n').filter((f) => /\.(wasm|js|css)$/.test(f));
   const rows = files.map((f) => {
@@ -301,9 +364,25 @@ function bundle() {
 }
 
 const browser = await launch();
+const out = [];
+const fleetRows = (f) => [
+  `| fleet view, ${f.n} accounts × ${f.each.toLocaleString('en')}: navigation → first table paint (median of ${f.paints.length}) | ${ms(median(f.paints))} |`,
+  `| fleet view, refresh of ${f.n} × ${f.each.toLocaleString('en')}, nothing changed: diff → painted / click → painted, incl. ${f.n} fetches + decode (median of ${f.unchanged.length}) | ${ms(median(f.unchanged.map((r) => r.us)) / 1000)} / ${ms(median(f.unchanged.map((r) => r.wall)))}; rows rebuilt: ${f.unchanged.map((r) => r.rebuilt).join(', ')}; data replaced: ${f.unchanged.reduce((a, r) => a + r.replaced, 0)} times |`,
+];
+if (process.argv.includes('fleet')) {
+  try {
+    const f = await fleetRun(browser, { n: 3, each: 3400, runs: 3, refreshes: 10 });
+    out.push('| measure | result |', '|---|---|', ...fleetRows(f));
+    out.push('', '| file | raw | gzip -9 | brotli 11 |', '|---|---:|---:|---:|');
+    for (const r of bundle()) out.push(`| ${r.f} | ${r.raw} | ${r.gz} | ${r.br} |`);
+  } finally {
+    await browser.close();
+  }
+  console.log(out.join('\n'));
+  process.exit(0);
+}
 const small = await startSim(['--containers', '100']);
 const big = await startSim(['--containers', '10000']);
-const out = [];
 try {
   const p100 = await firstPaint(browser, small, 7);
   const p10k = await firstPaint(browser, big, 3);
@@ -352,6 +431,7 @@ try {
     await bulkRun(browser, { containers: 750, n: 100, stepMs: 1000, jitter: 0.15 }),
   ];
   const rolling = await rollingRestart(browser, { containers: 200, n: 50, batch: 5, stepMs: 1000, jitter: 0.15 });
+  const fleet = await fleetRun(browser, { n: 3, each: 3400, runs: 3, refreshes: 10 });
   const b = bundle();
 
   out.push('| measure | result |', '|---|---|');
@@ -378,6 +458,7 @@ try {
     out.push(`| rolling restart of ${r.n} in batches of ${r.batch} (steps of 1 s ± 15%), no pause: wall / sum of the batch durations (overhead) / failures | ${(r.wall / 1000).toFixed(1)} s / ${(r.sum / 1000).toFixed(1)} s (${((r.wall - r.sum) / 1000).toFixed(1)} s) / ${r.failed} |`);
     out.push(`| ditto: API reads, command + container + list (per container) | ${r.commands} + ${r.containers} + ${r.lists} = ${reads} (${(reads / r.n).toFixed(1)}) |`);
   }
+  out.push(...fleetRows(fleet));
   out.push('', '| file | raw | gzip -9 | brotli 11 |', '|---|---:|---:|---:|');
   for (const r of b) out.push(`| ${r.f} | ${r.raw} | ${r.gz} | ${r.br} |`);
 } finally {

@@ -2,12 +2,13 @@
 // size), English and Chinese, light and dark. Nothing scrolls sideways, the
 // header folds into a menu, each container is a card with its actions in
 // reach, every touch target is at least 44 px, the activity panel is on the
-// screen, and an action started from a card is followed to its end.
+// screen, and an action started from a card is followed to its end; the
+// fleet view's accounts and cards fit too.
 // Screenshots go to tests/artifacts/phone-*.png.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { launch, screenshot, startSim, watchedPage } from './lib/harness.mjs';
+import { ACCESS_KEY, SECRET, launch, screenshot, startSim, watchedPage } from './lib/harness.mjs';
 import { ConnectForm, ContainerList } from './lib/pages.mjs';
 
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
@@ -117,6 +118,24 @@ for (const locale of ['en-US', 'zh-CN']) {
       await assertNoSidewaysScroll(page, 'command page');
       assert.deepEqual(await smallTargets(page), [], 'command page: touch targets under 44 px');
       await screenshot(page, `phone-command-${tag}`);
+
+      // The fleet view (two accounts on the simulator): the accounts'
+      // lines and the cards, each naming its account, fit as well.
+      await page.evaluate(([url, ak, secret]) => {
+        const accounts = ['one', 'two'].map((name) => ({ name, endpoint: url, accessKey: ak, method: 'md5' }));
+        localStorage.setItem('ews.accounts', JSON.stringify(accounts));
+        localStorage.setItem('ews.secrets', JSON.stringify({ one: { accessKey: ak, secret }, two: { accessKey: ak, secret } }));
+      }, [sim.url, ACCESS_KEY, SECRET]);
+      await page.goto(sim.url + '/fleet');
+      await page.waitForFunction(() => document.querySelector('[data-testid=count-all]')?.dataset.count === '120');
+      await assertNoSidewaysScroll(page, 'fleet view');
+      assert.deepEqual(await smallTargets(page), [], 'fleet view: touch targets under 44 px');
+      const first = list.rows.first();
+      assert.equal(Math.round((await first.boundingBox()).height), 132, 'a fleet card is three lines');
+      assert.equal(await first.locator('td.c-account').isVisible(), true, 'a card names its account');
+      const start = await first.getByTestId('action-start').boundingBox();
+      assert.ok(start.x >= 0 && start.x + start.width <= 390 && start.height >= 44, `start is on the screen: ${JSON.stringify(start)}`);
+      await screenshot(page, `phone-fleet-${tag}`);
       w.assertClean();
       await w.close();
     });

@@ -358,14 +358,20 @@ pub(crate) fn e2e(args: &[String]) -> Result {
     node(&cmd_args, &sim)
 }
 
-/// `cargo xtask bench console`.
+/// `cargo xtask bench console [--no-build] [fleet]`.
 pub(crate) fn bench(args: &[String]) -> Result {
     if !args.iter().any(|a| a == "--no-build") {
         build_release()?;
     }
     size_check()?;
     let sim = sim_binary()?;
-    node(&["e2e/bench.mjs"], &sim)
+    // `fleet`: only the fleet view's rows (and the bundle).
+    let only: Vec<&str> = args
+        .iter()
+        .map(String::as_str)
+        .filter(|a| *a == "fleet")
+        .collect();
+    node(&[&["e2e/bench.mjs"], &only[..]].concat(), &sim)
 }
 
 #[cfg(test)]
