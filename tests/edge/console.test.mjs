@@ -100,6 +100,21 @@ it("with several accounts, works on the first account the user reaches, with the
     await page.waitForFunction(() => location.pathname === "/a/staging/" && document.querySelectorAll('[data-testid="row"]').length > 12);
     assert.ok((await page.locator('[data-testid^="action-"]').count()) > 0, "an operator on staging acts");
     assert.equal(await page.getByTestId("audit-link").count(), 0, "the audit trail is for operators of every account");
+    // All accounts at once: each row through its own account's path.
+    await page.getByTestId("account-switch").selectOption("/fleet");
+    await page.waitForFunction(() => location.pathname === "/fleet" && document.querySelector('[data-testid="count-all"]')?.dataset.count === "32");
+    for (const name of ["prod", "staging"]) {
+      assert.equal(await page.locator(`[data-testid="fleet-account"][data-account="${name}"]`).getAttribute("data-state"), "ok");
+    }
+    await page.getByTestId("count-STOPPED").click();
+    assert.equal(await page.locator('[data-testid="row"][data-id^="prod/"] [data-testid="action-start"]').count(), 0, "a viewer on prod has no actions");
+    const target = await page.locator('[data-testid="row"][data-id^="staging/"]').first().getAttribute("data-id");
+    const id = Number(target.split("/")[1]);
+    await page.locator(`[data-testid="row"][data-id="${target}"] [data-testid="action-start"]`).dispatchEvent("click");
+    await page.locator(`[data-testid="activity-item"][data-container="${target}"][data-state="ok"]`).waitFor({ timeout: 30000 });
+    const line = accounts.worker.logs.find((l) => l.includes('"event":"action"') && l.includes(`"container":${id}`));
+    assert.ok(line, "the worker logged the action");
+    assert.equal(JSON.parse(line).account, "staging");
     assert.deepEqual(problems, []);
     await ctx.close();
     const olga = await signIn(accounts.tokens.olga, accounts);

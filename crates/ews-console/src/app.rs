@@ -3,7 +3,9 @@
 //!
 //! Routes: `/` (list; its filters, sort, search and grouping are the query
 //! string, written with `replaceState` while typing and `pushState` for
-//! discrete changes), `/containers/{id}`, `/commands/{id}`. Links marked
+//! discrete changes), `/containers/{id}`, `/commands/{id}`, each under
+//! `/a/{account}` with several accounts, and `/fleet` (every account's
+//! containers in one list, with the list's query too). Links marked
 //! `data-nav` are handled without a page load; `popstate` restores state.
 //! Whether the console owns the page or one element of a host page is the
 //! [`Shell`]'s business, never this module's.

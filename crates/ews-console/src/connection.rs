@@ -196,9 +196,7 @@ pub fn fleet(s: Stores, push: bool) {
     ));
     s.conn.api.set_value(Some(Api::fleet(parts, s.ui.life())));
     s.conn.state.set(ConnState::Connected {
-        label: user
-            .clone()
-            .unwrap_or_else(|| s.t(crate::i18n::M::AllAccounts).into()),
+        label: user.clone().unwrap_or_default(),
         edge_user: user,
         can_act: list.iter().any(|a| a.can_act),
     });
@@ -251,6 +249,8 @@ pub fn forget_secret(s: Stores, name: Option<&str>) {
 pub fn remove(s: Stores, name: &str) {
     accounts::remember(name, None);
     s.conn.keep_api(name, None);
+    // The fleet's ids name accounts by their place in the list, which moves.
+    s.cmds.edit_log_of(FLEET_LOG, Vec::clear);
     s.conn.accounts.update_value(|a| {
         a.list.retain(|x| x.name != name);
         a.shown = None;
