@@ -56,7 +56,7 @@ test('two accounts: switched, in the URL, each with its own secret, list and log
   await form.connect({ account: 'beta', endpoint: beta.url, ...BETA });
   await page.waitForFunction(() => location.pathname === '/a/beta/');
   await page.waitForFunction(() => document.querySelector('[data-testid=count-all]')?.dataset.count === '12');
-  assert.deepEqual(await switcher.locator('option').evaluateAll((o) => o.map((x) => x.value)), ['alpha', 'beta', '/']);
+  assert.deepEqual(await switcher.locator('option').evaluateAll((o) => o.map((x) => x.value)), ['/fleet', 'alpha', 'beta', '/']);
 
   // A start on beta reaches beta's API only, and is in beta's log only.
   const id = await list.firstIdWithStatus('STOPPED');

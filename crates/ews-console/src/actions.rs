@@ -172,7 +172,7 @@ pub async fn refresh_now(s: Stores) {
         if s.conn.current() != generation {
             return;
         }
-        let names: Vec<String> = api.parts().iter().map(|(n, _)| n.clone()).collect();
+        let names = s.list.names();
         let (list, parts) = s.list.data.with_untracked(|d| {
             let before: Vec<&ews_core::Container> = d.rows().iter().map(|r| &r.c).collect();
             crate::fleet::merge(&names, answers, &before)
@@ -180,13 +180,12 @@ pub async fn refresh_now(s: Stores) {
         let expired = parts
             .iter()
             .find_map(|p| p.error.clone().filter(is_unauthorized));
-        s.list.parts.set(parts);
+        s.list.parts.set_value(parts);
         expired.map_or(Ok(list), Err)
     };
     if s.conn.current() != generation {
         return;
     }
-    s.list.refreshing.set(false);
     s.list.last_attempt.set_value(clock::now_ms());
     match result {
         Ok(list) => {
@@ -197,6 +196,8 @@ pub async fn refresh_now(s: Stores) {
         }
         Err(e) => failed(s, e),
     }
+    // Last: what shows when the list was read tracks this.
+    s.list.refreshing.set(false);
 }
 
 /// Tells an embedding page about an error the user is shown (`source`:

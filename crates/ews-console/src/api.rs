@@ -123,12 +123,16 @@ impl Api {
     /// sends a request about a container to the account its fleet id names
     /// ([`crate::fleet`]), each with its own client, clock and secret.
     pub fn fleet(parts: Vec<(String, Option<Rc<Api>>)>, life: Rc<Life>) -> Rc<Api> {
-        let names: Vec<&str> = parts.iter().map(|(n, _)| n.as_str()).collect();
+        // Never fetched from: it names the fleet (whose rolling job a kept
+        // one is).
+        let mut base = String::from("fleet:");
+        for (n, _) in &parts {
+            base.push_str(n);
+            base.push('/');
+        }
         Rc::new(Api {
             client: RefCell::new(Client::edge()),
-            // Never fetched from: it names the fleet (whose rolling job a
-            // kept one is).
-            base: format!("fleet:{}", names.join("/")),
+            base,
             life,
             on_skew: Box::new(|_| {}),
             parts,

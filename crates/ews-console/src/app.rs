@@ -149,7 +149,7 @@ fn tick(s: Stores) {
     if hidden != s.ui.hidden.get_untracked() {
         s.ui.hidden.set(hidden);
     }
-    let secs = u64::from(s.list.refresh_secs.get_untracked());
+    let secs = u64::from(s.list.refresh_secs.get_value());
     let connected = matches!(s.conn.state.get_untracked(), ConnState::Connected { .. });
     // While commands are followed through the list, it is read every
     // watch tick (hidden or not); that read is the auto-refresh too.

@@ -95,7 +95,7 @@ pub fn merge(
                     }
                 }
                 list.skipped.extend(l.skipped);
-                for k in &mut list.skipped[from..] {
+                for k in list.skipped.iter_mut().skip(from) {
                     let id = k.id.take().map_or_else(String::new, |id| format!(" {id}"));
                     k.id = Some(format!("{name}:{id}"));
                 }

@@ -1270,7 +1270,10 @@ async fn several_accounts_each_with_its_url_secret_and_log() {
     connect_account("two", fake::SECRET);
     until("two's table", || !q_all("[data-testid=row]").is_empty()).await;
     assert_eq!(path(), "/a/two/");
-    assert_eq!(options("[data-testid=account-switch]"), ["one", "two", "/"]);
+    assert_eq!(
+        options("[data-testid=account-switch]"),
+        ["/fleet", "one", "two", "/"]
+    );
     click(&format!("{} [data-testid=action-start]", row(1008)));
     until("two's log", || {
         text("[data-testid=activity-item]").contains("succeeded")
@@ -1344,7 +1347,7 @@ async fn an_account_is_renamed_remembered_and_removed() {
     until("deux", || path() == "/a/deux/").await;
     assert_eq!(
         options("[data-testid=account-switch]"),
-        ["one", "deux", "/"]
+        ["/fleet", "one", "deux", "/"]
     );
     // "Remember" stayed ticked (two's secret was remembered): the secret
     // is deux's now, and two's is gone.
@@ -1429,7 +1432,10 @@ async fn edge_mode_shows_the_accounts_the_user_reaches() {
         q("[data-testid=action-start]").is_some(),
         "an operator on staging"
     );
-    assert_eq!(options("[data-testid=account-switch]"), ["prod", "staging"]);
+    assert_eq!(
+        options("[data-testid=account-switch]"),
+        ["/fleet", "prod", "staging"]
+    );
     switch_to("prod");
     until("prod", || {
         path() == "/a/prod/" && fake::count("GET /a/prod/api/v1/container") >= 1

@@ -378,7 +378,11 @@ async fn the_accounts_option_shows_a_switcher_and_each_accounts_credentials() {
             })
             .collect()
     };
-    assert_eq!(names, ["prod", "broken"], "no \"add\" in an embedding");
+    assert_eq!(
+        names,
+        ["/fleet", "prod", "broken"],
+        "no \"add\" in an embedding"
+    );
     // The other account's credentials are wrong: its error is its own.
     let select = host.q("[data-testid=account-switch]").unwrap();
     select

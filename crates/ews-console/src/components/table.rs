@@ -278,18 +278,18 @@ pub fn ContainerTable() -> impl IntoView {
     let resize = window_event_listener(leptos::ev::resize, move |_| measure());
     on_cleanup(move || resize.remove());
 
-    let len = Memo::new(move |_| list.view.with(|v| v.items.len()));
-    let range = Memo::new(move |_| {
+    let len = move || list.view.with(|v| v.items.len());
+    let range = move || {
         visible_range(
             scroll_top.get(),
             viewport.get(),
             row_height.get(),
-            len.get(),
+            len(),
             OVERSCAN,
         )
-    });
+    };
     let visible = Memo::new(move |_| {
-        let (start, end) = range.get();
+        let (start, end) = range();
         list.view.with(|v| {
             v.items
                 .get(start..end)
@@ -303,8 +303,8 @@ pub fn ContainerTable() -> impl IntoView {
             lines.saturating_mul(row_height.get().max(1) as usize)
         )
     };
-    let top = move || px(range.get().0);
-    let bottom = move || px(len.get().saturating_sub(range.get().1));
+    let top = move || px(range().0);
+    let bottom = move || px(len().saturating_sub(range().1));
     let on_scroll = move |_| {
         if let Some(w) = wrap.get_untracked() {
             let top = w.scroll_top();
@@ -341,7 +341,7 @@ pub fn ContainerTable() -> impl IntoView {
     view! {
         <div class="table-wrap" node_ref=wrap on:scroll=on_scroll data-testid="table-wrap">
             <table class="containers" class:fleet=fleet data-testid="container-table" aria-label=s.t(M::Containers)
-                aria-rowcount=move || len.get() + 1>
+                aria-rowcount=move || len() + 1>
                 <colgroup inner_html=colgroup()></colgroup>
                 <thead>
                     <tr aria-rowindex="1">

@@ -24,22 +24,24 @@ use crate::stores::{ListStore, REFRESH_CHOICES, Stores, Ui};
 /// delegated handler takes the clicks.
 fn counts_bar(ui: Ui, list: ListStore) -> impl IntoView {
     let lang = ui.lang();
-    let counts = Memo::new(move |_| list.data.with(|d| d.counts()));
-    let total = Memo::new(move |_| list.data.with(|d| d.len()));
+    // Every container, and how many of each status (read when the data
+    // changes: a refresh that changes nothing changes no data).
+    let counts = move || list.data.with(|d| (d.len(), d.counts()));
     // Chip 0 is "all", chip i the status key i - 1: its count and whether
     // it is pressed.
-    let chip = move |i: usize| {
+    let chip = move |i: usize, (total, counts): (usize, [usize; 12])| {
         let key = status_keys().nth(i.wrapping_sub(1));
-        let n = key.map_or_else(|| total.get(), |_| counts.get()[i - 1]);
+        let n = key.map_or(total, |_| counts[i - 1]);
         let pressed = list.query.with(|q| match key {
             Some(k) => q.statuses.contains(k),
             None => q.statuses.is_empty(),
         });
         (n, pressed)
     };
+    let now = untrack(counts);
     let mut html = String::new();
     for (i, key) in std::iter::once("all").chain(status_keys()).enumerate() {
-        let (n, pressed) = untrack(|| chip(i));
+        let (n, pressed) = untrack(|| chip(i, now));
         let (class, title, label) = if i == 0 {
             ("chip all".to_string(), String::new(), ui.t(M::AllStatuses))
         } else {
@@ -72,8 +74,9 @@ fn counts_bar(ui: Ui, list: ListStore) -> impl IntoView {
         else {
             return;
         };
+        let now = counts();
         for i in 0..chips.length() as usize {
-            let (n, pressed) = chip(i);
+            let (n, pressed) = chip(i, now);
             if let Some(Ok(b)) = chips
                 .item(i as u32)
                 .map(|b| b.dyn_into::<web_sys::Element>())
@@ -126,7 +129,9 @@ fn legend(lang: Lang) -> String {
 fn unreadable_notice(ui: Ui, list: ListStore) -> impl IntoView {
     let lang = ui.lang();
     move || {
-        list.skipped.with(|skipped| {
+        // Every list applied sets `loaded`.
+        list.loaded.track();
+        list.skipped.with_value(|skipped| {
             (!skipped.is_empty()).then(|| {
                 let mut html = format!(
                     "<summary>{} — {}</summary><p class=\"muted small\">{}</p><ul>",
@@ -161,11 +166,12 @@ fn toolbar(s: Stores) -> impl IntoView {
     let lang = ui.lang();
     let updated = move || {
         let now = ui.now.get();
-        let text = match list.last_ok.get() {
+        // Read as the clock ticks, and when a refresh ends.
+        let text = match list.last_ok.get_value() {
             Some(t) => lang.updated_ago(now.saturating_sub(t) / 1000),
             None => ui.t(M::Loading).into(),
         };
-        let paused = ui.hidden.get() && list.refresh_secs.get() > 0;
+        let paused = ui.hidden.get() && list.refresh_secs.get_value() > 0;
         let refreshing = list.refreshing.get();
         format!(
             "{text}{}{}",
@@ -183,7 +189,7 @@ fn toolbar(s: Stores) -> impl IntoView {
     };
     let (search_now, group_now) = list.query.with_untracked(|q| (q.search.clone(), q.group));
     let fleet = ui.route.get_untracked() == Route::Fleet;
-    let secs_now = list.refresh_secs.get_untracked();
+    let secs_now = list.refresh_secs.get_value();
     let labels = REFRESH_CHOICES.map(|n| {
         (
             n.to_string(),
@@ -270,7 +276,7 @@ fn toolbar(s: Stores) -> impl IntoView {
         Some("auto-refresh") => {
             if let Ok(secs) = event_target_value(&ev).parse::<u32>() {
                 ui.shell().remember(keys::REFRESH, &secs.to_string());
-                list.refresh_secs.set(secs);
+                list.refresh_secs.set_value(secs);
             }
         }
         _ => {}
@@ -365,15 +371,18 @@ fn fleet_strip(s: Stores) -> impl IntoView {
             counts
         });
         let mut h = String::new();
-        list.parts.with(|parts| {
+        list.refreshing.track();
+        list.parts.with_value(|parts| {
             for (p, n) in parts.iter().zip(&counts) {
                 let name = escape_html(&p.name);
                 let total: usize = n.iter().sum();
-                let states: Vec<String> = status_keys()
-                    .zip(n)
-                    .filter(|(_, n)| **n > 0)
-                    .map(|(k, n)| format!("{k} {n}"))
-                    .collect();
+                let mut states = String::new();
+                for (k, n) in status_keys().zip(n).filter(|(_, n)| **n > 0) {
+                    if !states.is_empty() {
+                        states.push_str(" · ");
+                    }
+                    states.push_str(&format!("{k} {n}"));
+                }
                 let (state, why) = match &p.error {
                     None if p.reached => ("ok", String::new()),
                     None => (
@@ -391,9 +400,8 @@ fn fleet_strip(s: Stores) -> impl IntoView {
                 };
                 h.push_str(&format!(
                     "<li data-testid=\"fleet-account\" data-account=\"{name}\" data-state=\"{state}\" data-count=\"{total}\">\
-                     <a href=\"{}/\" data-nav>{name}</a> <b>{total}</b> <span class=\"muted small\">{}</span>{why}</li>",
+                     <a href=\"{}/\" data-nav>{name}</a> <b>{total}</b> <span class=\"muted small\">{states}</span>{why}</li>",
                     escape_html(&crate::accounts::prefix(&p.name)),
-                    states.join(" · ")
                 ));
             }
         });

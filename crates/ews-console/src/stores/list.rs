@@ -23,10 +23,13 @@ pub struct ListStore {
     ui: Ui,
     /// Every container.
     pub data: RwSignal<Dataset>,
-    /// The fleet view: what each account said at the last refresh.
-    pub parts: RwSignal<Vec<crate::fleet::Part>>,
+    /// The fleet view: what each account said at the last refresh (not
+    /// reactive: every refresh ends by setting `refreshing`, which what
+    /// shows it tracks).
+    pub parts: StoredValue<Vec<crate::fleet::Part>>,
     /// The items of the last list that could not be read.
-    pub skipped: RwSignal<Vec<Skipped>>,
+    /// (Not reactive: set before `loaded`, which what shows them tracks.)
+    pub skipped: StoredValue<Vec<Skipped>>,
     /// Containers seen in a passing state: the state, and when (local
     /// clock) this console first saw them in it.
     passing: StoredValue<HashMap<ContainerId, (ContainerStatus, u64)>>,
@@ -35,7 +38,7 @@ pub struct ListStore {
     /// A list has been received since connecting.
     pub loaded: RwSignal<bool>,
     /// Local time of the last good refresh.
-    pub last_ok: RwSignal<Option<u64>>,
+    pub last_ok: StoredValue<Option<u64>>,
     /// Local time of the last refresh attempt.
     pub last_attempt: StoredValue<u64>,
     /// The last refresh's error (the data shown is then the last good one).
@@ -43,7 +46,8 @@ pub struct ListStore {
     /// A refresh is in flight.
     pub refreshing: RwSignal<bool>,
     /// Auto-refresh interval in seconds, 0 for off.
-    pub refresh_secs: RwSignal<u32>,
+    /// (Not reactive: what shows it is read as the clock ticks.)
+    pub refresh_secs: StoredValue<u32>,
     /// Selected containers.
     pub selected: RwSignal<HashSet<ContainerId>>,
     /// Last clicked row (shift-click ranges).
@@ -63,16 +67,16 @@ impl ListStore {
             query,
             ui,
             data,
-            parts: RwSignal::new(Vec::new()),
-            skipped: RwSignal::new(Vec::new()),
+            parts: StoredValue::new(Vec::new()),
+            skipped: StoredValue::new(Vec::new()),
             passing: StoredValue::new(HashMap::default()),
             view: Memo::new(move |_| data.with(|d| query.with(|q| d.view(q)))),
             loaded: RwSignal::new(false),
-            last_ok: RwSignal::new(None),
+            last_ok: StoredValue::new(None),
             last_attempt: StoredValue::new(0),
             error: RwSignal::new(None),
             refreshing: RwSignal::new(false),
-            refresh_secs: RwSignal::new(ui.shell().initial_refresh()),
+            refresh_secs: StoredValue::new(ui.shell().initial_refresh()),
             selected: RwSignal::new(HashSet::default()),
             anchor: StoredValue::new(None),
             scroll: StoredValue::new(0),
@@ -156,7 +160,7 @@ impl ListStore {
     /// `ews-error` from `decode`) when they change.
     pub fn apply(&self, list: ContainerList) {
         let t0 = clock::monotonic_ms();
-        if self.skipped.with_untracked(|s| *s != list.skipped) {
+        if self.skipped.with_value(|s| *s != list.skipped) {
             if let Some(first) = list.skipped.first() {
                 let lang = self.ui.lang();
                 self.ui.shell().error(
@@ -165,7 +169,7 @@ impl ListStore {
                     Some(&format!("#{}: {}", first.index, first.reason)),
                 );
             }
-            self.skipped.set(list.skipped);
+            self.skipped.set_value(list.skipped);
         }
         self.note_passing(list.containers.iter(), true);
         let next = self.data.with_untracked(|d| d.apply(list.containers));
@@ -182,7 +186,7 @@ impl ListStore {
             self.data.set(next);
         }
         self.loaded.set(true);
-        self.last_ok.set(Some(clock::now_ms()));
+        self.last_ok.set_value(Some(clock::now_ms()));
         if self.error.with_untracked(Option::is_some) {
             self.error.set(None);
         }
@@ -223,12 +227,12 @@ impl ListStore {
     pub fn clear(&self) {
         self.data.set(Dataset::default());
         self.loaded.set(false);
-        self.last_ok.set(None);
+        self.last_ok.set_value(None);
         self.error.set(None);
         self.refreshing.set(false);
         self.selected.set(HashSet::default());
-        self.skipped.set(Vec::new());
-        self.parts.set(Vec::new());
+        self.skipped.set_value(Vec::new());
+        self.parts.set_value(Vec::new());
         self.passing.set_value(HashMap::default());
     }
 }
