@@ -95,8 +95,13 @@ pub fn ContainerPage(
             Err(e) => error.set(Some(e)),
         }
     });
-    let row = Memo::new(move |_| list.data.with(|d| d.get(id).cloned()));
-    let details = move || match row.get() {
+    // The row's revision (0: none; revisions start at 1): the details are
+    // rebuilt only when it changes.
+    let rev = Memo::new(move |_| list.data.with(|d| d.get(id).map_or(0, |r| r.rev)));
+    let details = move || match list.data.with_untracked(|d| {
+        rev.track();
+        d.get(id).cloned()
+    }) {
         None => {
             view! { <p class="muted" data-testid="container-gone">{ui.t(M::ContainerGone)}</p> }
                 .into_any()
