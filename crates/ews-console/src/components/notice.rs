@@ -1,4 +1,5 @@
-//! The one error box every page uses (`role="alert"`).
+//! The one error box every page uses (`role="alert"`), as a view or as
+//! markup.
 
 use leptos::prelude::*;
 
@@ -17,4 +18,16 @@ pub fn error_box(
         </div>
     }
     .into_any()
+}
+
+/// [`error_box`] as markup (the message and details escaped).
+pub fn error_html(testid: &str, msg: &str, detail: Option<&str>) -> String {
+    format!(
+        "<div class=\"error\" role=\"alert\" data-testid=\"{testid}\"><span data-testid=\"error-message\">{}</span>{}</div>",
+        crate::format::escape_html(msg),
+        detail.map_or_else(String::new, |d| format!(
+            "<div class=\"small\">{}</div>",
+            crate::format::escape_html(d)
+        )),
+    )
 }

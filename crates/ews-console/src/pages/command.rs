@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use crate::actions::load_command;
 use crate::api::describe;
+use crate::components::notice::error_html;
 use crate::components::target_attr;
 use crate::format::{self, escape_html};
 use crate::i18n::M;
@@ -100,11 +101,7 @@ fn head_html(
     ));
     if let Some(e) = error {
         let (msg, detail) = describe(e, ui.lang());
-        h.push_str(&format!(
-            "<div class=\"error\" role=\"alert\" data-testid=\"command-error\"><span data-testid=\"error-message\">{}</span>{}</div>",
-            escape_html(&msg),
-            detail.map_or_else(String::new, |d| format!("<div class=\"small\">{}</div>", escape_html(&d))),
-        ));
+        h.push_str(&error_html("command-error", &msg, detail.as_deref()));
     }
     h
 }
@@ -118,7 +115,9 @@ pub fn CommandPage(
 ) -> impl IntoView {
     let s = Stores::get();
     let (ui, cmds) = (s.ui, s.cmds);
-    let fetched = RwSignal::new(None::<Command>);
+    // What was fetched is kept aside; setting the error (to none) after it
+    // re-renders the page.
+    let fetched = StoredValue::new(None::<Command>);
     let error = RwSignal::new(None::<ews_core::Error>);
     let load = {
         let id = id.clone();
@@ -127,8 +126,8 @@ pub fn CommandPage(
             ui.spawn(async move {
                 match load_command(s, &id).await {
                     Ok(c) => {
+                        fetched.set_value(Some(c));
                         error.set(None);
-                        fetched.set(Some(c));
                     }
                     Err(e) => error.set(Some(e)),
                 }
@@ -148,7 +147,9 @@ pub fn CommandPage(
             .and_then(|t| t.ended.as_ref())
             .map(|e| (e.ok, e.text.clone()));
         // The follower's latest state when it has one, else what we fetched.
-        let latest = tracked.and_then(|t| t.command).or_else(|| fetched.get());
+        let latest = tracked
+            .and_then(|t| t.command)
+            .or_else(|| fetched.get_value());
         let mut h = error.with(|e| head_html(s, &id, container, ended, e.as_ref()));
         h.push_str("<div>");
         if let Some(c) = latest {

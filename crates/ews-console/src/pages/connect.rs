@@ -7,13 +7,11 @@
 //! transport (and in local storage if, and only if, the user asked).
 
 use ews_core::{Credentials, SignMethod};
-use leptos::html;
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::accounts::{self, Account};
 use crate::api::{Api, describe, normalize_endpoint};
-use crate::components::notice::error_box;
 use crate::format::escape_html;
 use crate::i18n::M;
 use crate::stores::{ConnState, Stores};
@@ -256,11 +254,28 @@ fn read_form(s: Stores, form: &web_sys::Element) -> Result<(String, String, Cred
     Ok((name, base, Credentials::new(key, secret, method)))
 }
 
-/// The form.
+/// Shows `error` (or none) after the form, as the page's error box.
+fn show_error(s: Stores, form: &web_sys::Element, error: Option<&FormError>) {
+    if let Some(old) = form.next_element_sibling() {
+        old.remove();
+    }
+    if let Some(e) = error {
+        let _ = form.insert_adjacent_html("afterend", &error_html(s, e));
+    }
+}
+
+fn error_html(s: Stores, e: &FormError) -> String {
+    let (msg, detail) = match e {
+        FormError::Invalid(m) => (s.t(*m).to_string(), None),
+        FormError::Api(e) => describe(e, s.ui.lang()),
+    };
+    crate::components::notice::error_html("connect-error", &msg, detail.as_deref())
+}
+
+/// The page: its markup, and one delegated handler per event.
 #[component]
 pub fn ConnectPage() -> impl IntoView {
     let s = Stores::get();
-    let lang = s.ui.lang();
     // The account shown (its secret to type), or a new one.
     let shown = s.conn.account(None);
     let kept = shown.is_some();
@@ -268,20 +283,31 @@ pub fn ConnectPage() -> impl IntoView {
     if a.endpoint.is_empty() || s.ui.shell().endpoint().is_some() {
         a.endpoint = origin(s);
     }
-    let html = form_html(
-        s,
-        &a,
-        s.ui.shell().adds_accounts(),
-        kept && accounts::is_remembered(&a.name),
-        kept,
+    let html = format!(
+        "<h1 id=\"connect-title\">{}</h1><form data-testid=\"connect-form\" novalidate>{}</form>{}",
+        s.t(M::ConnectTitle),
+        form_html(
+            s,
+            &a,
+            s.ui.shell().adds_accounts(),
+            kept && accounts::is_remembered(&a.name),
+            kept,
+        ),
+        // An auto-connect failure (remembered secret) shows here too.
+        s.list
+            .error
+            .get_untracked()
+            .map_or_else(String::new, |e| error_html(s, &FormError::Api(e))),
     );
-    // An auto-connect failure (remembered secret) shows here too.
-    let error = RwSignal::new(s.list.error.get_untracked().map(FormError::Api));
-    let form = NodeRef::<html::Form>::new();
+    let form_of = |ev: &web_sys::Event| {
+        ev.target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|e| e.closest("form").ok().flatten())
+    };
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Some(f) = form.get_untracked() else {
+        let Some(f) = form_of(&ev) else {
             return;
         };
         // Connecting already (the button is disabled meanwhile).
@@ -290,11 +316,11 @@ pub fn ConnectPage() -> impl IntoView {
         }
         let (name, base, creds) = match read_form(s, &f) {
             Ok(read) => read,
-            Err(m) => return error.set(Some(FormError::Invalid(m))),
+            Err(m) => return show_error(s, &f, Some(&FormError::Invalid(m))),
         };
         let remember = prop(&f, "remember", "checked").is_truthy();
         set_busy(s, &f, true);
-        error.set(None);
+        show_error(s, &f, None);
         s.ui.spawn(async move {
             let result = connect(s, Some(name), base, creds, remember).await;
             set_busy(s, &f, false);
@@ -307,13 +333,13 @@ pub fn ConnectPage() -> impl IntoView {
                 }
                 Err(e) => {
                     crate::actions::report(s, "connect", &e);
-                    error.set(Some(FormError::Api(e)));
+                    show_error(s, &f, Some(&FormError::Api(e)));
                 }
             }
         });
     };
-    let on_change = move |_| {
-        if let Some(f) = form.get_untracked() {
+    let on_change = move |ev: leptos::ev::Event| {
+        if let Some(f) = form_of(&ev) {
             remember_note(s, &f);
         }
     };
@@ -326,7 +352,7 @@ pub fn ConnectPage() -> impl IntoView {
         match button {
             Some((id, _)) if id == "remove-account" => crate::connection::remove(s, &name),
             Some((id, b)) if id == "forget" => {
-                if let Some(f) = form.get_untracked() {
+                if let Some(f) = form_of(&ev) {
                     crate::connection::forget_secret(s, Some(&name));
                     b.remove();
                     if let Ok(Some(r)) = f.query_selector("[name=remember]") {
@@ -339,22 +365,8 @@ pub fn ConnectPage() -> impl IntoView {
         }
     };
 
-    let error_view = move || {
-        error.get().map(|e| {
-            let (msg, detail) = match e {
-                FormError::Invalid(m) => (s.t(m).to_string(), None),
-                FormError::Api(e) => describe(&e, lang),
-            };
-            error_box("connect-error", None, msg, detail)
-        })
-    };
-
     view! {
-        <section class="card narrow" aria-labelledby="connect-title">
-            <h1 id="connect-title">{s.t(M::ConnectTitle)}</h1>
-            <form data-testid="connect-form" node_ref=form novalidate inner_html=html
-                on:submit=on_submit on:change=on_change on:click=on_click></form>
-            {error_view}
-        </section>
+        <section class="card narrow" aria-labelledby="connect-title" inner_html=html
+            on:submit=on_submit on:change=on_change on:click=on_click></section>
     }
 }

@@ -2,7 +2,7 @@
 //! running for it and its command history in this session.
 
 use ews_core::clock::corrected;
-use ews_core::{ApiErrorCode, ContainerId};
+use ews_core::{ApiErrorCode, Container, ContainerId};
 use leptos::prelude::*;
 
 use crate::actions::refresh_container;
@@ -12,10 +12,62 @@ use crate::components::badge::badge;
 use crate::components::buttons::action_buttons;
 use crate::components::notice::error_box;
 use crate::components::table::stuck_flag;
-use crate::format;
+use crate::format::{self, escape_html};
 use crate::i18n::M;
 use crate::route::Route;
 use crate::stores::Stores;
+
+/// The container's fields, as markup (every value the server sent
+/// escaped; an odd one as sent, with why); the times with how long ago
+/// at `now`.
+fn fields_html(s: Stores, c: &Container, now: u64) -> String {
+    let lang = s.ui.lang();
+    let mut h = format!(
+        "<dt>{}</dt><dd data-testid=\"field-id\">{}</dd><dt>{}</dt><dd><span data-testid=\"field-status\">{}</span>\
+         <span class=\"muted\" data-testid=\"field-meaning\"> — {}</span></dd>",
+        s.t(M::Id),
+        c.id.0,
+        s.t(M::Status),
+        escape_html(c.status.as_str()),
+        escape_html(lang.meaning(&c.status)),
+    );
+    for (label, name, shown) in [
+        (M::Node, "nodeId", format::opt_id(c.node_id)),
+        (M::Host, "hostId", format::opt_id(c.host_id)),
+        (M::Cpu, "cpu", format::cpu(c.cpu, lang)),
+        (M::Mem, "mem", format::megabytes(c.mem)),
+        (M::Disk, "disk", format::megabytes(c.disk)),
+        (M::Health, "health", format::text(&c.health)),
+    ] {
+        let (attrs, text) = c.odd(name).map_or((String::new(), shown), |raw| {
+            (
+                format!(
+                    " class=\"odd\" title=\"{}\"",
+                    escape_html(&lang.odd_title(raw))
+                ),
+                raw.to_owned(),
+            )
+        });
+        h.push_str(&format!(
+            "<dt>{}</dt><dd{attrs}>{}</dd>",
+            s.t(label),
+            escape_html(&text)
+        ));
+    }
+    for (label, t) in [
+        (M::Created, &c.create_time),
+        (M::Started, &c.start_time),
+        (M::Stopped, &c.stop_time),
+    ] {
+        h.push_str(&format!(
+            "<dt>{}</dt><dd>{} <span class=\"muted\">{}</span></dd>",
+            s.t(label),
+            escape_html(format::time(t)),
+            escape_html(&format::ago(t, now, lang).unwrap_or_default()),
+        ));
+    }
+    h
+}
 
 /// The page.
 #[component]
@@ -43,56 +95,28 @@ pub fn ContainerPage(
             Err(e) => error.set(Some(e)),
         }
     });
-    let row = Memo::new(move |_| list.data.with(|d| d.get(id).cloned()));
-    let details = move || match row.get() {
+    // The row's revision (0: none; revisions start at 1): the details are
+    // rebuilt only when it changes.
+    let rev = Memo::new(move |_| list.data.with(|d| d.get(id).map_or(0, |r| r.rev)));
+    let details = move || match list.data.with_untracked(|d| {
+        rev.track();
+        d.get(id).cloned()
+    }) {
         None => {
             view! { <p class="muted" data-testid="container-gone">{ui.t(M::ContainerGone)}</p> }
                 .into_any()
         }
-        Some(r) => {
-            let c = &r.c;
-            let field = |label: M, name: &str, shown: String| {
-                let odd = c.odd(name).map(str::to_owned);
-                let title = odd.as_deref().map(|raw| lang.odd_title(raw));
-                view! {
-                    <dt>{ui.t(label)}</dt>
-                    <dd class:odd=title.is_some() title=title>{odd.unwrap_or(shown)}</dd>
-                }
-            };
-            let time = |label: M, t: &ews_core::ApiTime| {
-                let t = t.clone();
-                view! {
-                    <dt>{ui.t(label)}</dt>
-                    <dd>{format::time(&t).to_string()} " "
-                        <span class="muted">{move || format::ago(&t, corrected(ui.now_coarse.get(), s.conn.skew.get_untracked()), lang)}</span>
-                    </dd>
-                }
-            };
-            view! {
-                <div class="detail-head">
-                    {badge(&c.status, lang)}
-                    {stuck_flag(s, &r)}
-                    {action_buttons(s, r.clone())}
-                </div>
-                <dl class="fields" data-testid="fields">
-                    <dt>{ui.t(M::Id)}</dt><dd data-testid="field-id">{c.id.0}</dd>
-                    <dt>{ui.t(M::Status)}</dt>
-                    <dd><span data-testid="field-status">{c.status.as_str().to_string()}</span>
-                        <span class="muted" data-testid="field-meaning">" — " {lang.meaning(&c.status)}</span>
-                    </dd>
-                    {field(M::Node, "nodeId", format::opt_id(c.node_id))}
-                    {field(M::Host, "hostId", format::opt_id(c.host_id))}
-                    {field(M::Cpu, "cpu", format::cpu(c.cpu, lang))}
-                    {field(M::Mem, "mem", format::megabytes(c.mem))}
-                    {field(M::Disk, "disk", format::megabytes(c.disk))}
-                    {field(M::Health, "health", format::text(&c.health))}
-                    {time(M::Created, &c.create_time)}
-                    {time(M::Started, &c.start_time)}
-                    {time(M::Stopped, &c.stop_time)}
-                </dl>
-            }
-            .into_any()
+        Some(r) => view! {
+            <div class="detail-head">
+                {badge(&r.c.status, lang)}
+                {stuck_flag(s, &r)}
+                {action_buttons(s, r.clone())}
+            </div>
+            <dl class="fields" data-testid="fields" inner_html=move || {
+                fields_html(s, &r.c, corrected(ui.now_coarse.get(), s.conn.skew.get_untracked()))
+            }></dl>
         }
+        .into_any(),
     };
     let running = move || {
         cmds.ops.with(|m| m.get(&id).cloned()).map(|op| {
