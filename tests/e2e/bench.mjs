@@ -370,13 +370,32 @@ const fleetRows = (f) => [
   `| fleet view, refresh of ${f.n} × ${f.each.toLocaleString('en')}, nothing changed: diff → painted / click → painted, incl. ${f.n} fetches + decode (median of ${f.unchanged.length}) | ${ms(median(f.unchanged.map((r) => r.us)) / 1000)} / ${ms(median(f.unchanged.map((r) => r.wall)))}; rows rebuilt: ${f.unchanged.map((r) => r.rebuilt).join(', ')}; data replaced: ${f.unchanged.reduce((a, r) => a + r.replaced, 0)} times |`,
 ];
 if (process.argv.includes('fleet')) {
+  // Side by side with one account of 10,000, measured the same way.
+  const one = await startSim(['--containers', '10000']);
   try {
+    const p10k = await firstPaint(browser, one, 3);
+    const w = await rememberingPage(browser, one);
+    await w.page.goto(one.url + '/');
+    await w.page.evaluate(() => window.__firstRow);
+    const unchanged = [];
+    let before = await metrics(w.page);
+    for (let i = 0; i < 10; i++) {
+      const m = await refreshOnce(w.page);
+      unchanged.push({ us: m[3], wall: m[4], rebuilt: m[2] - before[2] });
+      before = m;
+    }
+    w.assertClean();
+    await w.close();
     const f = await fleetRun(browser, { n: 3, each: 3400, runs: 3, refreshes: 10 });
-    out.push('| measure | result |', '|---|---|', ...fleetRows(f));
+    out.push('| measure | result |', '|---|---|');
+    out.push(`| one account, 10,000: navigation → first table paint (median of 3) | ${ms(median(p10k))} |`);
+    out.push(`| one account, refresh of 10,000, nothing changed: diff → painted / click → painted (median of 10) | ${ms(median(unchanged.map((r) => r.us)) / 1000)} / ${ms(median(unchanged.map((r) => r.wall)))}; rows rebuilt: ${unchanged.map((r) => r.rebuilt).join(', ')} |`);
+    out.push(...fleetRows(f));
     out.push('', '| file | raw | gzip -9 | brotli 11 |', '|---|---:|---:|---:|');
     for (const r of bundle()) out.push(`| ${r.f} | ${r.raw} | ${r.gz} | ${r.br} |`);
   } finally {
     await browser.close();
+    await one.stop();
   }
   console.log(out.join('\n'));
   process.exit(0);
