@@ -80,6 +80,8 @@ export interface ReadyDetail {
 
 export interface CommandFinishedDetail {
   containerId: number;
+  /** In the fleet view ("All accounts"), the container's account. */
+  account?: string;
   action: 'start' | 'stop' | 'delete';
   commandId: string;
   /** Whether the command succeeded. */

@@ -72,17 +72,22 @@ pub async fn restart_and_follow(
     stopped: Option<Outcome>,
 ) -> (bool, String) {
     let lang = s.ui.lang();
+    // Before any await: after one, the fleet view may have been left.
+    let (name, prefix) = (s.label(id), s.prefix_of(id));
     let latest = move || {
         s.cmds.log.with_untracked(|log| {
-            log.iter()
-                .find(|t| t.container_id == id)
-                .map(|t| s.href_at(id, |_| crate::route::Route::Command(t.command_id.clone())))
+            log.iter().find(|t| t.container_id == id).map(|t| {
+                prefix.clone() + &crate::route::Route::Command(t.command_id.clone()).path()
+            })
         })
     };
     let say = move |ok: bool, text: String, href: Option<String>| {
         if toast {
-            let id = s.label(id);
-            s.ui.toast(Some(ok), format!("{} {id}: {text}", s.t(M::Restart)), href);
+            s.ui.toast(
+                Some(ok),
+                format!("{} {name}: {text}", s.t(M::Restart)),
+                href,
+            );
         }
         (ok, text)
     };
@@ -177,9 +182,11 @@ pub async fn refresh_now(s: Stores) {
             let before: Vec<&ews_core::Container> = d.rows().iter().map(|r| &r.c).collect();
             crate::fleet::merge(&names, answers, &before)
         });
+        // An expired edge session (every account's answer then): signed out.
         let expired = parts
             .iter()
-            .find_map(|p| p.error.clone().filter(is_unauthorized));
+            .find_map(|p| p.error.clone().filter(is_unauthorized))
+            .filter(|_| s.conn.is_edge_user());
         s.list.parts.set_value(parts);
         expired.map_or(Ok(list), Err)
     };
@@ -300,7 +307,7 @@ async fn issue(
     if !s.cmds.claim(id, op) {
         return Ok(None);
     }
-    let account = s.cmds.log_name();
+    let (account, name) = (s.cmds.log_name(), s.label(id));
     let cmd = match api.act(action, id).await {
         Ok(cmd) => cmd,
         Err(e) => {
@@ -310,7 +317,7 @@ async fn issue(
                 let (msg, _) = describe(&e, s.ui.lang());
                 s.ui.toast(
                     Some(false),
-                    format!("{} {}: {msg}", verb(s, action), s.label(id)),
+                    format!("{} {name}: {msg}", verb(s, action)),
                     None,
                 );
             }
@@ -431,9 +438,14 @@ fn ended(s: Stores, command_id: &CommandId, outcome: &Outcome, polls: u32, took:
         .cmds
         .log
         .with_untracked(|log| log.iter().find(|t| t.command_id == *command_id).cloned());
-    let Some(entry) = entry else { return };
+    let Some(mut entry) = entry else { return };
+    // The host page hears the server's id, and in the fleet view the account.
+    let (part, id) = crate::fleet::untag(entry.container_id);
+    let account = part.and_then(|p| s.list.names().get(p).cloned());
+    let container = std::mem::replace(&mut entry.container_id, id);
     s.ui.shell()
-        .command_finished(&entry, outcome, &lang.outcome(outcome));
+        .command_finished(&entry, account.as_deref(), outcome, &lang.outcome(outcome));
+    entry.container_id = container;
     s.cmds.edit_log(|log| {
         if let Some(t) = log.iter_mut().find(|t| t.command_id == *command_id) {
             t.ended = Some(done);
@@ -538,7 +550,12 @@ pub fn open_bulk(s: Stores, action: Action, restart: bool) {
             roll: None,
         };
         // In display order, so the confirmation reads like the table.
-        for r in v.rows.iter().filter(|r| selected.contains(&r.c.id)) {
+        // (In the fleet view, only those of accounts the user may act on.)
+        for r in v
+            .rows
+            .iter()
+            .filter(|r| selected.contains(&r.c.id) && s.can_act_on(r.c.id))
+        {
             if s.cmds.busy_untracked(r.c.id) {
                 job.skipped.push(r.c.id);
             } else if untrack(|| s.usual(action, &r.c)) {

@@ -218,8 +218,32 @@ pub fn save(account: &str, log: &[LogEntry]) {
 }
 
 /// The log as JSON, for export.
-pub fn export(log: &[LogEntry]) -> String {
-    log.to_json()
+///
+/// In the fleet view (`names`: its accounts, see [`crate::fleet`]) each
+/// command comes with its `account`, and its container's id is the
+/// server's.
+pub fn export(log: &[LogEntry], names: &[String]) -> String {
+    if names.is_empty() {
+        return log.to_json();
+    }
+    let mut out = String::from("[");
+    for (i, t) in log.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let (part, id) = crate::fleet::untag(t.container_id);
+        let mut t = t.clone();
+        t.container_id = id;
+        Obj::new(&mut out).str(
+            "account",
+            part.and_then(|p| names.get(p)).map_or("", String::as_str),
+        );
+        out.push(',');
+        let mut one = String::new();
+        t.write_json(&mut one);
+        out.push_str(one.get(1..).unwrap_or_default());
+    }
+    out + "]"
 }
 
 /// Adds a command at the front, keeping at most [`MAX_TRACKED`].
@@ -257,6 +281,21 @@ mod tests {
         assert_eq!(back[0].action(), Some(Action::Stop));
         assert!(parse("not json").is_empty());
         assert!(parse(r#"[{"commandId":""}]"#).is_empty());
+    }
+
+    #[test]
+    fn the_fleet_views_export_names_each_account_and_the_servers_id() {
+        let id = crate::fleet::tag(1, ContainerId(7)).unwrap();
+        let log = vec![LogEntry::new(Action::Start, id, cmd("a", "CREATED"), 5)];
+        assert_eq!(export(&log, &[]), log.to_json());
+        let text = export(&log, &["prod".into(), "eu".into()]);
+        assert!(
+            text.starts_with(r#"[{"account":"eu","commandId":"a","#),
+            "{text}"
+        );
+        assert!(text.contains(r#""containerId":7,"#), "{text}");
+        // The rest is the log's own shape: it reads back.
+        assert_eq!(parse(&text)[0].container_id, ContainerId(7));
     }
 
     #[test]

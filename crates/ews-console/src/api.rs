@@ -144,15 +144,23 @@ impl Api {
         &self.parts
     }
 
-    /// The transport of the account a fleet id names, and the server's id.
-    fn route(&self, id: ContainerId) -> (&Api, ContainerId) {
-        match crate::fleet::untag(id) {
-            (Some(p), real) => match self.parts.get(p) {
-                Some((_, Some(a))) => (a, real),
-                _ => (self, id),
-            },
-            (None, _) => (self, id),
+    /// The transport of the account a fleet id names, and the server's id
+    /// (on one account's transport, itself and the id as given); an error
+    /// saying so when the fleet cannot reach that account.
+    fn route(&self, id: ContainerId) -> Result<(&Api, ContainerId), Error> {
+        if self.parts.is_empty() {
+            return Ok((self, id));
         }
+        if let (Some(p), real) = crate::fleet::untag(id)
+            && let Some((_, Some(a))) = self.parts.get(p)
+        {
+            return Ok((a, real));
+        }
+        Err(Error::NoAnswer {
+            endpoint: String::new(),
+            timed_out: false,
+            cause: "this account is not reached from the fleet view: open it once".into(),
+        })
     }
 
     /// Every account of a fleet transport listed at once, in order (`None`:
@@ -206,7 +214,7 @@ impl Api {
     /// `GET /api/v1/container/{id}`.
     /// (A fleet id is answered with the fleet id.)
     pub async fn container(&self, id: ContainerId) -> Result<Container, Error> {
-        let (api, real) = self.route(id);
+        let (api, real) = self.route(id)?;
         let mut c = api
             .call(Operation::GetContainer(real), decode::container)
             .await?;
@@ -216,14 +224,14 @@ impl Api {
 
     /// Start, stop or delete: the command that will do it.
     pub async fn act(&self, action: Action, id: ContainerId) -> Result<Command, Error> {
-        let (api, real) = self.route(id);
+        let (api, real) = self.route(id)?;
         api.call(action.operation(real), decode::command).await
     }
 
     /// `GET /api/v1/command/{id}`, of the account of container `of` (a
     /// fleet id; any other is this transport's).
     pub async fn command(&self, of: ContainerId, id: &CommandId) -> Result<Command, Error> {
-        self.route(of)
+        self.route(of)?
             .0
             .call(Operation::GetCommand(id.clone()), decode::command)
             .await

@@ -55,8 +55,8 @@ fn read_location(s: Stores) {
         Some(name) if !known => s.conn.accounts.update_value(|a| a.shown = Some(name)),
         // Back or forward to the fleet view (at start-up, the start opens it).
         None if route == Route::Fleet
-            && s.ui.route.get_untracked() != route
-            && matches!(s.conn.state.get_untracked(), ConnState::Connected { .. }) =>
+            && s.conn.accounts.with_value(|a| !a.list.is_empty())
+            && s.conn.api().is_none_or(|a| a.parts().is_empty()) =>
         {
             return crate::connection::fleet(s, false);
         }

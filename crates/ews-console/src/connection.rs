@@ -152,8 +152,17 @@ pub fn switch(s: Stores, name: &str, address: Option<Route>) {
     open(s, account);
 }
 
-/// The activity log of the fleet view (no account's name has a `/`).
-pub const FLEET_LOG: &str = "/fleet";
+/// The activity log of the fleet view: `/fleet` and each account's name
+/// after a `/`, in order (no account's name has a `/`). Its ids name
+/// accounts by their place in the list: another list, another log.
+fn fleet_log(names: &[String]) -> String {
+    let mut log = String::from("/fleet");
+    for n in names {
+        log.push('/');
+        log.push_str(n);
+    }
+    log
+}
 
 /// Shows the fleet view: every account's containers in one list, each
 /// account through its own transport (kept in memory, the worker's, or in
@@ -164,7 +173,6 @@ pub const FLEET_LOG: &str = "/fleet";
 pub fn fleet(s: Stores, push: bool) {
     leave(s, false);
     mark(s, None);
-    s.cmds.use_account(FLEET_LOG);
     s.ui.route.set(Route::Fleet);
     if push {
         s.ui.shell().history(&s.url_of(&Route::Fleet), true);
@@ -191,9 +199,9 @@ pub fn fleet(s: Stores, push: bool) {
             (a.name.clone(), api)
         })
         .collect();
-    s.list.data.set(crate::list::Dataset::fleet(
-        list.iter().map(|a| a.name.clone()).collect(),
-    ));
+    let names: Vec<String> = list.iter().map(|a| a.name.clone()).collect();
+    s.cmds.use_account(&fleet_log(&names));
+    s.list.data.set(crate::list::Dataset::fleet(names));
     s.conn.api.set_value(Some(Api::fleet(parts, s.ui.life())));
     s.conn.state.set(ConnState::Connected {
         label: user.clone().unwrap_or_default(),
@@ -249,8 +257,6 @@ pub fn forget_secret(s: Stores, name: Option<&str>) {
 pub fn remove(s: Stores, name: &str) {
     accounts::remember(name, None);
     s.conn.keep_api(name, None);
-    // The fleet's ids name accounts by their place in the list, which moves.
-    s.cmds.edit_log_of(FLEET_LOG, Vec::clear);
     s.conn.accounts.update_value(|a| {
         a.list.retain(|x| x.name != name);
         a.shown = None;

@@ -100,7 +100,7 @@ pub fn json<'a>(rows: impl IntoIterator<Item = &'a Container>, names: &[String])
             part.and_then(|p| names.get(p)).map_or("", String::as_str),
         );
         out.push(',');
-        out.push_str(&c.to_json()[1..]);
+        out.push_str(c.to_json().get(1..).unwrap_or_default());
     }
     out + "]"
 }

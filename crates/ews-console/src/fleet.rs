@@ -24,7 +24,8 @@ pub const TAG_BITS: u32 = 8;
 const SHIFT: u32 = 64 - TAG_BITS;
 
 /// The fleet id of container `id` of the account at `part` (from 0), or
-/// `None` for an id too large to carry an account (2^56 and more).
+/// `None` for an id too large to carry an account (2^56 and more) or an
+/// account past the 255th.
 pub fn tag(part: usize, id: ContainerId) -> Option<ContainerId> {
     let t = u64::try_from(part + 1)
         .ok()

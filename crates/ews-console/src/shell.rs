@@ -329,13 +329,20 @@ impl Shell {
         let _ = containers;
     }
 
-    /// Embedded: tells the host page how a command ended.
-    pub fn command_finished(&self, entry: &LogEntry, outcome: &Outcome, text: &str) {
+    /// Embedded: tells the host page how a command ended (`account`: in
+    /// the fleet view, the container's account).
+    pub fn command_finished(
+        &self,
+        entry: &LogEntry,
+        account: Option<&str>,
+        outcome: &Outcome,
+        text: &str,
+    ) {
         #[cfg(feature = "embed")]
         if let Some(e) = &self.embed {
-            e.command_finished(entry, outcome, text);
+            e.command_finished(entry, account, outcome, text);
         }
-        let _ = (entry, outcome, text);
+        let _ = (entry, account, outcome, text);
     }
 
     /// Embedded: tells the host page about an error the user was shown.

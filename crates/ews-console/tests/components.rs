@@ -1528,6 +1528,22 @@ async fn the_fleet_view_lists_every_account_and_one_down_says_so() {
     );
     // Buttons where the user is an operator (staging), none where a viewer.
     assert!(q("[data-testid=row][data-id=\"prod/1008\"] [data-testid=action-start]").is_none());
+    // A bulk start of both holds staging's only.
+    click("[data-testid=row][data-id=\"prod/1008\"] [data-testid=row-select]");
+    click(&format!("{staging} [data-testid=row-select]"));
+    until("the bulk bar", || q("[data-testid=bulk-start]").is_some()).await;
+    click("[data-testid=bulk-start]");
+    until("the confirmation", || {
+        q("[data-testid=bulk-item]").is_some()
+    })
+    .await;
+    let targets: Vec<String> = q_all("[data-testid=bulk-item]")
+        .iter()
+        .filter_map(|i| i.get_attribute("data-id"))
+        .collect();
+    assert_eq!(targets, ["staging/1008"]);
+    click("[data-testid=cancel]");
+    click("[data-testid=clear-selection]");
     // A start on staging's 1008 goes to staging, and is followed there.
     click(&format!("{staging} [data-testid=action-start]"));
     until("the fleet log", || {

@@ -51,7 +51,9 @@ pub fn ActivityPanel() -> impl IntoView {
     let s = Stores::get();
     let (ui, cmds) = (s.ui, s.cmds);
     let export_json = move |_| {
-        let text = cmds.log.with_untracked(|log| activity::export(log));
+        let text = cmds
+            .log
+            .with_untracked(|log| activity::export(log, &s.list.names()));
         let _ = export::download("ews-activity.json", "application/json", &text);
     };
     let clear = move |_| cmds.edit_log(|log| log.retain(|t| t.ended.is_none()));

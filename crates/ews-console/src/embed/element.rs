@@ -77,7 +77,14 @@ impl Embedded {
     /// `ews-command-finished`: how a command ended. `result` is the core's
     /// [`Outcome::kind`] (`succeeded`, `failed`, `publish_failed`,
     /// `timed_out`, `lost`), the one spelling of every component.
-    pub fn command_finished(&self, entry: &LogEntry, outcome: &Outcome, text: &str) {
+    /// `account`: in the fleet view, the container's account.
+    pub fn command_finished(
+        &self,
+        entry: &LogEntry,
+        account: Option<&str>,
+        outcome: &Outcome,
+        text: &str,
+    ) {
         let (message, status) = match outcome {
             Outcome::Succeeded { message } | Outcome::Failed { message, .. } => {
                 (message.clone(), Some("DONE"))
@@ -101,7 +108,8 @@ impl Embedded {
             .str("result", outcome.kind())
             .opt_str("status", status.as_deref())
             .str("message", &message)
-            .str("outcome", text);
+            .str("outcome", text)
+            .opt_str("account", account);
         o.end();
         self.emit("ews-command-finished", &detail);
     }

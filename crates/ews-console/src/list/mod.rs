@@ -147,6 +147,43 @@ mod tests {
     }
 
     #[test]
+    fn groups_by_account_in_the_fleet_view_only() {
+        let mut a = c(5, "RUNNING", 1, 1, 1);
+        a.id = crate::fleet::tag(1, a.id).unwrap();
+        let mut b = c(5, "RUNNING", 1, 1, 1);
+        b.id = crate::fleet::tag(0, b.id).unwrap();
+        let q = ListQuery {
+            group: Group::Account,
+            ..ListQuery::default()
+        };
+        let fleet = Dataset::fleet(vec!["prod".into(), "eu".into()])
+            .apply(vec![a, b])
+            .unwrap();
+        let keys: Vec<ItemKey> = fleet.view(&q).items.iter().map(Item::key).collect();
+        assert!(matches!(
+            keys[0],
+            ItemKey::Group(Group::Account, Some(0), 1)
+        ));
+        assert!(matches!(
+            keys[2],
+            ItemKey::Group(Group::Account, Some(1), 1)
+        ));
+        assert!(
+            fleet
+                .view(&ListQuery {
+                    search: "eu".into(),
+                    ..q
+                })
+                .rows
+                .len()
+                == 1
+        );
+        // One account's list (a link from the fleet view kept the query).
+        let one = Dataset::new(vec![c(1, "RUNNING", 1, 1, 1), c(2, "STOPPED", 1, 1, 1)]);
+        assert_eq!(one.view(&q).items.len(), 2);
+    }
+
+    #[test]
     fn refresh_with_no_change_is_none_and_changes_keep_other_rows() {
         let d = Dataset::new(vec![c(1, "RUNNING", 1, 1, 1), c(2, "RUNNING", 1, 1, 1)]);
         // Same data, other order: nothing changed.

@@ -13,7 +13,11 @@ impl Dataset {
     pub fn view(&self, q: &ListQuery) -> View {
         let matches = q.matcher();
         let mut rows: Vec<Arc<Row>> = self.rows().iter().filter(|r| matches(r)).cloned().collect();
-        let (key, desc, group) = (q.sort, q.desc, q.group);
+        let (key, desc, mut group) = (q.sort, q.desc, q.group);
+        // By account outside the fleet view (a link from it): one list.
+        if group == Group::Account && self.names().is_empty() {
+            group = Group::None;
+        }
         rows.sort_unstable_by(|a, b| {
             let by_group = group.key(&a.c).cmp(&group.key(&b.c));
             let by_key = key.compare(&a.c, &b.c).then(a.c.id.cmp(&b.c.id));

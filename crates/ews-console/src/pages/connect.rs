@@ -87,7 +87,12 @@ pub(crate) async fn connect_or_form(
     creds: Credentials,
     remember: bool,
 ) {
+    let generation = s.conn.current();
     if let Err(e) = connect(s, name, base, creds, remember).await {
+        // Another account or the fleet meanwhile: not this form's business.
+        if s.conn.current() != generation {
+            return;
+        }
         crate::actions::report(s, "connect", &e);
         s.list.error.set(Some(e));
         s.conn.state.set(ConnState::Disconnected);

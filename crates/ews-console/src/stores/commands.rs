@@ -184,8 +184,7 @@ impl CommandStore {
         shell.save_activity(account, &log);
     }
 
-    /// The name of the log shown (its account's; see
-    /// [`crate::connection::FLEET_LOG`]).
+    /// The name of the log shown (its account's, or the fleet view's).
     pub fn log_name(&self) -> String {
         self.account.get_value()
     }

@@ -76,11 +76,16 @@ impl Stores {
         id: ews_core::ContainerId,
         route: impl FnOnce(ews_core::ContainerId) -> crate::route::Route,
     ) -> String {
-        let (part, real) = crate::fleet::untag(id);
-        let prefix = part
+        self.prefix_of(id) + &route(crate::fleet::untag(id).1).path()
+    }
+
+    /// The URL part of container `id`'s account: the one shown, or the
+    /// one a fleet id names (`/a/{name}`).
+    pub fn prefix_of(&self, id: ews_core::ContainerId) -> String {
+        crate::fleet::untag(id)
+            .0
             .and_then(|p| self.list.names().get(p).map(|n| crate::accounts::prefix(n)))
-            .unwrap_or_else(|| self.ui.prefix.get_value());
-        prefix + &route(real).path()
+            .unwrap_or_else(|| self.ui.prefix.get_value())
     }
 
     /// The text of `m` in the current language.
