@@ -37,14 +37,15 @@ async function api(sim, method, path) {
   return (await res.json()).data;
 }
 
-/** A page whose storage remembers the connection, so loading it connects. */
-async function rememberingPage(browser, sim) {
+/**
+ * A page whose local storage holds `items` before it loads (so that it
+ * connects by itself), its first painted row observed from the start of
+ * the navigation (`window.__firstRow`).
+ */
+async function pageWith(browser, items) {
   const w = await watchedPage(browser);
-  await w.context.addInitScript(([url, ak, secret]) => {
-    localStorage.setItem('ews.connection', JSON.stringify({ endpoint: url, accessKey: ak, method: 'md5' }));
-    localStorage.setItem('ews.secret', JSON.stringify({ accessKey: ak, secret }));
-    localStorage.setItem('ews.refresh', '0');
-    // The first painted row: observed from the start of the navigation.
+  await w.context.addInitScript((items) => {
+    for (const [k, v] of Object.entries(items)) localStorage.setItem(k, v);
     window.__firstRow = new Promise((resolve) => {
       const obs = new MutationObserver(() => {
         if (document.querySelector('[data-testid=row]')) {
@@ -54,8 +55,16 @@ async function rememberingPage(browser, sim) {
       });
       obs.observe(document, { childList: true, subtree: true });
     });
-  }, [sim.url, ACCESS_KEY, SECRET]);
+  }, { 'ews.refresh': '0', ...items });
   return w;
+}
+
+/** A page whose storage remembers the connection, so loading it connects. */
+async function rememberingPage(browser, sim) {
+  return pageWith(browser, {
+    'ews.connection': JSON.stringify({ endpoint: sim.url, accessKey: ACCESS_KEY, method: 'md5' }),
+    'ews.secret': JSON.stringify({ accessKey: ACCESS_KEY, secret: SECRET }),
+  });
 }
 
 async function firstPaint(browser, sim, runs) {
@@ -86,6 +95,18 @@ async function refreshOnce(page) {
     wait();
   }));
   return [...(await metrics(page)), wall];
+}
+
+/** `n` refreshes one after another: each one's figures and what it rebuilt and replaced. */
+async function refreshRun(page, n) {
+  const out = [];
+  let before = await metrics(page);
+  for (let i = 0; i < n; i++) {
+    const m = await refreshOnce(page);
+    out.push({ us: m[3], wall: m[4], rebuilt: m[2] - before[2], replaced: m[1] - before[1] });
+    before = m;
+  }
+  return out;
 }
 
 async function followRequests(browser, stepMs) {
@@ -304,21 +325,7 @@ async function fleetRun(browser, { n, each, runs, refreshes }) {
     const accounts = sims.map((s, i) => ({ name: `account-${i}`, endpoint: s.url, accessKey: `fleet-${i}`, method: 'md5' }));
     const secrets = Object.fromEntries(sims.map((_, i) => [`account-${i}`, { accessKey: `fleet-${i}`, secret: `fleet-secret-${i}-0123456789` }]));
     const open = async () => {
-      const w = await watchedPage(browser);
-      await w.context.addInitScript(([accounts, secrets]) => {
-        localStorage.setItem('ews.accounts', accounts);
-        localStorage.setItem('ews.secrets', secrets);
-        localStorage.setItem('ews.refresh', '0');
-        window.__firstRow = new Promise((resolve) => {
-          const obs = new MutationObserver(() => {
-            if (document.querySelector('[data-testid=row]')) {
-              obs.disconnect();
-              requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now())));
-            }
-          });
-          obs.observe(document, { childList: true, subtree: true });
-        });
-      }, [JSON.stringify(accounts), JSON.stringify(secrets)]);
+      const w = await pageWith(browser, { 'ews.accounts': JSON.stringify(accounts), 'ews.secrets': JSON.stringify(secrets) });
       await w.page.goto(sims[0].url + '/fleet');
       const t = await w.page.evaluate(() => window.__firstRow);
       return { w, t };
@@ -332,13 +339,7 @@ async function fleetRun(browser, { n, each, runs, refreshes }) {
     }
     const { w } = await open();
     await w.page.waitForFunction((total) => document.querySelector('[data-testid=count-all]')?.dataset.count === String(total), n * each);
-    const unchanged = [];
-    let before = await metrics(w.page);
-    for (let i = 0; i < refreshes; i++) {
-      const m = await refreshOnce(w.page);
-      unchanged.push({ us: m[3], wall: m[4], rebuilt: m[2] - before[2], replaced: m[1] - before[1] });
-      before = m;
-    }
+    const unchanged = await refreshRun(w.page, refreshes);
     w.assertClean();
     await w.close();
     return { n, each, paints, unchanged };
@@ -377,13 +378,7 @@ if (process.argv.includes('fleet')) {
     const w = await rememberingPage(browser, one);
     await w.page.goto(one.url + '/');
     await w.page.evaluate(() => window.__firstRow);
-    const unchanged = [];
-    let before = await metrics(w.page);
-    for (let i = 0; i < 10; i++) {
-      const m = await refreshOnce(w.page);
-      unchanged.push({ us: m[3], wall: m[4], rebuilt: m[2] - before[2] });
-      before = m;
-    }
+    const unchanged = await refreshRun(w.page, 10);
     w.assertClean();
     await w.close();
     const f = await fleetRun(browser, { n: 3, each: 3400, runs: 3, refreshes: 10 });
@@ -410,13 +405,8 @@ try {
   const w = await rememberingPage(browser, big);
   await w.page.goto(big.url + '/');
   await w.page.evaluate(() => window.__firstRow);
-  const unchanged = [];
+  const unchanged = await refreshRun(w.page, 10);
   let before = await metrics(w.page);
-  for (let i = 0; i < 10; i++) {
-    const m = await refreshOnce(w.page);
-    unchanged.push({ us: m[3], wall: m[4], rebuilt: m[2] - before[2], replaced: m[1] - before[1] });
-    before = m;
-  }
   const list = await api(big, 'GET', '/api/v1/container');
   const changed = [];
   for (let i = 0; i < 5; i++) {

@@ -226,24 +226,14 @@ pub fn export(log: &[LogEntry], names: &[String]) -> String {
     if names.is_empty() {
         return log.to_json();
     }
-    let mut out = String::from("[");
-    for (i, t) in log.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        let (part, id) = crate::fleet::untag(t.container_id);
-        let mut t = t.clone();
-        t.container_id = id;
-        Obj::new(&mut out).str(
-            "account",
-            part.and_then(|p| names.get(p)).map_or("", String::as_str),
-        );
-        out.push(',');
-        let mut one = String::new();
-        t.write_json(&mut one);
-        out.push_str(one.get(1..).unwrap_or_default());
-    }
-    out + "]"
+    crate::fleet::json_with_accounts(
+        log.iter().map(|t| {
+            let (id, mut t) = (t.container_id, t.clone());
+            t.container_id = crate::fleet::untag(id).1;
+            (id, t.to_json())
+        }),
+        names,
+    )
 }
 
 /// Adds a command at the front, keeping at most [`MAX_TRACKED`].

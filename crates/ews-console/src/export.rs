@@ -87,22 +87,14 @@ pub fn json<'a>(rows: impl IntoIterator<Item = &'a Container>, names: &[String])
     if names.is_empty() {
         return list.to_json();
     }
-    let mut out = String::from("[");
-    for (i, c) in list.into_iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        let (part, id) = crate::fleet::untag(c.id);
-        let mut c = c.clone();
-        c.id = id;
-        ews_core::json::Obj::new(&mut out).str(
-            "account",
-            part.and_then(|p| names.get(p)).map_or("", String::as_str),
-        );
-        out.push(',');
-        out.push_str(c.to_json().get(1..).unwrap_or_default());
-    }
-    out + "]"
+    crate::fleet::json_with_accounts(
+        list.into_iter().map(|c| {
+            let (id, mut c) = (c.id, c.clone());
+            c.id = crate::fleet::untag(id).1;
+            (id, c.to_json())
+        }),
+        names,
+    )
 }
 
 /// Offers `text` to the user as a file named `name`.

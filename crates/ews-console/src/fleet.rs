@@ -49,6 +49,26 @@ pub fn label(id: ContainerId, names: &[String]) -> String {
     }
 }
 
+/// A JSON array of objects (`items`: each one's fleet id and its JSON),
+/// each with `"account"` first: the name of the account its fleet id names
+/// in `names` (the exports of the fleet view).
+pub fn json_with_accounts(
+    items: impl IntoIterator<Item = (ContainerId, String)>,
+    names: &[String],
+) -> String {
+    let mut out = String::from("[");
+    for (i, (id, json)) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let name = untag(id).0.and_then(|p| names.get(p));
+        ews_core::json::Obj::new(&mut out).str("account", name.map_or("", String::as_str));
+        out.push(',');
+        out.push_str(json.get(1..).unwrap_or_default());
+    }
+    out + "]"
+}
+
 /// What one account said at the last refresh of the fleet view.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Part {

@@ -123,6 +123,16 @@ impl Drop for Mounted {
     }
 }
 
+/// The browser's back button.
+fn back() {
+    web_sys::window()
+        .unwrap()
+        .history()
+        .unwrap()
+        .back()
+        .unwrap();
+}
+
 fn set_url(url: &str) {
     let h = web_sys::window().unwrap().history().unwrap();
     h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url))
@@ -333,12 +343,7 @@ async fn filter_search_sort_and_group_live_in_the_url() {
     })
     .await;
     // Back restores the state before the last discrete change.
-    web_sys::window()
-        .unwrap()
-        .history()
-        .unwrap()
-        .back()
-        .unwrap();
+    back();
     until("popstate", || !search().contains("group=")).await;
     until("ungrouped", || q_all("[data-testid=group-row]").is_empty()).await;
     let th = q("[data-testid=sort-mem]")
@@ -1047,21 +1052,20 @@ async fn a_container_deep_link_shows_every_field_and_its_history() {
 }
 
 /// Marks the page as the edge worker's (`cargo xtask edge-build` does).
-fn edge_page() {
+/// The page as the edge worker serves it, its `/edge/session` answering
+/// `status` with `session`.
+fn edge_page(s: &mut fake::State, status: u16, session: &str) {
     let meta = document().create_element("meta").unwrap();
     meta.set_attribute("name", "ews-mode").unwrap();
     meta.set_attribute("content", "edge").unwrap();
     document().head().unwrap().append_child(&meta).unwrap();
+    s.edge = Some((status, session.into()));
 }
 
 #[wasm_bindgen_test]
 async fn edge_mode_viewer_sees_no_buttons_and_no_form() {
     let _m = mount_with(8, "/", |s| {
-        edge_page();
-        s.edge = Some((
-            200,
-            r#"{"mode":"edge","user":"ann","role":"viewer"}"#.into(),
-        ));
+        edge_page(s, 200, r#"{"mode":"edge","user":"ann","role":"viewer"}"#);
     })
     .await;
     until("the table", || !q_all("[data-testid=row]").is_empty()).await;
@@ -1079,11 +1083,7 @@ async fn edge_mode_viewer_sees_no_buttons_and_no_form() {
 #[wasm_bindgen_test]
 async fn edge_mode_operators_have_the_workers_audit_page_and_sign_out_forms() {
     let _m = mount_with(8, "/", |s| {
-        edge_page();
-        s.edge = Some((
-            200,
-            r#"{"mode":"edge","user":"ann","role":"operator"}"#.into(),
-        ));
+        edge_page(s, 200, r#"{"mode":"edge","user":"ann","role":"operator"}"#);
     })
     .await;
     until("the table", || !q_all("[data-testid=row]").is_empty()).await;
@@ -1106,8 +1106,7 @@ async fn edge_mode_operators_have_the_workers_audit_page_and_sign_out_forms() {
 #[wasm_bindgen_test]
 async fn edge_mode_signed_out_links_to_sign_in() {
     let _m = mount_with(1, "/", |s| {
-        edge_page();
-        s.edge = Some((401, r#"{"mode":"edge","login":"/edge/login"}"#.into()));
+        edge_page(s, 401, r#"{"mode":"edge","login":"/edge/login"}"#);
     })
     .await;
     until("the link", || q("[data-testid=signin-link]").is_some()).await;
@@ -1292,12 +1291,7 @@ async fn several_accounts_each_with_its_url_secret_and_log() {
     .await;
     until("one's table", || !q_all("[data-testid=row]").is_empty()).await;
     // Back (the browser's) returns to two, with its log.
-    web_sys::window()
-        .unwrap()
-        .history()
-        .unwrap()
-        .back()
-        .unwrap();
+    back();
     until("two again", || {
         path() == "/a/two/" && text("[data-testid=activity-item]").contains("succeeded")
     })
@@ -1418,11 +1412,7 @@ async fn a_connection_kept_before_accounts_becomes_the_first_account() {
 #[wasm_bindgen_test]
 async fn edge_mode_shows_the_accounts_the_user_reaches() {
     let _m = mount_with(8, "/a/staging/", |s| {
-        edge_page();
-        s.edge = Some((
-            200,
-            r#"{"mode":"edge","user":"carol","role":"viewer","accounts":[{"name":"prod","role":"viewer","base":"/a/prod"},{"name":"staging","role":"operator","base":"/a/staging"}]}"#.into(),
-        ));
+        edge_page(s, 200, r#"{"mode":"edge","user":"carol","role":"viewer","accounts":[{"name":"prod","role":"viewer","base":"/a/prod"},{"name":"staging","role":"operator","base":"/a/staging"}]}"#);
     })
     .await;
     // The URL's account, with the role there.
@@ -1482,11 +1472,7 @@ async fn a_rolling_job_stays_with_its_account_on_a_shared_endpoint() {
 #[wasm_bindgen_test]
 async fn the_fleet_view_lists_every_account_and_one_down_says_so() {
     let _m = mount_with(12, "/fleet", |s| {
-        edge_page();
-        s.edge = Some((
-            200,
-            r#"{"mode":"edge","user":"carol","role":"viewer","accounts":[{"name":"prod","role":"viewer","base":"/a/prod"},{"name":"staging","role":"operator","base":"/a/staging"},{"name":"eu","role":"operator","base":"/a/eu"}]}"#.into(),
-        ));
+        edge_page(s, 200, r#"{"mode":"edge","user":"carol","role":"viewer","accounts":[{"name":"prod","role":"viewer","base":"/a/prod"},{"name":"staging","role":"operator","base":"/a/staging"},{"name":"eu","role":"operator","base":"/a/eu"}]}"#);
         s.down = vec!["eu".into()];
     })
     .await;
@@ -1568,12 +1554,7 @@ async fn the_fleet_view_lists_every_account_and_one_down_says_so() {
     // An account from the switcher, and back (the browser's) to the fleet.
     switch_to("staging");
     until("staging", || path() == "/a/staging/").await;
-    web_sys::window()
-        .unwrap()
-        .history()
-        .unwrap()
-        .back()
-        .unwrap();
+    back();
     until("the fleet again", || {
         path() == "/fleet" && q_all("[data-testid=fleet-account]").len() == 3
     })
