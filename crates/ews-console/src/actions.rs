@@ -438,14 +438,11 @@ fn ended(s: Stores, command_id: &CommandId, outcome: &Outcome, polls: u32, took:
         .cmds
         .log
         .with_untracked(|log| log.iter().find(|t| t.command_id == *command_id).cloned());
-    let Some(mut entry) = entry else { return };
-    // The host page hears the server's id, and in the fleet view the account.
-    let (part, id) = crate::fleet::untag(entry.container_id);
-    let account = part.and_then(|p| s.list.names().get(p).cloned());
-    let container = std::mem::replace(&mut entry.container_id, id);
+    let Some(entry) = entry else { return };
+    let names = s.list.names();
+    let account = crate::fleet::account(entry.container_id, &names);
     s.ui.shell()
-        .command_finished(&entry, account.as_deref(), outcome, &lang.outcome(outcome));
-    entry.container_id = container;
+        .command_finished(&entry, account, outcome, &lang.outcome(outcome));
     s.cmds.edit_log(|log| {
         if let Some(t) = log.iter_mut().find(|t| t.command_id == *command_id) {
             t.ended = Some(done);

@@ -223,17 +223,7 @@ pub fn save(account: &str, log: &[LogEntry]) {
 /// command comes with its `account`, and its container's id is the
 /// server's.
 pub fn export(log: &[LogEntry], names: &[String]) -> String {
-    if names.is_empty() {
-        return log.to_json();
-    }
-    crate::fleet::json_with_accounts(
-        log.iter().map(|t| {
-            let (id, mut t) = (t.container_id, t.clone());
-            t.container_id = crate::fleet::untag(id).1;
-            (id, t.to_json())
-        }),
-        names,
-    )
+    crate::fleet::json_with_accounts(log, names, |t| &mut t.container_id)
 }
 
 /// Adds a command at the front, keeping at most [`MAX_TRACKED`].

@@ -3,7 +3,6 @@
 //! browser as a file.
 
 use ews_core::Container;
-use ews_core::json::ToJson;
 use wasm_bindgen::JsValue;
 
 /// The CSV columns, in the API's field names.
@@ -47,15 +46,14 @@ pub fn csv<'a>(rows: impl IntoIterator<Item = &'a Container>, names: &[String]) 
     out.push_str(CSV_HEADER);
     out.push_str("\r\n");
     for c in rows {
-        let (part, id) = crate::fleet::untag(c.id);
         if fleet {
             field(
                 &mut out,
-                part.and_then(|p| names.get(p)).map_or("", String::as_str),
+                crate::fleet::account(c.id, names).unwrap_or_default(),
             );
             out.push(',');
         }
-        out.push_str(&id.to_string());
+        out.push_str(&crate::fleet::untag(c.id).1.to_string());
         out.push(',');
         num(&mut out, c.node_id);
         out.push(',');
@@ -83,18 +81,7 @@ pub fn csv<'a>(rows: impl IntoIterator<Item = &'a Container>, names: &[String]) 
 /// view (`names`: its accounts) each with its `account` first and the
 /// server's `id`.
 pub fn json<'a>(rows: impl IntoIterator<Item = &'a Container>, names: &[String]) -> String {
-    let list: Vec<&Container> = rows.into_iter().collect();
-    if names.is_empty() {
-        return list.to_json();
-    }
-    crate::fleet::json_with_accounts(
-        list.into_iter().map(|c| {
-            let (id, mut c) = (c.id, c.clone());
-            c.id = crate::fleet::untag(id).1;
-            (id, c.to_json())
-        }),
-        names,
-    )
+    crate::fleet::json_with_accounts(rows, names, |c| &mut c.id)
 }
 
 /// Offers `text` to the user as a file named `name`.

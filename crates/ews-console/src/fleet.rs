@@ -17,6 +17,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::Poll;
 
+use ews_core::json::ToJson;
 use ews_core::{Container, ContainerId, ContainerList, Error, Skipped, Unreadable};
 
 /// How many top bits of a fleet id name its account.
@@ -40,31 +41,47 @@ pub fn untag(id: ContainerId) -> (Option<usize>, ContainerId) {
     (t.checked_sub(1), ContainerId(id.0 & ((1 << SHIFT) - 1)))
 }
 
+/// The name of the account a fleet id names (`names`: the accounts, in
+/// order); `None` for an id outside the fleet view, or a place `names`
+/// does not have.
+pub fn account(id: ContainerId, names: &[String]) -> Option<&str> {
+    untag(id).0.and_then(|p| names.get(p)).map(String::as_str)
+}
+
 /// How an id reads to the user: `prod/12` in the fleet view (`names`: the
 /// accounts, in order), `12` outside it.
 pub fn label(id: ContainerId, names: &[String]) -> String {
     match untag(id) {
-        (Some(p), real) => format!("{}/{real}", names.get(p).map_or("?", String::as_str)),
+        (Some(_), real) => format!("{}/{real}", account(id, names).unwrap_or("?")),
         (None, real) => real.to_string(),
     }
 }
 
-/// A JSON array of objects (`items`: each one's fleet id and its JSON),
-/// each with `"account"` first: the name of the account its fleet id names
-/// in `names` (the exports of the fleet view).
-pub fn json_with_accounts(
-    items: impl IntoIterator<Item = (ContainerId, String)>,
+/// `items` as a JSON array; in the fleet view (`names`: its accounts) each
+/// object with `"account"` first and the server's id in place of its fleet
+/// id (`id`: where an item keeps it) — the exports of the list and of the
+/// activity log.
+pub fn json_with_accounts<'a, T: ToJson + Clone + 'a>(
+    items: impl IntoIterator<Item = &'a T>,
     names: &[String],
+    id: impl Fn(&mut T) -> &mut ContainerId,
 ) -> String {
+    let items: Vec<&T> = items.into_iter().collect();
+    if names.is_empty() {
+        return items.to_json();
+    }
     let mut out = String::from("[");
-    for (i, (id, json)) in items.into_iter().enumerate() {
+    for (i, item) in items.into_iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        let name = untag(id).0.and_then(|p| names.get(p));
-        ews_core::json::Obj::new(&mut out).str("account", name.map_or("", String::as_str));
+        let mut item = item.clone();
+        let fleet_id = *id(&mut item);
+        *id(&mut item) = untag(fleet_id).1;
+        ews_core::json::Obj::new(&mut out)
+            .str("account", account(fleet_id, names).unwrap_or_default());
         out.push(',');
-        out.push_str(json.get(1..).unwrap_or_default());
+        out.push_str(item.to_json().get(1..).unwrap_or_default());
     }
     out + "]"
 }

@@ -138,8 +138,12 @@ fn row_view(s: Stores, row: Arc<Row>) -> impl IntoView {
     let id = c.id;
     let key = status_key(&c.status);
     // In the fleet view: `prod/12`, and the account's name on its own.
-    let label = s.label(id);
-    let (account, real) = label.rsplit_once('/').unwrap_or(("", &label));
+    let names = s.list.names();
+    let label = crate::fleet::label(id, &names);
+    let account = crate::fleet::account(id, &names)
+        .unwrap_or_default()
+        .to_string();
+    let real = crate::fleet::untag(id).1.0;
     let select_label = format!("{} {label}", s.t(M::SelectRow));
     let num = |i: usize| format!("num {}", C[i]);
     view! {
@@ -151,8 +155,8 @@ fn row_view(s: Stores, row: Arc<Row>) -> impl IntoView {
                     prop:checked=move || list.selected.with(|s| s.contains(&id))
                     on:click=move |ev| select(s, id, ev.shift_key())/>
             </td>
-            <td class=num(1)><a href=s.href_at(id, Route::Container) data-nav data-testid="row-link">{real.to_string()}</a></td>
-            <td class=C[2]>{account.to_string()}</td>
+            <td class=num(1)><a href=s.href_at(id, Route::Container) data-nav data-testid="row-link">{real}</a></td>
+            <td class=C[2]>{account}</td>
             <td class=C[3]>{badge(&c.status, lang)}{stuck_flag(s, &row)}</td>
             <td class=format!("op {}", C[4]) data-testid="row-op">{move || cmds.progress(id)}</td>
             <td class=C[5]>{action_buttons(s, Arc::clone(&row))}</td>

@@ -101,7 +101,8 @@ impl Embedded {
         });
         let mut detail = String::new();
         let mut o = Obj::new(&mut detail);
-        o.uint("containerId", entry.container_id.0)
+        // The server's id (the fleet view's names its account apart).
+        o.uint("containerId", crate::fleet::untag(entry.container_id).1.0)
             .str("action", &entry.action)
             .str("commandId", entry.command_id.as_str())
             .bool("ok", outcome.is_success())

@@ -28,9 +28,8 @@ impl PartialEq for Row {
 
 impl Row {
     fn new(c: Container, rev: u64, names: &[String]) -> Row {
-        let (part, id) = crate::fleet::untag(c.id);
-        let mut hay = format!("#{id} ");
-        if let Some(name) = part.and_then(|p| names.get(p)) {
+        let mut hay = format!("#{} ", crate::fleet::untag(c.id).1);
+        if let Some(name) = crate::fleet::account(c.id, names) {
             hay.push_str(&format!("{} ", name.to_ascii_lowercase()));
         }
         if let Some(n) = c.node_id {

@@ -82,10 +82,8 @@ impl Stores {
     /// The URL part of container `id`'s account: the one shown, or the
     /// one a fleet id names (`/a/{name}`).
     pub fn prefix_of(&self, id: ews_core::ContainerId) -> String {
-        crate::fleet::untag(id)
-            .0
-            .and_then(|p| self.list.names().get(p).map(|n| crate::accounts::prefix(n)))
-            .unwrap_or_else(|| self.ui.prefix.get_value())
+        crate::fleet::account(id, &self.list.names())
+            .map_or_else(|| self.ui.prefix.get_value(), crate::accounts::prefix)
     }
 
     /// The text of `m` in the current language.
