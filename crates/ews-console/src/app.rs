@@ -68,7 +68,7 @@ fn read_location(s: Stores) {
 /// Goes to `route` (a new history entry) in the account shown; the list
 /// keeps its query.
 pub fn navigate(s: Stores, route: Route) {
-    let url = s.url_of(&route);
+    let url = s.list.url_of(&route);
     s.ui.route.set(route);
     let shell = s.ui.shell();
     shell.history(&url, true);

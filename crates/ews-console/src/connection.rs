@@ -26,7 +26,7 @@ use crate::stores::{ConnState, Stores};
 /// being added, or the console has none).
 pub fn select(s: Stores, name: Option<&str>, push: bool) {
     mark(s, name);
-    let url = s.url_of(&s.ui.route.get_untracked());
+    let url = s.list.url_of(&s.ui.route.get_untracked());
     s.ui.shell().history(&url, push);
 }
 
@@ -175,7 +175,7 @@ pub fn fleet(s: Stores, push: bool) {
     mark(s, None);
     s.ui.route.set(Route::Fleet);
     if push {
-        s.ui.shell().history(&s.url_of(&Route::Fleet), true);
+        s.ui.shell().history(&s.list.url_of(&Route::Fleet), true);
     }
     let (list, user) = s
         .conn

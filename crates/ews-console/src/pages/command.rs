@@ -76,7 +76,7 @@ fn head_html(
     let ui = s.ui;
     let mut h = format!(
         "<a href=\"{}\" data-nav>{}</a><h1 id=\"command-title\">{} <code>{}</code></h1>",
-        escape_html(&s.url_of(&Route::List)),
+        escape_html(&s.list.url_of(&Route::List)),
         ui.t(M::Back),
         ui.t(M::Command),
         escape_html(id.as_str()),

@@ -137,7 +137,7 @@ pub fn ContainerPage(
     };
     view! {
         <section class="card" aria-labelledby="detail-title" data-testid="container-page">
-            <a href=s.url_of(&Route::List) data-nav data-testid="back">{ui.t(M::Back)}</a>
+            <a href=s.list.url_of(&Route::List) data-nav data-testid="back">{ui.t(M::Back)}</a>
             <h1 id="detail-title">{ui.t(M::ContainerTitle)} " " {id.0}</h1>
             {move || error.get().map(|e| {
                 let (msg, detail) = describe(&e, lang);

@@ -98,8 +98,7 @@ impl ListStore {
         self.query.set(q);
         let route = self.ui.route.get_untracked();
         if route.is_list() {
-            let url = self.ui.prefix.get_value() + &self.url_of(&route);
-            self.ui.shell().history(&url, push);
+            self.ui.shell().history(&self.url_of(&route), push);
         }
     }
 
@@ -110,13 +109,15 @@ impl ListStore {
         self.set_query(q, push);
     }
 
-    /// The URL of a route (the list's carries its query).
+    /// The URL of `route` in the account shown (the lists' carry their
+    /// query).
     pub fn url_of(&self, route: &Route) -> String {
-        match route {
+        let path = match route {
             Route::List => format!("/{}", self.query.with_untracked(ListQuery::to_query)),
             Route::Fleet => format!("/fleet{}", self.query.with_untracked(ListQuery::to_query)),
             other => other.path(),
-        }
+        };
+        self.ui.prefix.get_value() + &path
     }
 
     /// The fleet view's accounts, in order (empty: one account's list).

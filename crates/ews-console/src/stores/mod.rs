@@ -58,11 +58,6 @@ impl Stores {
         provide_context(self.cmds);
     }
 
-    /// The URL of `route` in the account shown (the list's with its query).
-    pub fn url_of(&self, route: &crate::route::Route) -> String {
-        self.ui.prefix.get_value() + &self.list.url_of(route)
-    }
-
     /// How container `id` reads: its id; in the fleet view, its account's
     /// name and its id (`prod/12`, see [`crate::fleet`]).
     pub fn label(&self, id: ews_core::ContainerId) -> String {
