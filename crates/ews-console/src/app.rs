@@ -53,16 +53,20 @@ fn read_location(s: Stores) {
             return crate::connection::switch(s, &name, Some(route));
         }
         Some(name) if !known => s.conn.accounts.update_value(|a| a.shown = Some(name)),
-        // Back or forward to the fleet view (at start-up, the start opens it).
-        None if route == Route::Fleet
-            && s.conn.accounts.with_value(|a| !a.list.is_empty())
-            && s.conn.api().is_none_or(|a| a.parts().is_empty()) =>
-        {
-            return crate::connection::fleet(s, false);
-        }
+        // Back or forward to the fleet view.
+        None if enters_fleet(s, &route) => return crate::connection::fleet(s, false),
         _ => {}
     }
     s.ui.route.set(route);
+}
+
+/// Whether going to `route` enters the fleet view: it is `/fleet`, the
+/// console is not showing it, and the accounts are known (at start-up they
+/// are not, and the start opens it).
+fn enters_fleet(s: Stores, route: &Route) -> bool {
+    *route == Route::Fleet
+        && s.conn.accounts.with_value(|a| !a.list.is_empty())
+        && s.conn.api().is_none_or(|a| a.parts().is_empty())
 }
 
 /// Goes to `route` (a new history entry) in the account shown; the list
@@ -107,7 +111,7 @@ fn on_click(s: Stores, ev: web_sys::MouseEvent) {
     if route.is_list() && !search.is_empty() {
         s.list.query.set(ListQuery::parse(search));
     }
-    if route == Route::Fleet && s.ui.route.get_untracked() != route {
+    if enters_fleet(s, &route) {
         crate::connection::fleet(s, false);
     }
     // A link into another known account (a toast of the one left) opens there.
