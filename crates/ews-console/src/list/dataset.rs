@@ -178,4 +178,18 @@ impl Dataset {
         }
         counts
     }
+
+    /// The fleet view: [`Dataset::counts`] of each account, in order.
+    pub fn counts_per_account(&self) -> Vec<[usize; 12]> {
+        let mut counts = vec![[0; 12]; self.names.len()];
+        for r in &self.rows {
+            if let Some(c) = crate::fleet::untag(r.c.id)
+                .0
+                .and_then(|p| counts.get_mut(p))
+            {
+                c[status_index(&r.c.status)] += 1;
+            }
+        }
+        counts
+    }
 }

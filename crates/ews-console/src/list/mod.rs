@@ -168,6 +168,10 @@ mod tests {
             keys[2],
             ItemKey::Group(Group::Account, Some(1), 1)
         ));
+        let mut one_running = [0; 12];
+        one_running[3] = 1;
+        assert_eq!(fleet.counts_per_account(), [one_running, one_running]);
+        assert_eq!(fleet.counts()[3], 2);
         assert!(
             fleet
                 .view(&ListQuery {

@@ -358,18 +358,7 @@ fn fleet_strip(s: Stores) -> impl IntoView {
     let (ui, list) = (s.ui, s.list);
     let lang = ui.lang();
     let html = move || {
-        let counts = list.data.with(|d| {
-            let mut counts = vec![[0usize; 12]; d.names().len()];
-            for r in d.rows() {
-                if let Some(c) = crate::fleet::untag(r.c.id)
-                    .0
-                    .and_then(|p| counts.get_mut(p))
-                {
-                    c[crate::list::status_index(&r.c.status)] += 1;
-                }
-            }
-            counts
-        });
+        let counts = list.data.with(crate::list::Dataset::counts_per_account);
         let mut h = String::new();
         list.refreshing.track();
         list.parts.with_value(|parts| {
