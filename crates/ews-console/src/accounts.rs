@@ -240,13 +240,13 @@ fn secrets() -> Vec<(String, String, String)> {
         .collect()
 }
 
-/// The secret remembered for `account`, while its access key is the one it
-/// was remembered with.
-pub fn remembered(account: &Account) -> Option<String> {
+/// The credentials of `account` with the secret remembered for it, while
+/// its access key is the one it was remembered with.
+pub fn remembered(account: &Account) -> Option<ews_core::Credentials> {
     secrets()
         .into_iter()
         .find(|(n, k, s)| *n == account.name && *k == account.access_key && !s.is_empty())
-        .map(|(_, _, s)| s)
+        .map(|(_, k, s)| ews_core::Credentials::new(k, s, account.method))
 }
 
 /// Whether a secret is remembered for the account named `name`.

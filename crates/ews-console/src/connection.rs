@@ -12,7 +12,6 @@
 
 use std::rc::Rc;
 
-use ews_core::Credentials;
 use leptos::prelude::*;
 
 use crate::accounts::{self, Account};
@@ -86,11 +85,9 @@ pub fn open(s: Stores, account: Account) {
         if let Some(p) = crate::embed::provider(&s, &account.name) {
             return crate::embed::open_account(s, account, p);
         }
-        let secret = accounts::remembered(&account);
-        let Some(secret) = secret else {
+        let Some(creds) = accounts::remembered(&account) else {
             return s.conn.state.set(ConnState::Disconnected);
         };
-        let creds = Credentials::new(account.access_key.clone(), secret, account.method);
         let base = account.endpoint.clone();
         // Nothing of the account left shows while this one connects.
         s.conn.state.set(ConnState::Probing);
@@ -186,11 +183,9 @@ pub fn fleet(s: Stores, push: bool) {
         .iter()
         .map(|a| {
             let api = ready_api(s, a).or_else(|| {
-                let secret = accounts::remembered(a)?;
-                let creds = Credentials::new(a.access_key.clone(), secret, a.method);
                 Some(Api::direct(
                     a.endpoint.clone(),
-                    creds,
+                    accounts::remembered(a)?,
                     s.ui.life(),
                     move |c| skew.set(c),
                 ))
