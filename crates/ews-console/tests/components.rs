@@ -511,10 +511,11 @@ async fn a_restart_whose_stop_fails_leaves_the_container_alone_and_says_so() {
     let toast = text("[data-testid=toast][data-kind=bad]");
     assert!(toast.contains("Restart 1003"), "{toast}");
     assert!(toast.contains("not started again"), "{toast}");
-    assert_eq!(
-        attr(&row(1003), "data-status").as_deref(),
-        Some("STOPFAILED")
-    );
+    // The outcome is said at once; the row is re-read just after it.
+    until("the row re-read", || {
+        attr(&row(1003), "data-status").as_deref() == Some("STOPFAILED")
+    })
+    .await;
     assert_eq!(fake::count("POST /api/v1/container/1003/start"), 0);
 }
 
