@@ -475,7 +475,11 @@ async fn restart_stops_sees_stopped_then_starts_as_one_operation() {
         toast.contains("Restart 1003") && toast.contains("succeeded"),
         "{toast}"
     );
-    assert_eq!(attr(&row(1003), "data-status").as_deref(), Some("RUNNING"));
+    // The row is re-read just after the outcome is said.
+    until("the row re-read", || {
+        attr(&row(1003), "data-status").as_deref() == Some("RUNNING")
+    })
+    .await;
     // One stop, then one start, in that order, with the container read
     // between them; both commands are in the activity log.
     let log = fake::with(|s| s.log.clone());
